@@ -1,0 +1,28 @@
+"""Errors that reach users.
+
+Library code raises these with a message that names the file, line, column or value at fault
+and what was expected; the CLI prints the message (no traceback) and exits non-zero. Anything
+else escaping the library is a bug.
+"""
+
+from __future__ import annotations
+
+
+class ColdstartError(Exception):
+    """Base class: an error whose message is meant for the user as it is."""
+
+    exit_code = 1
+
+
+class UsageError(ColdstartError):
+    """An option or argument value is not acceptable (unknown preset, region, ...)."""
+
+    exit_code = 2
+
+
+class InputError(ColdstartError):
+    """Input data is malformed: the message names the file (and line/column/value)."""
+
+
+class OutputError(ColdstartError):
+    """An output location cannot be written (permissions, full disk, not empty)."""
