@@ -1,0 +1,248 @@
+"""Write one region's simulated events as release-shaped CSV files.
+
+Formats follow the release: floats as written by a dataframe library (shortest repr), empty
+fields for NaN, counts as floats in the per-minute tables (``3.0``), integer ids as ints,
+64-hex request IDs, ``poolNN-CPU-MEM-NNNNNNNNNN`` pod IDs, Spark part-file names for the
+request table. Quirks the release has are injected here: NaN frontend fields, a few
+unparseable or empty podIDs, R1's top-100-pods and R3's subsampled request tables.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+from pathlib import Path
+from typing import IO
+
+import numpy as np
+import polars as pl
+
+from coldstart import release
+from coldstart.synth import calibration as cal
+from coldstart.synth.population import Population
+from coldstart.synth.simulate import ChunkResult
+
+_HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
+
+
+def hex_ids(rng: np.random.Generator, n: int) -> np.ndarray:
+    """n random 64-hex-character IDs (like the release's hashed request IDs)."""
+    raw = np.frombuffer(rng.bytes(32 * n), dtype=np.uint8).reshape(n, 32)
+    chars = np.empty((n, 64), dtype=np.uint8)
+    chars[:, 0::2] = _HEX[raw >> 4]
+    chars[:, 1::2] = _HEX[raw & 15]
+    return chars.view("S64").ravel().astype("U64")
+
+
+def series_folders() -> list[str]:
+    """The per-minute folders the generator writes (counts, then metric_stat)."""
+    metrics = ("totalCost", "totalCost_cold_start", "cpu_usage", "memory_usage")
+    return list(release.COUNT_SERIES) + [f"{m}_{s}" for m in metrics for s in release.STATS]
+
+
+class RegionWriter:
+    """Streams a region's chunks to CSV: cold starts per day, per-minute series, requests."""
+
+    def __init__(self, root: Path, pop: Population, parts: int, rng: np.random.Generator) -> None:
+        self.root = root
+        self.pop = pop
+        self.region = pop.region
+        self.parts = parts
+        self.rng = rng
+        self.func_id = pop.func_id
+        self.pool_of_pod_func = pop.pool
+        self._cs_handle: IO[bytes] | None = None
+        self._series: dict[str, IO[bytes]] = {}
+        self._alive: np.ndarray | None = None
+        self._day_requests: list[pl.DataFrame] = []
+        self.counts = {"cold_starts": 0, "requests_simulated": 0, "request_rows": 0}
+        (root / "cold_start" / self.region).mkdir(parents=True, exist_ok=True)
+
+    # --- per day -------------------------------------------------------------------------
+    def open_day(self, day: int) -> None:
+        self._cs_handle = open(self.root / "cold_start" / self.region / f"day_{day}.csv", "wb")
+        self._cs_handle.write((",".join(release.COLD_START_COLUMNS) + "\n").encode())
+        self._alive = np.flatnonzero((self.pop.first_day <= day) & (self.pop.last_day >= day))
+        for folder in series_folders():
+            d = self.root / "quantiles" / self.region / folder
+            d.mkdir(parents=True, exist_ok=True)
+            self._series[folder] = open(d / f"day_{day}.csv", "wb")
+        self._series_header = True
+
+    def close_day(self) -> None:
+        assert self._cs_handle is not None
+        self._cs_handle.close()
+        for h in self._series.values():
+            h.close()
+        self._series.clear()
+
+    def write_chunk(self, day: int, res: ChunkResult, request_day: bool) -> None:
+        self._write_cold_starts(day, res)
+        self._write_series(day, res)
+        self.counts["requests_simulated"] += len(res.events.t_ms)
+        if request_day:
+            self._day_requests.append(self._request_rows(res))
+
+    def _write_cold_starts(self, day: int, res: ChunkResult) -> None:
+        ev, idx, comp = res.events, res.cold_idx, res.components
+        f = ev.func[idx]
+        n = len(idx)
+        self.counts["cold_starts"] += n
+        df = pl.DataFrame(
+            {
+                "day": np.full(n, day, dtype=np.int64),
+                "time": ev.t_ms[idx] / 1000.0,
+                "clusterName": ev.cluster[idx].astype(np.int64),
+                "funcName": self.pop.func_name[f],
+                "userID": self.pop.user_id[f],
+                "requestID": hex_ids(self.rng, n),
+                "totalCost_cold_start": comp.total / 1e6,
+                "podAllocationCost": comp.pod_allocation / 1e6,
+                "deployCodeCost": comp.deploy_code / 1e6,
+                "deployDependencyCost": comp.deploy_dependency / 1e6,
+                "schedulingCost": comp.scheduling / 1e6,
+                "pool": self.pop.pool[f],
+                "serial": ev.pod[idx],
+            }
+        )
+        df = df.with_columns(_pod_id()).select(release.COLD_START_COLUMNS)
+        assert self._cs_handle is not None
+        df.write_csv(self._cs_handle, include_header=False)
+
+    def _write_series(self, day: int, res: ChunkResult) -> None:
+        """Append this chunk's rows to every per-minute file of the day.
+
+        All series share the day's columns, so they are stacked into one frame and formatted
+        by one CSV write, then cut into files by line: a per-file frame would cost ~2 ms of
+        overhead each, and there are 43 files per region and day.
+        """
+        alive = self._alive
+        assert alive is not None
+        names = list(self.func_id[alive])
+        folders = list(self._series)
+        mats = []
+        for folder in folders:
+            metric, stat = release.split_series_folder(folder)
+            if stat is None:
+                counts = {"requests": res.requests, "num_pods": res.pods, "num_cold_starts": res.cold_starts}
+                mat = counts[metric][alive].astype(np.float64)
+                mat[mat == 0] = np.nan  # the release leaves minutes without data empty
+            else:
+                mat = res.stats[metric][stat][alive]
+            mats.append(mat.T)
+        stacked = np.concatenate(mats, axis=0)
+        times = np.tile(np.arange(res.minute0, res.minute0 + res.minutes, dtype=np.int64) * 60, len(folders))
+        key = pl.DataFrame({"day": np.full(len(times), day, dtype=np.int64), "time": times})
+        block = pl.from_numpy(stacked, schema=names, orient="row") if names else pl.DataFrame()
+        buf = io.BytesIO()
+        pl.concat([key, block], how="horizontal").fill_nan(None).write_csv(buf, include_header=True)
+        lines = buf.getvalue().split(b"\n")
+        header, body = lines[0] + b"\n", lines[1:]
+        for i, folder in enumerate(folders):
+            handle = self._series[folder]
+            if self._series_header:
+                handle.write(header)
+            handle.write(b"\n".join(body[i * res.minutes : (i + 1) * res.minutes]) + b"\n")
+        self._series_header = False
+
+    # --- request table --------------------------------------------------------------------
+    def _request_rows(self, res: ChunkResult) -> pl.DataFrame:
+        ev, rng = res.events, self.rng
+        n = len(ev.t_ms)
+        f = ev.func
+        prof = cal.REGION_PROFILES[self.region]
+        worker_us = np.rint(ev.exec_us * rng.uniform(0.01, 0.1, size=n)).astype(np.int64)
+        fe = rng.lognormal(np.log([800.0, 300.0, 40.0, 40.0]), 0.6, size=(n, 4)).round().astype(np.int64)
+        fe_delay_ms = 1 + rng.geometric(0.3, size=n)
+        nan_fe = rng.random(n) < prof.frontend_nan_share
+        body = np.round(rng.lognormal(np.log(600.0), 1.5, size=n))
+        df = pl.DataFrame(
+            {
+                "t_ms": ev.t_ms,
+                "time_worker": ev.t_ms / 1000.0,
+                "time_frontend": (ev.t_ms - fe_delay_ms) / 1000.0,
+                "requestID": hex_ids(rng, n),
+                "clusterName": ev.cluster.astype(np.int64),
+                "funcName": self.pop.func_name[f],
+                "pool": self.pop.pool[f],
+                "serial": ev.pod,
+                "func": f,
+                "userID": self.pop.user_id[f],
+                "totalCost_worker": ev.exec_us / 1e6,
+                "workerCost": worker_us / 1e6,
+                "runtimeCost": (ev.exec_us - worker_us) / 1e6,
+                "totalCost_frontend": (ev.exec_us + fe.sum(axis=1)) / 1e6,
+                "frontendCost": fe[:, 0] / 1e6,
+                "busCost": fe[:, 1] / 1e6,
+                "readBodyCost": fe[:, 2] / 1e6,
+                "writeRspCost": fe[:, 3] / 1e6,
+                "cpu_usage": ev.cpu,
+                "memory_usage": ev.mem,
+                "requestBodySize": body,
+                "nan_fe": nan_fe,
+            }
+        )
+        return df.with_columns(
+            [pl.when(pl.col("nan_fe")).then(None).otherwise(pl.col(c)).alias(c) for c in release.FRONTEND_COLUMNS]
+        )
+
+    def write_requests(self) -> None:
+        """Thin (R1, R3), corrupt a few podIDs, shuffle into Spark part files sorted by time."""
+        rng = self.rng
+        out = self.root / "per_request" / self.region
+        out.mkdir(parents=True, exist_ok=True)
+        df = pl.concat(self._day_requests) if self._day_requests else None
+        self._day_requests = []
+        job = uuid.UUID(bytes=rng.bytes(16), version=4)
+        names = [f"part-{i:05d}-{job}-c000.csv" for i in range(self.parts)]
+        if df is None or df.height == 0:
+            for name in names:
+                (out / name).write_text(",".join(release.REQUEST_COLUMNS) + "\n")
+            return
+        keep = cal.REGION_PROFILES[self.region].request_keep
+        if keep == "top100":
+            per_pod = df.group_by(["func", "serial"]).len().with_columns(
+                pl.col("len").rank("ordinal", descending=True).over("func").alias("r")
+            )
+            top = per_pod.filter(pl.col("r") <= cal.R1_TOP_PODS).select("func", "serial")
+            df = df.join(top, on=["func", "serial"], how="semi")
+        elif keep == "subsample":
+            df = df.filter(pl.Series(rng.random(df.height) < cal.R3_SUBSAMPLE))
+        df = df.with_columns(_pod_id())
+        # A few podIDs that do not parse, or are missing (release quirk).
+        n = df.height
+        bad = rng.choice(n, size=min(n, max(2, n // 5000)), replace=False)
+        variants = np.array(["", "unknown", "pool22-300", "pod-7f3a9c"])
+        bad_val = variants[np.arange(len(bad)) % len(variants)]
+        pod = df["podID"].to_numpy().astype(object)
+        pod[bad] = bad_val
+        pod = np.where(pod == "", None, pod)
+        df = df.with_columns(pl.Series("podID", pod, dtype=pl.String))
+        part = rng.integers(0, self.parts, size=n)
+        df = df.with_columns(pl.Series("part", part)).sort(["part", "t_ms"])
+        self.counts["request_rows"] = n
+        for i, name in enumerate(names):
+            chunk = df.filter(pl.col("part") == i).select(release.REQUEST_COLUMNS)
+            chunk.write_csv(out / name)
+
+    def write_function_table(self) -> None:
+        pop = self.pop
+        idx = np.flatnonzero(pop.in_function_table)
+        idx = idx[self.rng.permutation(len(idx))]
+        df = pl.DataFrame(
+            {
+                "funcID": self.func_id[idx],
+                "cpu_request": [release.CPU_LIMIT_TO_REQUEST[int(c)] for c in pop.cpu_limit[idx]],
+                "runtime": pop.runtime[idx],
+                "triggerType-invocationType": pop.trigger[idx],
+            }
+        )
+        path = self.root / release.FUNCTION_FILE
+        path.parent.mkdir(parents=True, exist_ok=True)
+        df.write_csv(path)
+
+
+def _pod_id() -> pl.Expr:
+    return pl.concat_str(
+        [pl.col("pool"), pl.lit("-"), pl.col("serial").cast(pl.String).str.zfill(10)]
+    ).alias("podID")
