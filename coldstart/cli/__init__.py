@@ -5,6 +5,7 @@ Each command lives in its own module and registers itself on the shared typer ap
 
 from __future__ import annotations
 
+from coldstart.cli import ingest_cmd  # noqa: F401  (registers commands)
 from coldstart.cli import synth_cmd  # noqa: F401  (registers commands)
 from coldstart.cli._common import app
 

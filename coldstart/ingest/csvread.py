@@ -1,0 +1,239 @@
+"""Streaming, validating CSV reader shared by every table loader.
+
+One code path for files and zip members: the stream is read in blocks of whole lines (about
+16 MB), each block is checked for its field counts with NumPy and parsed by polars with an
+explicit schema. Memory is bounded by the block size whatever the file size, polars parses
+each block on all cores, and every row keeps its line number so errors can name it.
+
+Bad rows (wrong number of fields — e.g. the last line of a file cut short — or a value that does
+not parse as its column's type) raise an InputError naming file, line, column and value; with
+``skip_bad_rows`` they are dropped and counted instead. The slow, exact diagnosis (plain Python
+over the lines of one block) runs only after polars has refused a block.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import IO
+
+import numpy as np
+import polars as pl
+
+from coldstart.errors import InputError
+
+BLOCK_BYTES = 16 << 20
+LINE_COL = "__line"
+MAX_EXAMPLES = 5
+
+
+@dataclass
+class ReadStats:
+    """What a read did to the rows: kept, skipped (with a few examples)."""
+
+    rows_read: int = 0  # data lines seen (blank lines excluded)
+    bad_rows: int = 0  # skipped with skip_bad_rows
+    examples: list[str] = field(default_factory=list)
+
+    def skipped(self, reason: str) -> None:
+        self.bad_rows += 1
+        if len(self.examples) < MAX_EXAMPLES:
+            self.examples.append(reason)
+
+
+def read_header(fh: IO[bytes]) -> list[str]:
+    """Column names of the first line (UTF-8 BOM, quotes and CR tolerated); [] for an empty file."""
+    line = fh.readline()
+    if not line.strip():
+        return []
+    text = line.decode("utf-8-sig", errors="replace").rstrip("\r\n")
+    return [c.strip().strip('"') for c in text.split(",")]
+
+
+def iter_blocks(
+    fh: IO[bytes],
+    display: str,
+    columns: list[str],
+    schema: dict[str, pl.DataType],
+    *,
+    skip_bad_rows: bool,
+    stats: ReadStats,
+    block_bytes: int = BLOCK_BYTES,
+) -> Iterator[pl.DataFrame]:
+    """Yield parsed blocks of the data lines after the header (already consumed from ``fh``).
+
+    Each frame has ``columns`` typed by ``schema`` plus ``__line`` (Int64, 1-based line number
+    in the file, header = line 1).
+    """
+    next_line = 2
+    rest = b""
+    while True:
+        buf = fh.read(block_bytes)
+        at_eof = not buf
+        data = rest + buf
+        if at_eof:
+            if not data:
+                return
+            if not data.endswith(b"\n"):
+                data += b"\n"  # the last line had no newline: keep it (it is checked like any)
+            rest = b""
+        else:
+            cut = data.rfind(b"\n") + 1
+            if cut == 0:
+                rest = data
+                continue
+            data, rest = data[:cut], data[cut:]
+        frame, n_lines = _parse_block(
+            data, next_line, display, columns, schema, skip_bad_rows, stats
+        )
+        next_line += n_lines
+        if frame is not None and frame.height:
+            yield frame
+        if at_eof:
+            return
+
+
+def _line_bounds(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    ends = np.flatnonzero(arr == 10)  # block always ends with "\n"
+    starts = np.empty_like(ends)
+    starts[0] = 0
+    starts[1:] = ends[:-1] + 1
+    return starts, ends
+
+
+def _parse_block(
+    data: bytes,
+    first_line: int,
+    display: str,
+    columns: list[str],
+    schema: dict[str, pl.DataType],
+    skip_bad_rows: bool,
+    stats: ReadStats,
+) -> tuple[pl.DataFrame | None, int]:
+    arr = np.frombuffer(data, dtype=np.uint8)
+    starts, ends = _line_bounds(arr)
+    n_lines = len(ends)
+    # Blank lines ("" or "\r") carry nothing; polars skips them too.
+    length = ends - starts
+    blank = (length == 0) | ((length == 1) & (arr[starts] == 13))
+    commas = np.bincount(np.searchsorted(ends, np.flatnonzero(arr == 44)), minlength=n_lines)
+    bad = (commas != len(columns) - 1) & ~blank
+    line_numbers = np.arange(first_line, first_line + n_lines, dtype=np.int64)
+    keep = ~blank
+    if bad.any():
+        for i in np.flatnonzero(bad):
+            line = data[starts[i] : ends[i]].rstrip(b"\r").decode("utf-8", errors="replace")
+            reason = (
+                f"{display}, line {line_numbers[i]}: expected {len(columns)} fields, found "
+                f"{commas[i] + 1} (a truncated or malformed line): {_clip(line)}"
+            )
+            if not skip_bad_rows:
+                raise InputError(reason)
+            stats.skipped(reason)
+        keep &= ~bad
+        data = _select_lines(data, starts, ends, keep)
+    stats.rows_read += int((~blank).sum())
+    good_lines = line_numbers[keep]
+    if len(good_lines) == 0:
+        return None, n_lines
+    try:
+        frame = _read(data, columns, schema)
+    except (pl.exceptions.ComputeError, pl.exceptions.InvalidOperationError) as exc:
+        frame, good_lines = _diagnose(
+            data, good_lines, display, columns, schema, skip_bad_rows, stats, exc
+        )
+    if frame.height != len(good_lines):  # pragma: no cover - guards the line bookkeeping
+        raise InputError(f"{display}: parsed {frame.height} rows from {len(good_lines)} lines")
+    return frame.with_columns(pl.Series(LINE_COL, good_lines)), n_lines
+
+
+def _read(data: bytes, columns: list[str], schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    return pl.read_csv(
+        data,
+        has_header=False,
+        new_columns=columns,
+        schema={c: schema[c] for c in columns},
+        raise_if_empty=False,
+    )
+
+
+def _select_lines(data: bytes, starts: np.ndarray, ends: np.ndarray, keep: np.ndarray) -> bytes:
+    return b"".join(data[s : e + 1] for s, e, k in zip(starts, ends, keep, strict=True) if k)
+
+
+def _diagnose(
+    data: bytes,
+    line_numbers: np.ndarray,
+    display: str,
+    columns: list[str],
+    schema: dict[str, pl.DataType],
+    skip_bad_rows: bool,
+    stats: ReadStats,
+    exc: Exception,
+) -> tuple[pl.DataFrame, np.ndarray]:
+    """Find the rows polars refused, in plain Python; raise for the first or drop them all."""
+    lines = [ln for ln in data.split(b"\n") if ln.strip(b"\r")]
+    checks = [(i, c, _checker(schema[c])) for i, c in enumerate(columns)]
+    keep = np.ones(len(lines), dtype=bool)
+    for j, raw in enumerate(lines):
+        fields = raw.rstrip(b"\r").decode("utf-8", errors="replace").split(",")
+        for i, col, check in checks:
+            if check is None:
+                continue
+            value = fields[i]
+            if value == "" or check(value):
+                continue
+            reason = (
+                f"{display}, line {line_numbers[j]}, column {col}: {_clip(value)!s} is not a "
+                f"valid {_type_word(schema[col])}"
+            )
+            if not skip_bad_rows:
+                raise InputError(reason)
+            stats.skipped(reason)
+            keep[j] = False
+            break
+    if keep.all():
+        raise InputError(f"{display}: could not parse the CSV: {str(exc).splitlines()[0]}")
+    kept = b"\n".join(ln for ln, k in zip(lines, keep, strict=True) if k) + b"\n"
+    line_numbers = line_numbers[keep]
+    if not keep.any():
+        return pl.DataFrame(schema={c: schema[c] for c in columns}), line_numbers
+    return _read(kept, columns, schema), line_numbers
+
+
+def _checker(dtype: pl.DataType):  # type: ignore[no-untyped-def]
+    if dtype.is_integer():
+        return _is_int
+    if dtype.is_float():
+        return _is_float
+    return None
+
+
+def _is_int(v: str) -> bool:
+    try:
+        int(v)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_float(v: str) -> bool:
+    try:
+        x = float(v)
+    except ValueError:
+        return False
+    return not math.isinf(x) or v.strip().lower() in ("inf", "-inf", "+inf")
+
+
+def _type_word(dtype: pl.DataType) -> str:
+    if dtype.is_integer():
+        return "integer"
+    if dtype.is_float():
+        return "number"
+    return str(dtype)
+
+
+def _clip(text: str, n: int = 120) -> str:
+    text = repr(text) if text.strip() != text or not text else text
+    return text if len(text) <= n else text[:n] + "…"

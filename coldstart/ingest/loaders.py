@@ -1,0 +1,279 @@
+"""Loaders for the long tables (cold starts, requests) and the function table.
+
+Each loader streams one source through :mod:`coldstart.ingest.csvread`, adds the derived
+columns of :mod:`coldstart.derive`, counts what the quality summary reports, and appends the
+rows to one staged Parquet file per partition.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+import polars as pl
+
+from coldstart import derive, release
+from coldstart.errors import InputError
+from coldstart.ingest.csvread import LINE_COL, ReadStats, iter_blocks
+from coldstart.ingest.parts import PartWriter, write_frame
+from coldstart.ingest.sources import Source
+from coldstart.warehouse import TABLES, partition_dir
+
+COMPONENT_TOLERANCE_S = 1e-6
+
+
+@dataclass
+class LoadContext:
+    """What every loader needs: where to stage output and how strict to be."""
+
+    staging: Path  # mirrors the warehouse tree; published at commit
+    scratch: Path  # intermediate files (per-minute pieces), never published
+    skip_bad_rows: bool = False
+    function_requests: pl.DataFrame | None = None  # funcID, cpu_request (Int32)
+    function_region: str = "R2"
+
+
+@dataclass
+class SourceResult:
+    """One source's outcome, recorded in the manifest and the quality summary."""
+
+    source: Source
+    table: str
+    key: str
+    rows_read: int = 0
+    rows_written: int = 0
+    bad_rows: int = 0
+    examples: list[str] = field(default_factory=list)
+    counters: dict[str, int] = field(default_factory=dict)
+    outputs: list[str] = field(default_factory=list)  # staged files, relative to the warehouse
+    pieces: list[tuple[str, str, str | None, int, Path]] = field(default_factory=list)
+
+    def count(self, name: str, n: int) -> None:
+        self.counters[name] = self.counters.get(name, 0) + int(n)
+
+
+def part_name(key: str) -> str:
+    """Deterministic file name for a source's part: re-ingesting a source replaces its file."""
+    return f"part-{hashlib.sha1(key.encode()).hexdigest()[:16]}.parquet"
+
+
+_I = pl.Int64
+_F = pl.Float64
+_S = pl.String
+
+READ_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
+    "cold_starts": {
+        "day": pl.Int16,
+        "time": _F,
+        "clusterName": pl.Int8,
+        "funcName": _I,
+        "userID": _I,
+        "requestID": _S,
+        "podID": _S,
+        **dict.fromkeys(("totalCost_cold_start", *release.COLD_START_COMPONENTS), _F),
+    },
+    "requests": {
+        "clusterName": pl.Int8,
+        "funcName": _I,
+        "userID": _I,
+        "requestID": _S,
+        "podID": _S,
+        **{
+            c: _F
+            for c in release.REQUEST_COLUMNS
+            if c not in ("clusterName", "funcName", "userID", "requestID", "podID")
+        },
+    },
+    "functions": {
+        "funcID": _S,
+        "cpu_request": _F,
+        "runtime": _S,
+        "triggerType-invocationType": _S,
+    },
+}
+EXPECTED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "cold_starts": release.COLD_START_COLUMNS,
+    "requests": release.REQUEST_COLUMNS,
+    "functions": release.FUNCTION_COLUMNS,
+}
+
+
+def reject(
+    block: pl.DataFrame,
+    bad: pl.Series,
+    describe: str,
+    value_col: str,
+    display: str,
+    ctx: LoadContext,
+    stats: ReadStats,
+) -> pl.DataFrame:
+    """Raise for the first row flagged ``bad``, or (skip_bad_rows) drop and count them all."""
+    if not bad.any():
+        return block
+    rows = block.filter(bad)
+    for line, value in zip(rows[LINE_COL].to_list(), rows[value_col].to_list(), strict=True):
+        reason = f"{display}, line {line}, column {value_col}: {value!r} {describe}"
+        if not ctx.skip_bad_rows:
+            raise InputError(reason)
+        stats.skipped(reason)
+    return block.filter(~bad)
+
+
+def _check_request_ids(
+    block: pl.DataFrame, display: str, ctx: LoadContext, stats: ReadStats
+) -> pl.DataFrame:
+    rid = pl.col("requestID")
+    bad = block.select(
+        rid.is_not_null()
+        & ((rid.str.len_bytes() != 64) | rid.str.decode("hex", strict=False).is_null())
+    ).to_series()
+    return reject(
+        block, bad, "is not a 64-hex-digit request hash", "requestID", display, ctx, stats
+    )
+
+
+def _float_columns(schema: dict[str, pl.DataType]) -> list[str]:
+    return [c for c, t in schema.items() if t == _F]
+
+
+def load_long(
+    source: Source, table: str, fh: IO[bytes], key: str, ctx: LoadContext
+) -> SourceResult:
+    """Stream a cold-start or per-request CSV (header already read) into staged Parquet parts."""
+    spec = TABLES[table]
+    schema = READ_SCHEMAS[table]
+    columns = list(EXPECTED_COLUMNS[table])
+    time_col = "time" if table == "cold_starts" else "time_worker"
+    result = SourceResult(source=source, table=table, key=key)
+    stats = ReadStats()
+    writers: dict[int, PartWriter] = {}
+    fn_requests = ctx.function_requests if source.region == ctx.function_region else None
+    floats = _float_columns(schema)
+    try:
+        for raw in iter_blocks(
+            fh, source.display, columns, schema, skip_bad_rows=ctx.skip_bad_rows, stats=stats
+        ):
+            block = raw.with_columns(pl.col(floats).fill_nan(None))
+            block = _check_request_ids(block, source.display, ctx, stats)
+            missing_time = block[time_col].is_null()
+            block = reject(
+                block,
+                missing_time,
+                "is empty (the row has no time)",
+                time_col,
+                source.display,
+                ctx,
+                stats,
+            )
+            if table == "requests":
+                block = block.with_columns(derive.day_of(time_col))
+            else:
+                no_day = block["day"].is_null()
+                block = reject(block, no_day, "is empty", "day", source.display, ctx, stats)
+            block = block.with_columns(
+                *derive.pool_fields("podID"), pl.col("requestID").str.decode("hex")
+            )
+            block = block.with_columns(
+                derive.func_id(),
+                derive.pool_size(),
+                derive.minute_of(time_col),
+                derive.hour_of(time_col),
+            ).with_columns(derive.cpu_request(fn_requests))
+            _count_quality(block, table, time_col, result)
+            for (day,), part in block.partition_by(
+                "day", as_dict=True, maintain_order=True
+            ).items():
+                w = writers.get(day)
+                if w is None:
+                    rel = partition_dir(Path(), table, region=source.region, day=day) / part_name(
+                        key
+                    )
+                    w = writers[day] = PartWriter(ctx.staging / rel, spec)
+                    result.outputs.append(rel.as_posix())
+                w.write(part)
+    finally:
+        for w in writers.values():
+            w.close()
+    result.rows_read = stats.rows_read
+    result.bad_rows = stats.bad_rows
+    result.examples = stats.examples
+    result.rows_written = sum(w.rows for w in writers.values())
+    return result
+
+
+def _count_quality(block: pl.DataFrame, table: str, time_col: str, result: SourceResult) -> None:
+    pod = pl.col("podID")
+    exprs = {
+        "podID_empty": pod.is_null().sum(),
+        "podID_unparseable": (pod.is_not_null() & pl.col("poolName").is_null()).sum(),
+        "cpu_request_unknown": (
+            pl.col("cpu_limit").is_not_null() & pl.col("cpu_request").is_null()
+        ).sum(),
+    }
+    if table == "cold_starts":
+        parts = pl.sum_horizontal(*(pl.col(c) for c in release.COLD_START_COMPONENTS))
+        diff = (pl.col("totalCost_cold_start") - parts).abs()
+        exprs["components_mismatch"] = (diff > COMPONENT_TOLERANCE_S).sum()
+        exprs["day_column_mismatch"] = (
+            pl.col("day") != (pl.col(time_col) // release.SECONDS_PER_DAY)
+        ).sum()
+    else:
+        exprs["outside_request_day"] = (pl.col("day") != release.REQUEST_DAY).sum()
+    counts = block.select(**exprs).row(0, named=True)
+    for name, n in counts.items():
+        result.count(name, n or 0)
+
+
+def load_functions(source: Source, fh: IO[bytes], key: str, ctx: LoadContext) -> SourceResult:
+    """The function table (Region 2): parse funcID, pool, runtime group and trigger columns."""
+    spec = TABLES["functions"]
+    schema = READ_SCHEMAS["functions"]
+    stats = ReadStats()
+    blocks = list(
+        iter_blocks(
+            fh,
+            source.display,
+            list(release.FUNCTION_COLUMNS),
+            schema,
+            skip_bad_rows=ctx.skip_bad_rows,
+            stats=stats,
+        )
+    )
+    frame = pl.concat(blocks) if blocks else pl.DataFrame(schema={**schema, LINE_COL: pl.Int64})
+    frame = frame.with_columns(pl.col("cpu_request").fill_nan(None))
+    req = pl.col("cpu_request")
+    frame = reject(
+        frame,
+        frame.select(req.is_not_null() & (req != req.round(0))).to_series(),
+        "is not a whole number of millicores",
+        "cpu_request",
+        source.display,
+        ctx,
+        stats,
+    )
+    frame = (
+        frame.with_columns(*derive.split_func_id("funcID"))
+        .with_columns(*derive.pool_name_fields("poolName"))
+        .with_columns(
+            derive.pool_size(),
+            req.cast(pl.Int32),
+            derive.runtime_group_expr("runtime"),
+            pl.col("triggerType-invocationType").alias("trigger_field"),
+            *derive.trigger_columns("triggerType-invocationType"),
+        )
+        .sort("funcID")
+    )
+    result = SourceResult(source=source, table="functions", key=key)
+    result.count("funcID_unparseable", frame.select(pl.col("poolName").is_null().sum()).item())
+    region = source.region or ctx.function_region
+    rel = partition_dir(Path(), "functions", region=region) / part_name(key)
+    if frame.height:
+        write_frame(ctx.staging / rel, frame, spec)
+        result.outputs.append(rel.as_posix())
+    result.rows_read = stats.rows_read
+    result.bad_rows = stats.bad_rows
+    result.examples = stats.examples
+    result.rows_written = frame.height
+    return result

@@ -1,0 +1,75 @@
+"""Writing Parquet files with exactly the warehouse schema.
+
+pyarrow's ParquetWriter rather than polars' writer because the schema needs a
+FIXED_LEN_BYTE_ARRAY column (requestID) and per-column dictionary settings, and because it
+appends row groups block by block, so a file of any size is written in bounded memory.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from coldstart.warehouse import PARQUET_COMPRESSION, REQUEST_ID_TYPE, Table
+
+
+def to_arrow(frame: pl.DataFrame, table: Table) -> pa.Table:
+    """The frame's table columns, cast to the table's exact Arrow schema (extra columns dropped)."""
+    schema = table.arrow_schema()
+    data = frame.select(table.column_names).to_arrow()
+    arrays = []
+    for f in schema:
+        col = data.column(f.name)
+        if f.type == REQUEST_ID_TYPE and col.type != REQUEST_ID_TYPE:
+            col = col.cast(pa.binary()).cast(REQUEST_ID_TYPE)
+        elif col.type != f.type:
+            col = col.cast(f.type)
+        arrays.append(col)
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def _dictionary_columns(table: Table) -> list[str]:
+    # Random hashes never repeat enough for a dictionary to pay (see warehouse.ENCODING_NOTES).
+    return [c.name for c in table.columns if c.type != REQUEST_ID_TYPE]
+
+
+class PartWriter:
+    """Append blocks to one Parquet file; creates it (and its folder) on the first block."""
+
+    def __init__(self, path: Path, table: Table) -> None:
+        self.path = path
+        self.table = table
+        self.rows = 0
+        self._writer: pq.ParquetWriter | None = None
+
+    def write(self, frame: pl.DataFrame) -> None:
+        data = to_arrow(frame, self.table)
+        if self._writer is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._writer = pq.ParquetWriter(
+                self.path,
+                self.table.arrow_schema(),
+                compression=PARQUET_COMPRESSION,
+                use_dictionary=_dictionary_columns(self.table),
+                write_statistics=True,
+            )
+        self._writer.write_table(data)
+        self.rows += data.num_rows
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+
+
+def write_frame(path: Path, frame: pl.DataFrame, table: Table) -> int:
+    """Write a whole frame as one Parquet file; returns the row count."""
+    writer = PartWriter(path, table)
+    try:
+        writer.write(frame)
+    finally:
+        writer.close()
+    return writer.rows

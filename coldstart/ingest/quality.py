@@ -1,0 +1,183 @@
+"""The data-quality summary, after every ingest and on demand (``coldstart check``).
+
+Row and NULL counts come from the Parquet footers (no data is read, so it is instant on the
+whole release); what the ingest saw but did not store — skipped rows, unparseable podIDs,
+cold starts whose components do not add up — comes from the manifest's per-source counters.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+import pyarrow.parquet as pq
+
+from coldstart.config import resolve_warehouse
+from coldstart.errors import InputError
+from coldstart.warehouse import MANIFEST_FILE, TABLES, data_files, parse_partition_path
+
+CAVEATS: dict[str, tuple[str, ...]] = {
+    "requests": (
+        "covers day 30 only (time_worker 2,592,000–2,678,400 s)",
+        "R1 keeps only the top 100 pods per function",
+        "R3 is a subsample",
+    ),
+    "functions": (
+        "Region 2 only; cpu_request of other regions comes from the published limit→request map",
+    ),
+    "cold_starts": ("pods alive at the start of the trace have no cold start",),
+    "timeseries": ("NaN cells are not stored: a missing statistic is missing, not zero",),
+    "counts": ("NaN cells are not stored: a missing (funcID, minute) means 0",),
+}
+
+ISSUE_TEXT: dict[str, str] = {
+    "bad_rows": "malformed rows skipped (--skip-bad-rows)",
+    "podID_unparseable": "podID not poolNN-CPU-MEM-N: kept, pool fields NULL",
+    "podID_empty": "podID empty: kept, pool fields NULL",
+    "components_mismatch": "cold-start components do not add up to the total (> 1e-6 s)",
+    "day_column_mismatch": "day column differs from floor(time/86400)",
+    "outside_request_day": "request outside day 30",
+    "cpu_request_unknown": "CPU limit not in the published request map: cpu_request NULL",
+    "funcID_unparseable": "funcID not funcName---userID---poolName",
+    "time_not_minute": "per-minute time not a multiple of 60",
+}
+
+
+@dataclass
+class CheckResult:
+    """Quality summary of a warehouse, as DataFrames (printing is the caller's business)."""
+
+    warehouse: Path
+    rows: pl.DataFrame  # table, region, metric, day, files, rows
+    nulls: pl.DataFrame  # table, region, column, rows, nulls
+    issues: pl.DataFrame  # table, region, issue, count, meaning
+    caveats: pl.DataFrame  # table, caveat
+    examples: list[str] = field(default_factory=list)  # a few skipped-row messages
+    recovered: str | None = None
+
+    @property
+    def totals(self) -> pl.DataFrame:
+        """Rows per table and region."""
+        return (
+            self.rows.group_by("table", "region")
+            .agg(pl.col("files").sum(), pl.col("rows").sum())
+            .sort("table", "region")
+        )
+
+
+_ROWS_SCHEMA = {
+    "table": pl.String,
+    "region": pl.String,
+    "metric": pl.String,
+    "day": pl.Int16,
+    "files": pl.Int64,
+    "rows": pl.Int64,
+}
+_NULLS_SCHEMA = {
+    "table": pl.String,
+    "region": pl.String,
+    "column": pl.String,
+    "rows": pl.Int64,
+    "nulls": pl.Int64,
+}
+_ISSUES_SCHEMA = {
+    "table": pl.String,
+    "region": pl.String,
+    "issue": pl.String,
+    "count": pl.Int64,
+    "meaning": pl.String,
+}
+
+
+def check(warehouse: str | Path | None = None) -> CheckResult:
+    """Summarise the warehouse at ``warehouse`` (default: see coldstart.config).
+
+    Finishes or rolls back an interrupted publish first (see coldstart.ingest.publish), so the
+    summary describes what readers actually see.
+    """
+    from coldstart.ingest.publish import WarehouseLock, recover
+
+    root = resolve_warehouse(warehouse)
+    if not root.is_dir():
+        raise InputError(f"{root}: no warehouse here; run `coldstart ingest` first")
+    recovered = None
+    from coldstart.warehouse import JOURNAL_FILE, STAGING_DIR
+
+    if (root / JOURNAL_FILE).exists() or (root / STAGING_DIR).exists():
+        with WarehouseLock(root):
+            recovered = recover(root)
+    rows, nulls = _scan_files(root)
+    issues, examples = _manifest_issues(root)
+    present = set(rows["table"].to_list())
+    caveats = pl.DataFrame(
+        [{"table": t, "caveat": c} for t, cs in CAVEATS.items() if t in present for c in cs],
+        schema={"table": pl.String, "caveat": pl.String},
+    )
+    return CheckResult(root, rows, nulls, issues, caveats, examples, recovered)
+
+
+def _scan_files(root: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
+    row_recs: dict[tuple[str, str, str | None, int | None], list[int]] = {}
+    null_recs: dict[tuple[str, str, str], list[int]] = {}
+    for name in TABLES:
+        top = {c.name for c in TABLES[name].columns}
+        for f in data_files(root, name):
+            keys = parse_partition_path(f.relative_to(root))
+            region = keys.get("region", "")
+            day = int(keys["day"]) if "day" in keys else None
+            meta = pq.read_metadata(f)
+            rec = row_recs.setdefault((name, region, keys.get("metric"), day), [0, 0])
+            rec[0] += 1
+            rec[1] += meta.num_rows
+            for rg in range(meta.num_row_groups):
+                group = meta.row_group(rg)
+                for ci in range(group.num_columns):
+                    col = group.column(ci)
+                    cname = col.path_in_schema
+                    if cname not in top:  # nested (list) columns: no top-level null count
+                        continue
+                    st = col.statistics
+                    n_null = st.null_count if st is not None and st.has_null_count else 0
+                    nrec = null_recs.setdefault((name, region, cname), [0, 0])
+                    nrec[0] += group.num_rows
+                    nrec[1] += n_null
+    rows = pl.DataFrame(
+        [
+            {"table": t, "region": r, "metric": m, "day": d, "files": v[0], "rows": v[1]}
+            for (t, r, m, d), v in row_recs.items()
+        ],
+        schema=_ROWS_SCHEMA,
+    ).sort("table", "region", "metric", "day", nulls_last=True)
+    nulls = pl.DataFrame(
+        [
+            {"table": t, "region": r, "column": c, "rows": v[0], "nulls": v[1]}
+            for (t, r, c), v in null_recs.items()
+        ],
+        schema=_NULLS_SCHEMA,
+    )
+    return rows, nulls
+
+
+def _manifest_issues(root: Path) -> tuple[pl.DataFrame, list[str]]:
+    path = root / MANIFEST_FILE
+    recs: dict[tuple[str, str, str], int] = {}
+    examples: list[str] = []
+    if path.exists():
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for entry in data.get("sources", {}).values():
+            t, r = entry.get("table", ""), entry.get("region") or ""
+            counters = {"bad_rows": entry.get("bad_rows", 0), **entry.get("counters", {})}
+            for issue, n in counters.items():
+                if issue in ISSUE_TEXT and n:
+                    recs[(t, r, issue)] = recs.get((t, r, issue), 0) + int(n)
+            examples.extend(entry.get("bad_row_examples", [])[: max(0, 5 - len(examples))])
+    issues = pl.DataFrame(
+        [
+            {"table": t, "region": r, "issue": i, "count": n, "meaning": ISSUE_TEXT[i]}
+            for (t, r, i), n in sorted(recs.items())
+        ],
+        schema=_ISSUES_SCHEMA,
+    )
+    return issues, examples

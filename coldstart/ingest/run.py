@@ -1,0 +1,365 @@
+"""The ingest itself: plan sources, load them in parallel, merge, publish, summarise."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from coldstart import release
+from coldstart.config import resolve_warehouse
+from coldstart.errors import ColdstartError, InputError, OutputError, UsageError
+from coldstart.ingest.csvread import read_header
+from coldstart.ingest.loaders import (
+    EXPECTED_COLUMNS,
+    LoadContext,
+    SourceResult,
+    load_functions,
+    load_long,
+)
+from coldstart.ingest.manifest import Manifest, load_manifest
+from coldstart.ingest.publish import Transaction, WarehouseLock, recover
+from coldstart.ingest.quality import CheckResult, check
+from coldstart.ingest.sources import Source, discover
+from coldstart.ingest.timeseries import group_pieces, load_wide, merge_group
+from coldstart.progress import NullProgress, ProgressSink
+from coldstart.warehouse import FUNCTIONS_REGION, INGEST_TABLES, SCHEMA_VERSION, TABLES, data_files
+
+DEFAULT_WORKERS = max(1, min(2, os.cpu_count() or 1))
+
+_AFTER_FAILURE = (
+    "Nothing was published: the warehouse is as it was. Fix or remove that file (or use "
+    "--skip-bad-rows to skip malformed rows) and re-run; files already ingested are skipped."
+)
+
+
+@dataclass
+class IngestResult:
+    """What an ingest did: one row per source found, plus the warehouse's quality summary."""
+
+    warehouse: Path
+    sources: pl.DataFrame  # key, table, region, file, status, rows_read, rows_written, bad_rows
+    quality: CheckResult
+    recovered: str | None = None
+
+    @property
+    def ingested(self) -> int:
+        return int((self.sources["status"] == "ingested").sum())
+
+    @property
+    def skipped(self) -> int:
+        return int((self.sources["status"] == "skipped").sum())
+
+
+@dataclass
+class _Planned:
+    source: Source
+    table: str | None
+    key: str | None
+    status: str  # "todo", "skipped" (already in the warehouse), "filtered", "duplicate", "empty"
+
+
+def _check_choice(
+    values: Sequence[str] | None, allowed: Iterable[str], option: str
+) -> list[str] | None:
+    if values is None:
+        return None
+    allowed = list(allowed)
+    unknown = [v for v in values if v not in allowed]
+    if unknown:
+        raise UsageError(
+            f"{option}: unknown value {unknown[0]!r}; choose from {', '.join(allowed)}"
+        )
+    return list(values)
+
+
+def detect_table(header: list[str], display: str) -> str:
+    """The ingest table a CSV belongs to, from its header; InputError naming both otherwise."""
+    for table, cols in EXPECTED_COLUMNS.items():
+        if header == list(cols):
+            return table
+    if header[:2] == list(release.TIMESERIES_KEY_COLUMNS):
+        return "timeseries"
+    expected = "\n".join(f"    {t}: {','.join(c)}" for t, c in EXPECTED_COLUMNS.items())
+    found = ",".join(header[:20]) + (f",… ({len(header)} columns)" if len(header) > 20 else "")
+    raise InputError(
+        f"{display}: the header matches no table of the release.\n  found: {found}\n"
+        f"  expected one of:\n{expected}\n    timeseries: day,time,<funcID>,…"
+    )
+
+
+def _plan(
+    found: list[Source],
+    manifest: Manifest,
+    tables: list[str] | None,
+    regions: list[str] | None,
+    force: bool,
+) -> list[_Planned]:
+    plans: list[_Planned] = []
+    seen: set[str] = set()
+    for s in found:
+        if regions is not None and s.region is not None and s.region not in regions:
+            plans.append(_Planned(s, s.table, None, "filtered"))
+            continue
+        table = s.table
+        if table is None:
+            with s.open() as fh:
+                header = read_header(fh)
+            if not header:
+                plans.append(_Planned(s, None, None, "empty"))
+                continue
+            table = detect_table(header, s.display)
+        if tables is not None and table not in tables:
+            plans.append(_Planned(s, table, None, "filtered"))
+            continue
+        if s.region is None:
+            raise InputError(
+                f"{s.display}: cannot tell which region this file is from: keep it under a "
+                "folder (or zip) named R1…R5, e.g. cold_start/R1/day_0.csv"
+            )
+        if regions is not None and s.region not in regions:
+            plans.append(_Planned(s, table, None, "filtered"))
+            continue
+        if table == "timeseries" and s.series is None:
+            raise InputError(
+                f"{s.display}: a per-minute file must sit in its metric folder (e.g. "
+                "quantiles/R1/cpu_usage_avg/day_0.csv) so its metric is known"
+            )
+        key = s.key(table)
+        if key in seen:
+            plans.append(_Planned(s, table, key, "duplicate"))
+            continue
+        seen.add(key)
+        status = "todo" if force or not manifest.is_current(key, s) else "skipped"
+        plans.append(_Planned(s, table, key, status))
+    return plans
+
+
+def _load_one(plan: _Planned, ctx: LoadContext) -> SourceResult:
+    s = plan.source
+    assert plan.table is not None and plan.key is not None
+    with s.open() as fh:
+        header = read_header(fh)
+        if not header:
+            return SourceResult(source=s, table=plan.table, key=plan.key)
+        table = detect_table(header, s.display)
+        if table != plan.table:
+            raise InputError(
+                f"{s.display}: its folder says {plan.table} but its header is that of {table}"
+            )
+        if table == "functions":
+            return load_functions(s, fh, plan.key, ctx)
+        if table == "timeseries":
+            return load_wide(s, header, fh, plan.key, ctx)
+        return load_long(s, table, fh, plan.key, ctx)
+
+
+def _function_requests(
+    root: Path, staged: list[SourceResult], ctx: LoadContext
+) -> pl.DataFrame | None:
+    """funcID → cpu_request from the function table staged now, else the published one."""
+    files = [ctx.staging / o for r in staged for o in r.outputs]
+    if not files:
+        files = data_files(root, "functions")
+    if not files:
+        return None
+    return pl.concat(
+        [pl.read_parquet(f, columns=["funcID", "cpu_request"]) for f in files]
+    ).drop_nulls()
+
+
+def _run_parallel(
+    items: list[Any], fn: Callable[[Any], Any], workers: int, on_done: Callable[[Any], None]
+) -> list[Any]:
+    """Run ``fn`` over ``items`` on ``workers`` threads; the first error cancels the rest."""
+    if workers <= 1 or len(items) <= 1:
+        out = []
+        for it in items:
+            out.append(fn(it))
+            on_done(it)
+        return out
+    results: list[Any] = [None] * len(items)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures: list[Future[Any]] = [pool.submit(fn, it) for it in items]
+        try:
+            for i, fut in enumerate(futures):
+                results[i] = fut.result()
+                on_done(items[i])
+        except BaseException:
+            for f in futures:
+                f.cancel()
+            raise
+    return results
+
+
+def ingest(
+    sources: Sequence[str | Path] | str | Path,
+    warehouse: str | Path | None = None,
+    tables: Sequence[str] | None = None,
+    regions: Sequence[str] | None = None,
+    force: bool = False,
+    skip_bad_rows: bool = False,
+    progress: ProgressSink | None = None,
+    workers: int = DEFAULT_WORKERS,
+) -> IngestResult:
+    """Ingest release files (folders, CSVs, zips) into the warehouse, atomically.
+
+    ``tables`` restricts to some of cold_starts, requests, timeseries, functions; ``regions``
+    to some of R1…R5. Sources already in the manifest are skipped unless ``force``. Malformed
+    rows raise an InputError naming file and line unless ``skip_bad_rows``, which drops and
+    counts them. On any error nothing is published.
+    """
+    if isinstance(sources, (str, Path)):
+        sources = [sources]
+    if not sources:
+        raise UsageError("no sources given: pass the release folder, zips or CSV files")
+    tables = _check_choice(tables, INGEST_TABLES, "--tables")
+    regions = _check_choice(regions, release.REGIONS, "--regions")
+    root = resolve_warehouse(warehouse)
+    progress = progress or NullProgress()
+    found = discover(sources)
+    existed = root.exists()
+    with WarehouseLock(root):
+        try:
+            recovered = recover(root)
+            manifest = load_manifest(root, force=force)
+            plans = _plan(found, manifest, tables, regions, force)
+            _execute(root, plans, manifest, skip_bad_rows, progress, workers)
+        except ColdstartError as exc:
+            if not existed:
+                _remove_new_warehouse(root)
+            if isinstance(exc, InputError):
+                raise InputError(f"{exc}\n{_AFTER_FAILURE}") from None
+            raise
+        except OSError as exc:
+            if not existed:
+                _remove_new_warehouse(root)
+            raise OutputError(
+                f"{root}: cannot write the warehouse: {exc}. Nothing was published."
+            ) from None
+        except BaseException:
+            if not existed:
+                _remove_new_warehouse(root)
+            raise
+    table = pl.DataFrame(
+        [
+            {
+                "key": p.key,
+                "table": p.table,
+                "region": p.source.region,
+                "file": p.source.display,
+                "status": "ingested" if p.status == "todo" else p.status,
+            }
+            for p in plans
+        ],
+        schema={
+            "key": pl.String,
+            "table": pl.String,
+            "region": pl.String,
+            "file": pl.String,
+            "status": pl.String,
+        },
+    )
+    return IngestResult(warehouse=root, sources=table, quality=check(root), recovered=recovered)
+
+
+def _remove_new_warehouse(root: Path) -> None:
+    """A warehouse this ingest created and failed to fill is removed, leaving no trace."""
+    from coldstart.warehouse import LOCK_FILE, STAGING_DIR
+
+    leftovers = {p.name for p in root.iterdir()} if root.exists() else set()
+    if leftovers <= {LOCK_FILE, STAGING_DIR}:
+        import shutil
+
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _execute(
+    root: Path,
+    plans: list[_Planned],
+    manifest: Manifest,
+    skip_bad_rows: bool,
+    progress: ProgressSink,
+    workers: int,
+) -> None:
+    todo = [p for p in plans if p.status == "todo"]
+    rebuild = manifest.schema_version != SCHEMA_VERSION  # forced rebuild of an old warehouse
+    if not todo and not rebuild:
+        return
+    txn = Transaction(root)
+    try:
+        ctx = LoadContext(
+            staging=txn.new,
+            scratch=txn.scratch,
+            skip_bad_rows=skip_bad_rows,
+            function_region=FUNCTIONS_REGION,
+        )
+        if rebuild:
+            for name in TABLES:
+                for f in data_files(root, name):
+                    txn.delete(f.relative_to(root).as_posix())
+            manifest = Manifest()
+        tasks: dict[str, int] = {}
+        for table in INGEST_TABLES:
+            n = sum(p.table == table for p in todo)
+            if n:
+                tasks[table] = progress.add_task(f"{table:<12}", total=n)
+
+        def done(p: _Planned) -> None:
+            progress.advance(tasks[p.table or ""])
+
+        fn_plans = [p for p in todo if p.table == "functions"]
+        results = _run_parallel(fn_plans, lambda p: _load_one(p, ctx), 1, done)
+        ctx.function_requests = _function_requests(root, results, ctx)
+        rest = [p for p in todo if p.table != "functions"]
+        # Big files first keeps both workers busy until the end.
+        rest.sort(key=lambda p: -p.source.size)
+        results += _run_parallel(rest, lambda p: _load_one(p, ctx), workers, done)
+
+        groups = group_pieces(r for r in results if r.table == "timeseries")
+        merged: dict[tuple[Any, ...], str] = {}
+        if groups:
+            gtask = progress.add_task("merge series", total=len(groups))
+            items = sorted(
+                groups.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or "", kv[0][3])
+            )
+
+            def merge(item: tuple[tuple[str, str, str | None, int], dict[str, list[Path]]]) -> str:
+                (table, region, metric, day), pieces = item
+                rel, _ = merge_group(root, ctx, table, region, metric, day, pieces)
+                return rel
+
+            rels = _run_parallel(items, merge, workers, lambda _: progress.advance(gtask))
+            merged = {k: rel for (k, _), rel in zip(items, rels, strict=True)}
+
+        for r in results:
+            old = manifest.sources.get(r.key, {})
+            outputs = r.outputs
+            if r.table == "timeseries":
+                outputs = sorted({merged[(t, r.source.region, m, d)] for t, _, m, d, _ in r.pieces})
+            else:
+                for rel in set(old.get("outputs", [])) - set(outputs):
+                    txn.delete(rel)
+            manifest.sources[r.key] = {
+                "table": r.table,
+                "region": r.source.region,
+                "container": str(r.source.container),
+                "member": r.source.member,
+                "size": r.source.size,
+                "stamp": r.source.stamp,
+                "rows_read": r.rows_read,
+                "rows_written": r.rows_written,
+                "bad_rows": r.bad_rows,
+                "bad_row_examples": r.examples,
+                "counters": r.counters,
+                "outputs": outputs,
+            }
+        txn.commit(manifest.to_json())
+    except BaseException:
+        txn.abort()
+        raise

@@ -1,0 +1,199 @@
+"""Finding the release's CSV files: folders, single files and zips read in place.
+
+Users hold the release in whatever shape they downloaded or unpacked it: the whole
+``cold_start_dataset`` tree, one sub-folder, a few CSV files, or the zips exactly as downloaded
+(several GB each). A :class:`Source` is one CSV wherever it lives; zip members are opened with
+:mod:`zipfile` and streamed, never extracted to disk.
+
+Each source gets a *logical name* such as ``cold_starts/R1/day_5.csv``, independent of the
+container, so the same file ingested once from a folder and once from a zip is recognised as
+the same input (the manifest skips it).
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import IO
+
+from coldstart import release
+from coldstart.errors import InputError
+from coldstart.warehouse import FUNCTIONS_REGION
+
+# Folder names of the release → the ingest table they hold.
+_FOLDER_TABLES = {
+    "cold_start": "cold_starts",
+    "per_request": "requests",
+    "quantiles": "timeseries",
+    "runtime_triggerType": "functions",
+}
+_REGION_RE = re.compile(r"^(" + "|".join(release.REGIONS) + r")(?:_\d+_\d+)?$")
+
+
+@dataclass(frozen=True)
+class Source:
+    """One CSV of the release: a file on disk or a member of a zip on disk."""
+
+    container: Path
+    member: str | None
+    size: int
+    stamp: str  # "mtime:<ns>" for files, "crc:<hex>" for zip members
+    table: str | None  # from the path; confirmed (or found) from the header when read
+    region: str | None
+    series: str | None  # per-minute folder, e.g. "cpu_usage_avg"
+
+    @property
+    def display(self) -> str:
+        """How error messages name the file: ``path`` or ``archive.zip:member``."""
+        return f"{self.container}:{self.member}" if self.member else str(self.container)
+
+    @property
+    def basename(self) -> str:
+        return PurePosixPath(self.member).name if self.member else self.container.name
+
+    def key(self, table: str) -> str:
+        """Logical name, e.g. ``timeseries/R2/cpu_usage_avg/day_3.csv``; same for zip or folder."""
+        parts = [table, self.region or "_", *([self.series] if self.series else []), self.basename]
+        return "/".join(parts)
+
+    @contextmanager
+    def open(self) -> Iterator[IO[bytes]]:
+        """A binary stream of the CSV's bytes (zip members are decompressed on the fly)."""
+        if self.member is None:
+            with open(self.container, "rb") as fh:
+                yield fh
+            return
+        try:
+            with zipfile.ZipFile(self.container) as zf, zf.open(self.member) as fh:
+                yield fh
+        except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile) as exc:
+            raise InputError(
+                f"{self.display}: cannot read this zip member ({exc}); the zip is damaged or "
+                "was cut short: download it again"
+            ) from None
+
+
+def path_hints(parts: Iterable[str]) -> tuple[str | None, str | None, str | None]:
+    """(table, region, series folder) read from path components, deepest match wins.
+
+    Region folders are ``R1``…``R5`` or per-request zip folders like ``R2_00000_00019``; a zip
+    named ``R1.zip`` counts as folder ``R1``.
+    """
+    table = region = series = None
+    parts = [p.removesuffix(".zip") for p in parts]
+    for p in parts:
+        if p in _FOLDER_TABLES:
+            table = _FOLDER_TABLES[p]
+        m = _REGION_RE.match(p)
+        if m:
+            region = m[1]
+    if len(parts) >= 2:
+        try:
+            release.split_series_folder(parts[-2])
+            series = parts[-2]
+        except ValueError:
+            series = None
+    if table is None and series is not None:
+        table = "timeseries"
+    if table is None and parts and parts[-1] == PurePosixPath(release.FUNCTION_FILE).name:
+        table = "functions"
+    if table == "functions" and region is None:
+        region = FUNCTIONS_REGION
+    return table, region, series
+
+
+def discover(paths: Iterable[str | Path]) -> list[Source]:
+    """Every CSV under the given paths (folders are walked, zips listed), in a stable order.
+
+    Raises InputError, with one line naming the path, for a path that does not exist, a
+    ``.zip`` that is not a zip, or a folder with no CSV or zip inside.
+    """
+    out: list[Source] = []
+    for raw in paths:
+        path = Path(raw).expanduser()
+        if not path.exists():
+            raise InputError(f"{path}: no such file or directory")
+        if path.is_dir():
+            found = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and p.suffix.lower() in (".csv", ".zip")
+                and not any(part.startswith((".", "_")) for part in p.relative_to(path).parts)
+            )
+            if not found:
+                raise InputError(f"{path}: no .csv or .zip files in this folder")
+            for f in found:
+                out.extend(_file_sources(f))
+        else:
+            out.extend(_file_sources(path))
+    # The same file given twice (a folder and a file inside it) is read once.
+    seen: set[tuple[Path, str | None]] = set()
+    unique = []
+    for s in out:
+        ident = (s.container.resolve(), s.member)
+        if ident not in seen:
+            seen.add(ident)
+            unique.append(s)
+    return unique
+
+
+def _file_sources(path: Path) -> list[Source]:
+    if path.suffix.lower() == ".zip" or (path.suffix.lower() != ".csv" and _looks_zip(path)):
+        return _zip_sources(path)
+    st = path.stat()
+    table, region, series = path_hints(path.resolve().parts)
+    return [
+        Source(
+            container=path,
+            member=None,
+            size=st.st_size,
+            stamp=f"mtime:{st.st_mtime_ns}",
+            table=table,
+            region=region,
+            series=series,
+        )
+    ]
+
+
+def _looks_zip(path: Path) -> bool:
+    try:
+        return zipfile.is_zipfile(path)
+    except OSError:
+        return False
+
+
+def _zip_sources(path: Path) -> list[Source]:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+    except zipfile.BadZipFile:
+        raise InputError(
+            f"{path}: not a zip file, or a zip cut short (an interrupted download?): "
+            "download it again"
+        ) from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    outer = path.resolve().parts
+    sources = []
+    for info in sorted(infos, key=lambda i: i.filename):
+        name = info.filename
+        if info.is_dir() or not name.lower().endswith(".csv") or name.startswith("__MACOSX"):
+            continue
+        table, region, series = path_hints([*outer, *PurePosixPath(name).parts])
+        sources.append(
+            Source(
+                container=path,
+                member=name,
+                size=info.file_size,
+                stamp=f"crc:{info.CRC:08x}",
+                table=table,
+                region=region,
+                series=series,
+            )
+        )
+    return sources

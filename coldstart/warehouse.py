@@ -1,0 +1,444 @@
+"""The warehouse schema, in one place, and the paths of its files.
+
+The ingest writes exactly these tables and columns; ``docs/warehouse.md`` is rendered from this
+module (``python -m coldstart.warehouse > docs/warehouse.md``) and a test checks both the docs
+and every Parquet file written against it. Change a column here, bump :data:`SCHEMA_VERSION`
+and add a line to :data:`CHANGES` saying what breaks and how to migrate (re-ingest with
+``--force``: the ingest refuses to mix versions).
+
+Layout: ``<warehouse>/<table>/<key>=<value>/…/part-<id>.parquet``, Hive-style, zstd, plain
+Parquet types only (no engine-specific extensions), so polars, DuckDB, pyarrow and Spark read
+it with their ordinary Hive-partition support. Partition columns live in the directory names,
+not inside the files (the Hive convention). Files and folders starting with ``_`` are the
+ingest's bookkeeping (manifest, journal, staging) and are ignored by those engines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+
+from coldstart import release
+
+SCHEMA_VERSION = 1
+
+CHANGES: tuple[str, ...] = ("1 — first version.",)
+
+PARQUET_COMPRESSION = "zstd"
+MANIFEST_FILE = "_manifest.json"
+JOURNAL_FILE = "_journal.json"
+LOCK_FILE = "_lock"
+STAGING_DIR = "_staging"
+
+REQUEST_ID_TYPE = pa.binary(32)
+
+# The function table exists for Region 2 only (release README).
+FUNCTIONS_REGION = "R2"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: name, Parquet/Arrow type, unit and what it means (and what NULL means)."""
+
+    name: str
+    type: pa.DataType
+    unit: str
+    meaning: str
+
+
+@dataclass(frozen=True)
+class Table:
+    """One warehouse table: its partition keys (directory levels) and its file columns."""
+
+    name: str
+    grain: str
+    source: str
+    partitions: tuple[Column, ...]
+    columns: tuple[Column, ...]
+    sort_by: tuple[str, ...] = ()
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    @property
+    def partition_names(self) -> list[str]:
+        return [c.name for c in self.partitions]
+
+    def arrow_schema(self) -> pa.Schema:
+        """The exact schema of every Parquet file of this table (partition keys excluded)."""
+        return pa.schema([pa.field(c.name, c.type, nullable=True) for c in self.columns])
+
+
+_F64 = pa.float64()
+_I16 = pa.int16()
+_I32 = pa.int32()
+_I64 = pa.int64()
+_I8 = pa.int8()
+_STR = pa.string()
+
+REGION = Column("region", _STR, "", "R1…R5, from the folder or zip the file came from")
+DAY = Column("day", _I16, "day", "0–30; from the `day` column (cold starts, per-minute) or time")
+METRIC = Column("metric", _STR, "", "per-minute metric, e.g. cpu_usage, totalCost_cold_start")
+
+_FUNC = (
+    Column("funcName", _I64, "", "hashed function name; recurs across users"),
+    Column("userID", _I64, "", "hashed user id"),
+    Column("funcID", _STR, "", "funcName---userID---poolName; NULL when the podID has no pool"),
+)
+_POD = (
+    Column("podID", _STR, "", "pod, `poolNN-CPU-MEM-NNNN…`; NULL when empty in the release"),
+    Column("poolName", _STR, "", "`poolNN-CPU-MEM` from podID; NULL when podID does not parse"),
+    Column(
+        "cpu_limit", _I32, "millicores", "CPU limit of the pool; NULL when podID does not parse"
+    ),
+    Column("mem_limit", _I32, "MB", "memory limit of the pool; NULL when podID does not parse"),
+    Column("pool_size", _STR, "", "`small` (≤ 400 mCPU and ≤ 256 MB, paper Fig 13) or `large`"),
+    Column(
+        "cpu_request",
+        _I32,
+        "millicores",
+        "function table's value if the funcID is there, else the published limit→request map; "
+        "NULL for an unlisted limit",
+    ),
+)
+_TIME_BINS = (
+    Column("time_minute", _I32, "s", "floor(time/60)·60: joins the per-minute tables' `time`"),
+    Column("hour", _I16, "hour", "floor(time/3600), 0–743"),
+)
+_REQ_ID = Column(
+    "requestID",
+    REQUEST_ID_TYPE,
+    "32 bytes",
+    "the 64-hex request hash as its 32 raw bytes (FIXED_LEN_BYTE_ARRAY); `hex(requestID)` in "
+    "DuckDB, `.bin.encode('hex')` in polars gives the release's text (lower case)",
+)
+
+
+def _secs(name: str, meaning: str) -> Column:
+    return Column(name, _F64, "s", meaning)
+
+
+COLD_STARTS = Table(
+    name="cold_starts",
+    grain="one row per cold-start event",
+    source="cold_start/R*/day_*.csv",
+    partitions=(REGION, DAY),
+    columns=(
+        _secs("time", "seconds since trace start (ms precision)"),
+        *_TIME_BINS,
+        Column("clusterName", _I8, "", "cluster 1–4 within the region"),
+        *_FUNC,
+        _REQ_ID,
+        _secs("totalCost_cold_start", "cold-start duration"),
+        _secs("podAllocationCost", "component: pod allocation"),
+        _secs("deployCodeCost", "component: code deployment (1 ms resolution)"),
+        _secs("deployDependencyCost", "component: dependencies (0 without layers)"),
+        _secs("schedulingCost", "component: scheduling"),
+        *_POD,
+    ),
+    sort_by=("time",),
+    notes=(
+        "`day` is the release's `day` column (the truth, not the file name).",
+        "Components should add up to totalCost_cold_start; rows that do not (tolerance 1e-6 s) "
+        "are kept and counted in the quality summary.",
+    ),
+)
+
+REQUESTS = Table(
+    name="requests",
+    grain="one row per request (day 30 only)",
+    source="per_request/R*/part-*.csv",
+    partitions=(REGION, DAY),
+    columns=(
+        _secs("time_worker", "seconds since trace start, at the worker"),
+        _secs("time_frontend", "seconds since trace start, at the frontend; NULL if not logged"),
+        *_TIME_BINS,
+        _REQ_ID,
+        Column("clusterName", _I8, "", "cluster 1–4 within the region"),
+        *_FUNC,
+        *_POD,
+        _secs("totalCost_worker", "worker total"),
+        _secs("workerCost", "worker component"),
+        _secs("runtimeCost", "runtime component"),
+        _secs("totalCost_frontend", "frontend total; NULL if not logged"),
+        _secs("frontendCost", "frontend component; NULL if not logged"),
+        _secs("busCost", "bus component; NULL if not logged"),
+        _secs("readBodyCost", "read-body component; NULL if not logged"),
+        _secs("writeRspCost", "write-response component; NULL if not logged"),
+        Column("cpu_usage", _F64, "cores", "pod-wide CPU, averaged over the request"),
+        Column("memory_usage", _F64, "MB", "pod-wide memory, averaged over the request"),
+        Column("requestBodySize", _F64, "bytes", "request body size; NULL if not logged"),
+    ),
+    notes=(
+        "`day` = floor(time_worker/86400); the release covers day 30 only.",
+        "time bins are from time_worker. R1 keeps only the top 100 pods per function; "
+        "R3 is a subsample.",
+    ),
+)
+
+_STAT_COLUMNS = tuple(
+    Column(
+        s,
+        _F64,
+        "metric's unit",
+        f"{s} over the minute's requests; NULL = the release had no value (not zero)",
+    )
+    for s in release.STATS
+)
+
+TIMESERIES = Table(
+    name="timeseries",
+    grain="one row per (funcID, minute) with at least one statistic present",
+    source="quantiles/R*/<metric>_<stat>/*.csv",
+    partitions=(REGION, METRIC, DAY),
+    columns=(
+        Column("funcID", _STR, "", "column name of the wide release file"),
+        Column("time", _I32, "s", "start of the minute, multiple of 60"),
+        *_STAT_COLUMNS,
+    ),
+    sort_by=("funcID", "time"),
+    notes=(
+        "Long form of the wide per-minute files: one column per statistic, side by side.",
+        "NaN cells are dropped, not stored: a missing (funcID, minute) means no requests that "
+        "minute; a NULL statistic means that statistic's file had no value for it.",
+        "Units: seconds for *Cost metrics, cores for cpu_usage, MB for memory_usage, bytes for "
+        "requestBodySize.",
+    ),
+)
+
+COUNTS = Table(
+    name="counts",
+    grain="one row per (funcID, minute) where any count series had a value",
+    source="quantiles/R*/{requests,num_pods,num_cold_starts}/*.csv",
+    partitions=(REGION, DAY),
+    columns=(
+        Column("funcID", _STR, "", "column name of the wide release file"),
+        Column("time", _I32, "s", "start of the minute, multiple of 60"),
+        Column("requests", _I64, "requests", "requests that minute; 0 where the release had NaN"),
+        Column("num_pods", _I32, "pods", "pods that minute; 0 where the release had NaN"),
+        Column("num_cold_starts", _I32, "events", "cold starts that minute; 0 where NaN"),
+    ),
+    sort_by=("funcID", "time"),
+    notes=(
+        "The three count series, side by side, as integers (the release writes them as floats "
+        "like `25.0`; a non-integral value is an input error).",
+        "Absent (funcID, minute) = 0 for all three: NaN means nothing happened that minute.",
+    ),
+)
+
+FUNCTIONS = Table(
+    name="functions",
+    grain="one row per funcID",
+    source="runtime_triggerType/df_funcID_runtime_triggerType.csv",
+    partitions=(REGION,),
+    columns=(
+        *_FUNC[2:],
+        _FUNC[0],
+        _FUNC[1],
+        Column("poolName", _STR, "", "from funcID; NULL if funcID does not parse"),
+        Column("cpu_limit", _I32, "millicores", "from poolName"),
+        Column("mem_limit", _I32, "MB", "from poolName"),
+        Column("pool_size", _STR, "", "`small` or `large` (paper Fig 13)"),
+        Column("cpu_request", _I32, "millicores", "as published in the function table"),
+        Column("runtime", _STR, "", "Python3, Java, Node.js, …, unknown"),
+        Column(
+            "runtime_group",
+            _STR,
+            "",
+            "Fig 8b: Custom, Java, Node.js, Python2, Python3, http, other",
+        ),
+        Column("trigger_field", _STR, "", "the release's `triggerType-invocationType` text"),
+        Column("triggers", pa.large_list(_STR), "", "its items, e.g. [APIG-S, TIMER-A]"),
+        Column("trigger_types", pa.large_list(_STR), "", "item types, e.g. [APIG, TIMER]"),
+        Column(
+            "invocation_types",
+            pa.large_list(_STR),
+            "",
+            "S/A/unknown per item; NULL for a bare `unknown`",
+        ),
+        Column("trigger_group", _STR, "", "paper's 7 groups — an ASSUMPTION, see below"),
+    ),
+    sort_by=("funcID",),
+    notes=("Region 2 only: the release has no function table for other regions.",),
+)
+
+TABLES: dict[str, Table] = {
+    t.name: t for t in (COLD_STARTS, REQUESTS, TIMESERIES, COUNTS, FUNCTIONS)
+}
+
+# What `--tables` accepts, and the warehouse tables each choice writes.
+INGEST_TABLES: dict[str, tuple[str, ...]] = {
+    "cold_starts": ("cold_starts",),
+    "requests": ("requests",),
+    "timeseries": ("timeseries", "counts"),
+    "functions": ("functions",),
+}
+
+ENCODING_NOTES = """\
+requestID is stored as FIXED_LEN_BYTE_ARRAY(32) — the hash's raw bytes — with dictionary
+encoding off. The 64 hex characters carry 32 bytes of entropy; a hash never repeats often
+enough for a dictionary to pay. Measured on 1 M random hashes (pyarrow 26, zstd level 3,
+`benchmarks/ingest_bench.py --encoding`):
+
+| encoding                     | bytes/row | read 1 M rows |
+|------------------------------|----------:|--------------:|
+| string (64 hex chars), dict  |      35.4 |        0.49 s |
+| string, no dict              |      35.3 |        0.22 s |
+| BYTE_ARRAY binary, no dict   |      32.5 |        0.08 s |
+| FIXED_LEN_BYTE_ARRAY(32)     |      32.0 |        0.01 s |
+
+zstd already squeezes hex text to about 35 bytes, so the file is only ~10 % smaller, but the
+column loads 20× faster, takes half the memory once loaded (32 bytes vs 64 + offsets) and joins
+on a fixed-width key. The cost: show it with `hex(requestID)` (DuckDB) or
+`pl.col("requestID").bin.encode("hex")` (polars); to look one up, compare with
+`unhex('…')` / `bytes.fromhex('…')`. Polars reads the column as Binary, DuckDB as BLOB.
+"""
+
+
+# --- paths --------------------------------------------------------------------------------
+
+
+def table_dir(root: Path, table: str) -> Path:
+    """``<root>/<table>``."""
+    return Path(root) / TABLES[table].name
+
+
+def partition_dir(root: Path, table: str, **keys: object) -> Path:
+    """``<root>/<table>/region=R1/day=5`` — keys in the table's partition order, all required."""
+    spec = TABLES[table]
+    missing = [p for p in spec.partition_names if p not in keys]
+    extra = sorted(set(keys) - set(spec.partition_names))
+    if missing or extra:
+        raise ValueError(f"{table} is partitioned by {spec.partition_names}; got {sorted(keys)}")
+    path = table_dir(root, table)
+    for p in spec.partition_names:
+        path = path / f"{p}={keys[p]}"
+    return path
+
+
+def parquet_glob(root: Path, table: str) -> str:
+    """A glob that any engine accepts for all files of a table: ``<root>/<table>/**/*.parquet``."""
+    return str(table_dir(root, table) / "**" / "*.parquet")
+
+
+def data_files(root: Path, table: str) -> list[Path]:
+    """All published Parquet files of a table, sorted (bookkeeping folders excluded)."""
+    base = table_dir(root, table)
+    if not base.is_dir():
+        return []
+    return sorted(p for p in base.rglob("*.parquet") if not _is_hidden(p.relative_to(base)))
+
+
+def parse_partition_path(path: Path) -> dict[str, str]:
+    """``…/region=R1/day=5/part.parquet`` → ``{"region": "R1", "day": "5"}``."""
+    out: dict[str, str] = {}
+    for part in Path(path).parts:
+        if "=" in part:
+            k, _, v = part.partition("=")
+            out[k] = v
+    return out
+
+
+def _is_hidden(rel: Path) -> bool:
+    return any(p.startswith(("_", ".")) for p in rel.parts)
+
+
+# --- documentation ------------------------------------------------------------------------
+
+
+def _type_name(t: pa.DataType) -> str:
+    if t == REQUEST_ID_TYPE:
+        return "fixed_size_binary[32]"
+    return str(t).replace("large_list<item: string>", "list<string>")
+
+
+def render_markdown() -> str:
+    """The warehouse documentation (docs/warehouse.md) rendered from this module."""
+    from coldstart.derive import TRIGGER_GROUP_ASSUMPTION
+
+    lines = [
+        "# Warehouse schema",
+        "",
+        "<!-- Generated by `python -m coldstart.warehouse > docs/warehouse.md`; "
+        "a test checks it matches coldstart/warehouse.py. Do not edit by hand. -->",
+        "",
+        f"Schema version: **{SCHEMA_VERSION}**.",
+        "",
+        (__doc__ or "").split("\n\n", 2)[2].strip(),
+        "",
+        "Default location `data/warehouse`; override with `COLDSTART_WAREHOUSE`, which "
+        "`--warehouse` overrides.",
+        "",
+        "Types are Parquet/Arrow logical types. Integers are integers (the release writes some "
+        "as floats); NaN in the release is stored as NULL; strings are dictionary-encoded "
+        "by the writer.",
+        "",
+    ]
+    for t in TABLES.values():
+        parts = "/".join(f"{p}=…" for p in t.partition_names)
+        lines += [
+            f"## `{t.name}`",
+            "",
+            f"Grain: {t.grain}. Source: `{t.source}`. Files: `{t.name}/{parts}/part-*.parquet`."
+            + (f" Sorted by {', '.join(t.sort_by)} within a file." if t.sort_by else ""),
+            "",
+            "| column | type | unit | meaning |",
+            "|---|---|---|---|",
+        ]
+        for c in t.partitions:
+            lines.append(
+                f"| `{c.name}` (partition) | {_type_name(c.type)} | {c.unit} | {c.meaning} |"
+            )
+        for c in t.columns:
+            lines.append(f"| `{c.name}` | {_type_name(c.type)} | {c.unit} | {c.meaning} |")
+        lines.append("")
+        lines += [f"* {n}" for n in t.notes]
+        lines.append("")
+    lines += [
+        "## Trigger groups",
+        "",
+        "```",
+        TRIGGER_GROUP_ASSUMPTION,
+        "```",
+        "",
+        "## requestID encoding",
+        "",
+        ENCODING_NOTES.strip(),
+        "",
+        "## Bookkeeping and the publish guarantee",
+        "",
+        PUBLISH_NOTES.strip(),
+        "",
+        "## Changes",
+        "",
+        *[f"* {c}" for c in CHANGES],
+        "",
+    ]
+    return "\n".join(lines)
+
+
+PUBLISH_NOTES = """\
+* `_manifest.json` lists every ingested source file (logical name, container, size, mtime or
+  CRC, rows read/written/skipped, quality counters) and the schema version. A source whose
+  logical name (e.g. `cold_starts/R1/day_5.csv`) and size are already recorded is skipped,
+  whether it came from a folder or a zip; `--force` re-ingests the given sources.
+* Every ingest writes into `_staging/<txn>/` first. Only when all input has been read and
+  written does it publish: it writes `_journal.json` (the list of files to add and replace),
+  moves old files aside into the staging folder, moves new files in and finally replaces
+  `_manifest.json` with one rename — the commit point.
+* Any error or Ctrl-C before the commit point rolls back at once: new files are removed and
+  old ones moved back, so the warehouse is byte-for-byte as it was. If the process is killed
+  during the publish (a short window of renames), the next `coldstart ingest` or
+  `coldstart check` finds the journal and finishes the rollback (or, if the manifest was
+  already committed, the cleanup) before doing anything else.
+* `_lock` keeps two ingests from writing the same warehouse at once (an OS lock, released
+  when the process dies).
+"""
+
+
+if __name__ == "__main__":
+    print(render_markdown(), end="")
