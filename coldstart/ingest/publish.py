@@ -143,7 +143,8 @@ def rollback(root: Path, journal: dict[str, Any]) -> None:
     for rel in [*journal["adds"], *journal["deletes"]]:
         backup = staging / "old" / rel
         if backup.exists():
-            _move_in(backup, root / rel)
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(backup, root / rel)
     for rel in journal["adds"]:
         _remove_empty_dirs((root / rel).parent, root)
     shutil.rmtree(staging, ignore_errors=True)

@@ -71,7 +71,7 @@ def load_wide(
                 frame_line = frame[LINE_COL][int(r_i)]
                 reason = (
                     f"{source.display}, line {frame_line}, column {funcs[f_i]}: "
-                    f"{mat[f_i, r_i]!r} is not a whole, non-negative count"
+                    f"{float(mat[f_i, r_i])!r} is not a whole, non-negative count"
                 )
                 if not ctx.skip_bad_rows:
                     raise InputError(reason)

@@ -1,0 +1,138 @@
+"""Every bad-input case of issue 3: a clear error naming the file (and line, column, value),
+or, with skip_bad_rows, a skipped row that is counted — never a silent loss."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+from _ingest_fixtures import COLD_HEADER, COLD_ROWS, csv_text, tree_snapshot, write_tree
+
+from coldstart.errors import InputError, UsageError
+from coldstart.ingest import check, ingest
+
+
+def _cold(tmp_path: Path, rows: list[str], name: str = "day_0.csv", end: str = "\n") -> Path:
+    p = tmp_path / "cold_start" / "R1" / name
+    p.parent.mkdir(parents=True, exist_ok=True)
+    p.write_text("\n".join([COLD_HEADER, *rows]) + end)
+    return p
+
+
+def test_header_matching_no_table(tmp_path: Path) -> None:
+    p = tmp_path / "R1" / "weird.csv"
+    p.parent.mkdir()
+    p.write_text("a,b,c\n1,2,3\n")
+    with pytest.raises(InputError) as err:
+        ingest([p], warehouse=tmp_path / "wh")
+    msg = str(err.value)
+    assert str(p) in msg
+    assert "found: a,b,c" in msg
+    assert "cold_starts: day,time,clusterName" in msg  # the expected columns
+    assert not (tmp_path / "wh").exists()  # a new warehouse that failed leaves no trace
+
+
+def test_truncated_last_line_names_file_and_line(tmp_path: Path) -> None:
+    p = _cold(tmp_path, [*COLD_ROWS[:2], "0,90000.5,1,4"], end="")
+    with pytest.raises(InputError, match=r"day_0\.csv, line 4: expected 12 fields, found 4"):
+        ingest([p], warehouse=tmp_path / "wh")
+
+
+def test_truncated_last_line_skipped_and_counted(tmp_path: Path) -> None:
+    p = _cold(tmp_path, [*COLD_ROWS[:2], "0,90000.5,1,4"], end="")
+    wh = tmp_path / "wh"
+    r = ingest([p], warehouse=wh, skip_bad_rows=True)
+    assert r.quality.totals["rows"].to_list() == [2]
+    issues = r.quality.issues.filter(pl.col("issue") == "bad_rows")
+    assert issues["count"].to_list() == [1]
+    assert any("line 4" in e for e in r.quality.examples)
+
+
+def test_non_numeric_value_names_line_column_value(tmp_path: Path) -> None:
+    bad = COLD_ROWS[1].replace("86399.999", "abc")
+    p = _cold(tmp_path, [COLD_ROWS[0], bad])
+    with pytest.raises(InputError) as err:
+        ingest([p], warehouse=tmp_path / "wh")
+    assert "day_0.csv, line 3, column time: abc is not a valid number" in str(err.value)
+    assert "--skip-bad-rows" in str(err.value)  # says what to do
+
+
+def test_non_numeric_skipped_with_flag(tmp_path: Path) -> None:
+    bad = COLD_ROWS[1].replace(",1,7,9,", ",x,7,9,")
+    p = _cold(tmp_path, [COLD_ROWS[0], bad])
+    r = ingest([p], warehouse=tmp_path / "wh", skip_bad_rows=True)
+    assert r.quality.totals["rows"].to_list() == [1]
+    assert "column clusterName: x is not a valid integer" in r.quality.examples[0]
+
+
+def test_bad_request_id(tmp_path: Path) -> None:
+    bad = COLD_ROWS[0].replace("a" * 64, "xyz")
+    p = _cold(tmp_path, [bad])
+    with pytest.raises(InputError, match="line 2, column requestID: 'xyz' is not a 64-hex"):
+        ingest([p], warehouse=tmp_path / "wh")
+
+
+def test_unparseable_pod_kept_and_counted(tmp_path: Path) -> None:
+    p = _cold(tmp_path, [COLD_ROWS[2]])
+    r = ingest([p], warehouse=tmp_path / "wh")
+    assert r.quality.totals["rows"].to_list() == [1]
+    issues = r.quality.issues.filter(pl.col("issue") == "podID_unparseable")
+    assert issues["count"].to_list() == [1]
+
+
+@pytest.mark.parametrize("content", ["", COLD_HEADER + "\n"])
+def test_empty_file_gives_no_rows_and_no_error(tmp_path: Path, content: str) -> None:
+    p = tmp_path / "cold_start" / "R1" / "day_3.csv"
+    p.parent.mkdir(parents=True)
+    p.write_text(content)
+    r = ingest([p], warehouse=tmp_path / "wh")
+    assert r.quality.rows.height == 0
+    assert r.sources["status"].to_list() == ["ingested"]
+
+
+def test_not_a_zip(tmp_path: Path) -> None:
+    p = tmp_path / "R1.zip"
+    p.write_text("this is html, not a zip")
+    with pytest.raises(InputError, match="R1.zip: not a zip file"):
+        ingest([p], warehouse=tmp_path / "wh")
+
+
+def test_missing_path(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such file or directory"):
+        ingest([tmp_path / "nope"], warehouse=tmp_path / "wh")
+
+
+def test_non_integral_count(tmp_path: Path) -> None:
+    p = tmp_path / "quantiles" / "R1" / "requests" / "day_0.csv"
+    p.parent.mkdir(parents=True)
+    p.write_text("day,time,1---2---pool22-300-128\n0,0,1.0\n0,60,2.5\n")
+    with pytest.raises(InputError, match=r"line 3, column 1---2---pool22-300-128: 2\.5 is not"):
+        ingest([p], warehouse=tmp_path / "wh")
+
+
+def test_region_unknown(tmp_path: Path) -> None:
+    p = tmp_path / "loose" / "day_0.csv"
+    p.parent.mkdir()
+    p.write_text(csv_text(COLD_HEADER, COLD_ROWS[:1]))
+    with pytest.raises(InputError, match="cannot tell which region"):
+        ingest([p], warehouse=tmp_path / "wh")
+
+
+def test_bad_options(tmp_path: Path) -> None:
+    src = write_tree(tmp_path / "src")
+    with pytest.raises(UsageError, match="--tables: unknown value 'colds'"):
+        ingest([src], warehouse=tmp_path / "wh", tables=["colds"])
+    with pytest.raises(UsageError, match="--regions: unknown value 'R9'"):
+        ingest([src], warehouse=tmp_path / "wh", regions=["R9"])
+
+
+def test_failure_leaves_existing_warehouse_unchanged(tmp_path: Path) -> None:
+    wh = tmp_path / "wh"
+    ingest([write_tree(tmp_path / "src")], warehouse=wh)
+    before = tree_snapshot(wh)
+    bad = _cold(tmp_path / "more", [COLD_ROWS[0], "0,1,2"])
+    with pytest.raises(InputError):
+        ingest([bad], warehouse=wh)
+    assert tree_snapshot(wh) == before
+    assert check(wh).totals["rows"].sum() == 13
