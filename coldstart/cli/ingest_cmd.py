@@ -115,7 +115,9 @@ def print_quality(q: CheckResult, per_day: bool = False) -> None:
     if nulls.height:
         out.print(_table("NULL values (NaN/empty in the release; timeseries omitted)", nulls))
     if q.issues.height:
-        out.print(_table("Rows kept or skipped with a problem", q.issues))
+        out.print("Rows kept or skipped with a problem:")
+        for table, region, _, count, meaning in q.issues.iter_rows():
+            out.print(f"  {table} {region}: {count:,} × {meaning}")
     for ex in q.examples:
         out.print(f"  e.g. {ex}")
     out.print("Coverage caveats of the release:")
