@@ -203,7 +203,7 @@ def split_trigger(item: str) -> tuple[str, str | None]:
     return kind, inv
 
 
-def trigger_group(field: str | None) -> str | None:
+def trigger_group(field: str | None) -> str | None:  # noqa: PLR0911 - one return per rule
     """The paper's 7-way trigger group of a ``triggerType-invocationType`` field.
 
     See :data:`TRIGGER_GROUP_ASSUMPTION` — the combination rule is an inference, not the paper's
@@ -263,7 +263,7 @@ _NAMED_RUNTIMES = frozenset(RUNTIME_GROUPS) - {"other"}
 
 
 def runtime_group(runtime: str | None) -> str | None:
-    """Fig 8b's 7 runtime groups: the six named ones, and ``other`` for C#, Go1.x, PHP7.3, unknown."""
+    """Fig 8b's 7 runtime groups: six named ones and ``other`` (C#, Go1.x, PHP7.3, unknown)."""
     if runtime is None:
         return None
     return runtime if runtime in _NAMED_RUNTIMES else "other"

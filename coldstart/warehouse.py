@@ -21,6 +21,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from coldstart import release
+from coldstart.derive import TRIGGER_GROUP_ASSUMPTION
 
 SCHEMA_VERSION = 1
 
@@ -358,8 +359,6 @@ def _type_name(t: pa.DataType) -> str:
 
 def render_markdown() -> str:
     """The warehouse documentation (docs/warehouse.md) rendered from this module."""
-    from coldstart.derive import TRIGGER_GROUP_ASSUMPTION
-
     lines = [
         "# Warehouse schema",
         "",

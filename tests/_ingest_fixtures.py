@@ -91,5 +91,7 @@ def tree_snapshot(root: Path) -> dict[str, bytes]:
     if not root.exists():
         return {}
     return {
-        p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
     }

@@ -20,9 +20,10 @@ def test_pool_fields_and_func_id() -> None:
     assert df["poolName"].to_list() == ["pool24-600-512", "pool22-300-128", None, None, None]
     assert df["cpu_limit"].to_list() == [600, 300, None, None, None]
     assert df["mem_limit"].to_list() == [512, 128, None, None, None]
-    assert df["funcID"].to_list() == ["400---418---pool24-600-512", "1---5---pool22-300-128"] + [
-        None
-    ] * 3
+    assert (
+        df["funcID"].to_list()
+        == ["400---418---pool24-600-512", "1---5---pool22-300-128"] + [None] * 3
+    )
     assert df["pool_size"].to_list() == ["large", "small", None, None, None]
     assert df["cpu_request"].to_list() == [300, 100, None, None, None]
 
@@ -44,7 +45,9 @@ def test_pool_size_boundaries(cpu: int, mem: int, size: str) -> None:
 
 
 def test_cpu_request_prefers_function_table() -> None:
-    table = pl.DataFrame({"funcID": ["a"], "cpu_request": [777]}, schema_overrides={"cpu_request": pl.Int32})
+    table = pl.DataFrame(
+        {"funcID": ["a"], "cpu_request": [777]}, schema_overrides={"cpu_request": pl.Int32}
+    )
     df = pl.DataFrame({"funcID": ["a", "b", "c"], "cpu_limit": [300, 300, 999]})
     assert df.select(derive.cpu_request(table)).to_series().to_list() == [777, 100, None]
     assert df.select(derive.cpu_request(None)).to_series().to_list() == [100, 100, None]
@@ -115,7 +118,10 @@ def test_trigger_columns() -> None:
 
 def test_runtime_groups() -> None:
     runtimes = list(release.RUNTIMES)
-    expected = [r if r in {"Custom", "Java", "Node.js", "Python2", "Python3", "http"} else "other" for r in runtimes]
+    expected = [
+        r if r in {"Custom", "Java", "Node.js", "Python2", "Python3", "http"} else "other"
+        for r in runtimes
+    ]
     assert [derive.runtime_group(r) for r in runtimes] == expected
     out = pl.DataFrame({"runtime": [*runtimes, None]}).select(derive.runtime_group_expr())
     assert out.to_series().to_list() == [*expected, None]

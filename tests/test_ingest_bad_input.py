@@ -94,7 +94,7 @@ def test_empty_file_gives_no_rows_and_no_error(tmp_path: Path, content: str) -> 
 def test_not_a_zip(tmp_path: Path) -> None:
     p = tmp_path / "R1.zip"
     p.write_text("this is html, not a zip")
-    with pytest.raises(InputError, match="R1.zip: not a zip file"):
+    with pytest.raises(InputError, match=r"R1\.zip: not a zip file"):
         ingest([p], warehouse=tmp_path / "wh")
 
 

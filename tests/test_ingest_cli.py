@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from _ingest_fixtures import write_tree
+from _ingest_fixtures import COLD_HEADER, COLD_ROWS, write_tree
 from typer.testing import CliRunner
 
 import coldstart.cli.ingest_cmd  # noqa: F401  (registers the commands)
@@ -76,8 +76,6 @@ def test_bad_option_value_names_option(tmp_path: Path) -> None:
 def test_bad_rows_flag(tmp_path: Path) -> None:
     p = tmp_path / "cold_start" / "R1" / "day_0.csv"
     p.parent.mkdir(parents=True)
-    from _ingest_fixtures import COLD_HEADER, COLD_ROWS
-
     p.write_text(f"{COLD_HEADER}\n{COLD_ROWS[0]}\n0,1,2")
     wh = tmp_path / "wh"
     res = runner.invoke(app, ["ingest", str(p), "--warehouse", str(wh)])

@@ -9,6 +9,7 @@ import polars as pl
 import pytest
 from _ingest_fixtures import COLD_HEADER, COLD_ROWS, csv_text, files, tree_snapshot, write_tree
 
+from coldstart.errors import UsageError
 from coldstart.ingest import check, ingest, parts, publish
 from coldstart.warehouse import JOURNAL_FILE, MANIFEST_FILE
 
@@ -64,7 +65,11 @@ def test_statistics_arriving_later_are_merged(tmp_path: Path) -> None:
     ingest([write_tree(tmp_path / "a", avg_only)], warehouse=wh)
     ingest([write_tree(tmp_path / "b", std_only)], warehouse=wh)
     df = pl.read_parquet(wh / "timeseries" / "**" / "*.parquet").sort("funcID", "time")
-    assert df.select("time", "avg", "std").rows() == [(0, 0.5, 0.1), (120, None, 0.2), (60, 0.25, None)]
+    assert df.select("time", "avg", "std").rows() == [
+        (0, 0.5, 0.1),
+        (120, None, 0.2),
+        (60, 0.25, None),
+    ]
 
 
 def _fail_after(n: int, real):  # type: ignore[no-untyped-def]
@@ -127,7 +132,8 @@ def test_killed_while_publishing_is_rolled_back_by_next_run(
     assert tree_snapshot(wh) != before
     monkeypatch.undo()
     q = check(wh)
-    assert q.recovered is not None and "rolled back" in q.recovered
+    assert q.recovered is not None
+    assert "rolled back" in q.recovered
     assert tree_snapshot(wh) == before
 
 
@@ -140,7 +146,8 @@ def test_killed_after_commit_point_keeps_the_new_state(
         ingest([src], warehouse=wh)
     monkeypatch.undo()
     r = ingest([src], warehouse=wh)
-    assert r.recovered is not None and "completed" in r.recovered
+    assert r.recovered is not None
+    assert "completed" in r.recovered
     assert r.ingested == 0  # everything was committed by the killed run
     assert not (wh / JOURNAL_FILE).exists()
     manifest = json.loads((wh / MANIFEST_FILE).read_text())
@@ -148,8 +155,6 @@ def test_killed_after_commit_point_keeps_the_new_state(
 
 
 def test_schema_version_mismatch_needs_force(tmp_path: Path) -> None:
-    from coldstart.errors import UsageError
-
     src = write_tree(tmp_path / "src")
     wh = tmp_path / "wh"
     ingest([src], warehouse=wh)

@@ -62,12 +62,28 @@ def test_cold_starts_row_by_row(trace: dict[str, Path]) -> None:
                 pool, cpu, mem = _pool(r["podID"])
                 fid = f"{r['funcName']}---{r['userID']}---{pool}" if pool else None
                 expected.append(
-                    (region, int(r["day"]), float(r["time"]), r["requestID"], r["podID"] or None,
-                     fid, cpu, mem, float(r["totalCost_cold_start"]))
+                    (
+                        region,
+                        int(r["day"]),
+                        float(r["time"]),
+                        r["requestID"],
+                        r["podID"] or None,
+                        fid,
+                        cpu,
+                        mem,
+                        float(r["totalCost_cold_start"]),
+                    )
                 )
     got = _read(trace["dir"], "cold_starts").select(
-        "region", "day", "time", pl.col("requestID").bin.encode("hex"), "podID", "funcID",
-        "cpu_limit", "mem_limit", "totalCost_cold_start",
+        "region",
+        "day",
+        "time",
+        pl.col("requestID").bin.encode("hex"),
+        "podID",
+        "funcID",
+        "cpu_limit",
+        "mem_limit",
+        "totalCost_cold_start",
     )
     assert sorted(got.rows(), key=str) == sorted(expected, key=str)
 
@@ -79,7 +95,9 @@ def test_requests_row_by_row(trace: dict[str, Path]) -> None:
             for r in _rows(f):
                 bs = r["requestBodySize"]
                 body = None if bs in ("", "nan", "NaN") else float(bs)
-                expected[(region, r["requestID"], float(r["time_worker"]), r["podID"] or None, body)] += 1
+                expected[
+                    (region, r["requestID"], float(r["time_worker"]), r["podID"] or None, body)
+                ] += 1
     got = _read(trace["dir"], "requests").select(
         "region", pl.col("requestID").bin.encode("hex"), "time_worker", "podID", "requestBodySize"
     )
@@ -107,12 +125,16 @@ def _wide_cells(trace: dict[str, Path]) -> tuple[dict, dict]:
 
 def test_timeseries_and_counts_cell_by_cell(trace: dict[str, Path]) -> None:
     stats, counts = _wide_cells(trace)
-    ts = _read(trace["dir"], "timeseries").unpivot(
-        index=["region", "metric", "day", "funcID", "time"], variable_name="stat"
-    ).drop_nulls("value")
+    ts = (
+        _read(trace["dir"], "timeseries")
+        .unpivot(index=["region", "metric", "day", "funcID", "time"], variable_name="stat")
+        .drop_nulls("value")
+    )
     got_stats = {
-        (r, m, d, f, t, s): v for r, m, d, f, t, s, v in ts.select(
-            "region", "metric", "day", "funcID", "time", "stat", "value").iter_rows()
+        (r, m, d, f, t, s): v
+        for r, m, d, f, t, s, v in ts.select(
+            "region", "metric", "day", "funcID", "time", "stat", "value"
+        ).iter_rows()
     }
     assert got_stats == stats
     cs = _read(trace["dir"], "counts").unpivot(

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
+import polars as pl
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from _ingest_fixtures import write_tree
@@ -43,10 +46,20 @@ def test_every_written_file_matches_the_schema(tmp_path: Path) -> None:
 
 
 def test_no_float_encoded_ints() -> None:
-    import pyarrow as pa
-
-    ints = {"day", "clusterName", "funcName", "userID", "cpu_limit", "mem_limit", "cpu_request",
-            "requests", "num_pods", "num_cold_starts", "hour", "time_minute"}
+    ints = {
+        "day",
+        "clusterName",
+        "funcName",
+        "userID",
+        "cpu_limit",
+        "mem_limit",
+        "cpu_request",
+        "requests",
+        "num_pods",
+        "num_cold_starts",
+        "hour",
+        "time_minute",
+    }
     for table in warehouse.TABLES.values():
         for c in (*table.partitions, *table.columns):
             if c.name in ints:
@@ -54,14 +67,12 @@ def test_no_float_encoded_ints() -> None:
 
 
 def test_engines_read_it(tmp_path: Path) -> None:
-    import duckdb
-    import polars as pl
-
     wh = tmp_path / "wh"
     ingest([write_tree(tmp_path / "src")], warehouse=wh)
     glob = warehouse.parquet_glob(wh, "cold_starts")
     n = duckdb.execute(
-        "select count(*), count(distinct hex(requestID)) from read_parquet(?, hive_partitioning=true)",
+        "select count(*), count(distinct hex(requestID)) "
+        "from read_parquet(?, hive_partitioning=true)",
         [glob],
     ).fetchone()
     assert n == (3, 3)

@@ -102,7 +102,7 @@ def _line_bounds(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return starts, ends
 
 
-def _parse_block(
+def _parse_block(  # noqa: PLR0917 - private helper
     data: bytes,
     first_line: int,
     display: str,
@@ -162,7 +162,7 @@ def _select_lines(data: bytes, starts: np.ndarray, ends: np.ndarray, keep: np.nd
     return b"".join(data[s : e + 1] for s, e, k in zip(starts, ends, keep, strict=True) if k)
 
 
-def _diagnose(
+def _diagnose(  # noqa: PLR0917 - private helper
     data: bytes,
     line_numbers: np.ndarray,
     display: str,

@@ -100,7 +100,7 @@ EXPECTED_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
-def reject(
+def reject(  # noqa: PLR0917 - called the same way everywhere
     block: pl.DataFrame,
     bad: pl.Series,
     describe: str,

@@ -16,7 +16,15 @@ import pyarrow.parquet as pq
 
 from coldstart.config import resolve_warehouse
 from coldstart.errors import InputError
-from coldstart.warehouse import MANIFEST_FILE, TABLES, data_files, parse_partition_path
+from coldstart.ingest.publish import WarehouseLock, recover
+from coldstart.warehouse import (
+    JOURNAL_FILE,
+    MANIFEST_FILE,
+    STAGING_DIR,
+    TABLES,
+    data_files,
+    parse_partition_path,
+)
 
 CAVEATS: dict[str, tuple[str, ...]] = {
     "requests": (
@@ -97,14 +105,10 @@ def check(warehouse: str | Path | None = None) -> CheckResult:
     Finishes or rolls back an interrupted publish first (see coldstart.ingest.publish), so the
     summary describes what readers actually see.
     """
-    from coldstart.ingest.publish import WarehouseLock, recover
-
     root = resolve_warehouse(warehouse)
     if not root.is_dir():
         raise InputError(f"{root}: no warehouse here; run `coldstart ingest` first")
     recovered = None
-    from coldstart.warehouse import JOURNAL_FILE, STAGING_DIR
-
     if (root / JOURNAL_FILE).exists() or (root / STAGING_DIR).exists():
         with WarehouseLock(root):
             recovered = recover(root)

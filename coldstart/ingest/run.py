@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -28,7 +29,15 @@ from coldstart.ingest.quality import CheckResult, check
 from coldstart.ingest.sources import Source, discover
 from coldstart.ingest.timeseries import group_pieces, load_wide, merge_group
 from coldstart.progress import NullProgress, ProgressSink
-from coldstart.warehouse import FUNCTIONS_REGION, INGEST_TABLES, SCHEMA_VERSION, TABLES, data_files
+from coldstart.warehouse import (
+    FUNCTIONS_REGION,
+    INGEST_TABLES,
+    LOCK_FILE,
+    SCHEMA_VERSION,
+    STAGING_DIR,
+    TABLES,
+    data_files,
+)
 
 DEFAULT_WORKERS = max(1, min(2, os.cpu_count() or 1))
 
@@ -142,7 +151,8 @@ def _plan(
 
 def _load_one(plan: _Planned, ctx: LoadContext) -> SourceResult:
     s = plan.source
-    assert plan.table is not None and plan.key is not None
+    assert plan.table is not None
+    assert plan.key is not None
     with s.open() as fh:
         header = read_header(fh)
         if not header:
@@ -200,6 +210,7 @@ def _run_parallel(
 def ingest(
     sources: Sequence[str | Path] | str | Path,
     warehouse: str | Path | None = None,
+    *,
     tables: Sequence[str] | None = None,
     regions: Sequence[str] | None = None,
     force: bool = False,
@@ -229,7 +240,14 @@ def ingest(
             recovered = recover(root)
             manifest = load_manifest(root, force=force)
             plans = _plan(found, manifest, tables, regions, force)
-            _execute(root, plans, manifest, skip_bad_rows, progress, workers)
+            _execute(
+                root,
+                plans,
+                manifest,
+                skip_bad_rows=skip_bad_rows,
+                progress=progress,
+                workers=workers,
+            )
         except ColdstartError as exc:
             if not existed:
                 _remove_new_warehouse(root)
@@ -270,12 +288,8 @@ def ingest(
 
 def _remove_new_warehouse(root: Path) -> None:
     """A warehouse this ingest created and failed to fill is removed, leaving no trace."""
-    from coldstart.warehouse import LOCK_FILE, STAGING_DIR
-
     leftovers = {p.name for p in root.iterdir()} if root.exists() else set()
     if leftovers <= {LOCK_FILE, STAGING_DIR}:
-        import shutil
-
         shutil.rmtree(root, ignore_errors=True)
 
 
@@ -283,6 +297,7 @@ def _execute(
     root: Path,
     plans: list[_Planned],
     manifest: Manifest,
+    *,
     skip_bad_rows: bool,
     progress: ProgressSink,
     workers: int,
@@ -331,7 +346,9 @@ def _execute(
 
             def merge(item: tuple[tuple[str, str, str | None, int], dict[str, list[Path]]]) -> str:
                 (table, region, metric, day), pieces = item
-                rel, _ = merge_group(root, ctx, table, region, metric, day, pieces)
+                rel, _ = merge_group(
+                    root, ctx, table, region=region, metric=metric, day=day, pieces=pieces
+                )
                 return rel
 
             rels = _run_parallel(items, merge, workers, lambda _: progress.advance(gtask))

@@ -124,6 +124,7 @@ def merge_group(
     warehouse: Path,
     ctx: LoadContext,
     table: str,
+    *,
     region: str,
     metric: str | None,
     day: int,
