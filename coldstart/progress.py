@@ -38,6 +38,7 @@ def progress_bars(quiet: bool = False) -> Iterator[ProgressSink]:
     if not should_show(quiet):
         yield NullProgress()
         return
+    from rich.console import Console
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -46,7 +47,6 @@ def progress_bars(quiet: bool = False) -> Iterator[ProgressSink]:
         TimeElapsedColumn,
         TimeRemainingColumn,
     )
-    from rich.console import Console
 
     with Progress(
         TextColumn("[progress.description]{task.description}"),

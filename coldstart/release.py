@@ -96,7 +96,9 @@ STATS: tuple[str, ...] = (
     "quantile_100",
 )
 # Quantile level of each quantile_XXX statistic.
-STAT_QUANTILES: dict[str, float] = {s: int(s[-3:]) / 100 for s in STATS if s.startswith("quantile_")}
+STAT_QUANTILES: dict[str, float] = {
+    s: int(s[-3:]) / 100 for s in STATS if s.startswith("quantile_")
+}
 METRICS: tuple[str, ...] = (
     "busCost",
     "cpu_usage",

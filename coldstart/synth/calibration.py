@@ -190,9 +190,7 @@ class ColdStartModel:
     alloc_slow: float  # probability of the ≈10 s mode (small pool, standard runtime)
     large_slow_extra: float  # added probability of the slow mode for large pools
     large_factor: float  # multiplier of scheduling/code/dependency medians for large pools
-    runtime_slow: dict[str, float] = field(
-        default_factory=lambda: {"Custom": 0.93, "http": 0.8}
-    )
+    runtime_slow: dict[str, float] = field(default_factory=lambda: {"Custom": 0.93, "http": 0.8})
 
 
 @dataclass(frozen=True)
@@ -217,6 +215,8 @@ class RegionProfile:
     frontend_nan_share: float  # share of requests with NaN frontend fields [release]
     request_keep: str  # "all", "top100" (R1) or "subsample" (R3) [release]
     cold_start: ColdStartModel
+    pod_capacity_median: float = 25.0  # requests/min a pod absorbs; low = more autoscaling churn
+    layer_share: float = 0.5  # functions with layers (dependency deployment > 0)
 
 
 REGION_PROFILES: dict[str, RegionProfile] = {
@@ -235,13 +235,15 @@ REGION_PROFILES: dict[str, RegionProfile] = {
         cpu_median=0.18,
         frontend_nan_share=0.02,
         request_keep="top100",
+        pod_capacity_median=8.0,
+        layer_share=0.8,
         cold_start=ColdStartModel(
-            sched_median=0.85,
-            sched_sigma=1.0,
+            sched_median=0.8,
+            sched_sigma=1.4,
             code_median=0.08,
             code_sigma=0.9,
-            dep_median=0.9,
-            dep_sigma=0.9,
+            dep_median=0.6,
+            dep_sigma=1.2,
             alloc_fast=0.75,
             alloc_slow=0.02,
             large_slow_extra=0.05,
@@ -265,7 +267,7 @@ REGION_PROFILES: dict[str, RegionProfile] = {
         request_keep="all",
         cold_start=ColdStartModel(
             sched_median=0.42,
-            sched_sigma=1.0,
+            sched_sigma=1.2,
             code_median=0.06,
             code_sigma=0.9,
             dep_median=0.35,
@@ -281,7 +283,7 @@ REGION_PROFILES: dict[str, RegionProfile] = {
         request_share=0.33,
         median_daily_requests=150.0,
         rate_sigma=2.4,
-        timer_share=0.30,
+        timer_share=0.20,
         long_timer_share=0.0,
         peak_phase=0.83,
         peak_kappa=2.0,
@@ -291,8 +293,9 @@ REGION_PROFILES: dict[str, RegionProfile] = {
         cpu_median=0.08,
         frontend_nan_share=0.01,
         request_keep="subsample",
+        layer_share=0.3,
         cold_start=ColdStartModel(
-            sched_median=0.035,
+            sched_median=0.025,
             sched_sigma=0.9,
             code_median=0.012,
             code_sigma=0.8,
@@ -321,14 +324,14 @@ REGION_PROFILES: dict[str, RegionProfile] = {
         request_keep="all",
         cold_start=ColdStartModel(
             sched_median=0.45,
-            sched_sigma=1.0,
+            sched_sigma=1.2,
             code_median=0.07,
             code_sigma=0.9,
             dep_median=0.4,
             dep_sigma=0.9,
             alloc_fast=0.55,
             alloc_slow=0.015,
-            large_slow_extra=0.08,
+            large_slow_extra=0.03,
             large_factor=2.2,
         ),
     ),
@@ -348,11 +351,11 @@ REGION_PROFILES: dict[str, RegionProfile] = {
         frontend_nan_share=0.10,
         request_keep="all",
         cold_start=ColdStartModel(
-            sched_median=0.22,
+            sched_median=0.2,
             sched_sigma=0.9,
             code_median=0.04,
             code_sigma=0.8,
-            dep_median=0.18,
+            dep_median=0.12,
             dep_sigma=0.9,
             alloc_fast=0.6,
             alloc_slow=0.005,

@@ -84,11 +84,16 @@ def sample_components(
     )
     sched = _lognormal_us(rng, model.sched_median * lf * f_sched, model.sched_sigma)
     code_ms = np.maximum(
-        1, np.rint(_lognormal_us(rng, model.code_median * np.sqrt(lf) * f_code, model.code_sigma) / 1000)
+        1,
+        np.rint(
+            _lognormal_us(rng, model.code_median * np.sqrt(lf) * f_code, model.code_sigma) / 1000
+        ),
     )
     dep_ms = np.maximum(
         1,
-        np.rint(_lognormal_us(rng, model.dep_median * lf * f_dep * dep_factor, model.dep_sigma) / 1000),
+        np.rint(
+            _lognormal_us(rng, model.dep_median * lf * f_dep * dep_factor, model.dep_sigma) / 1000
+        ),
     )
     dep_ms = np.where(has_layers, dep_ms, 0)
     return Components(

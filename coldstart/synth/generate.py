@@ -8,13 +8,12 @@ half-written ``cold_start_dataset`` that looks finished.
 from __future__ import annotations
 
 import json
-import multiprocessing as mp
 import os
 import queue
 import shutil
 import zipfile
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -70,19 +69,30 @@ def _validate(regions: Sequence[str] | None, days: int | None) -> tuple[list[str
 
 
 def generate_region(
-    root: Path, region: str, preset: Preset, seed: int, n_days: int, progress_q: object | None = None
+    root: Path,
+    region: str,
+    preset: Preset,
+    seed: int,
+    n_days: int,
+    progress_q: object | None = None,
 ) -> dict[str, int]:
     """Simulate and write one region (runs in a worker process)."""
     ridx = release.REGIONS.index(region)
     rng = np.random.default_rng(np.random.SeedSequence([seed, ridx]))
     prof = cal.REGION_PROFILES[region]
-    pop = build_population(region, preset.functions[region], preset.day_requests * prof.request_share, n_days, rng)
-    sim = RegionSimulator(pop, rng, n_days, pod_serial0=(ridx + 1) * 10**8 + int(rng.integers(0, 10**7)))
+    pop = build_population(
+        region, preset.functions[region], preset.day_requests * prof.request_share, n_days, rng
+    )
+    sim = RegionSimulator(
+        pop, rng, n_days, pod_serial0=(ridx + 1) * 10**8 + int(rng.integers(0, 10**7))
+    )
     writer = RegionWriter(root, pop, preset.request_parts, rng)
     request_day = n_days - 1
     for day in range(n_days):
         writer.open_day(day)
-        for m0 in range(day * release.MINUTES_PER_DAY, (day + 1) * release.MINUTES_PER_DAY, preset.chunk_minutes):
+        for m0 in range(
+            day * release.MINUTES_PER_DAY, (day + 1) * release.MINUTES_PER_DAY, preset.chunk_minutes
+        ):
             res = sim.run_chunk(m0, m0 + preset.chunk_minutes)
             writer.write_chunk(day, res, request_day=day == request_day)
         writer.close_day()
@@ -131,8 +141,13 @@ def generate(
         raise OutputError(f"cannot write to {dest_path}: {exc.strerror or exc}") from None
 
     summary = SynthSummary(
-        dest=str(dest_path), dataset=str(dest_path / DATASET_DIR), preset=p.name, seed=seed,
-        regions=regs, days=n_days, as_zip=as_zip,
+        dest=str(dest_path),
+        dataset=str(dest_path / DATASET_DIR),
+        preset=p.name,
+        seed=seed,
+        regions=regs,
+        days=n_days,
+        as_zip=as_zip,
     )
     try:
         summary.per_region = _run_regions(root, regs, p, seed, n_days, progress, workers)
@@ -142,7 +157,9 @@ def generate(
         _publish(staging, dest_path, summary)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
-        raise OutputError(f"writing the synthetic trace under {dest_path} failed: {exc}; nothing was published") from None
+        raise OutputError(
+            f"writing the synthetic trace under {dest_path} failed: {exc}; nothing was published"
+        ) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -150,7 +167,13 @@ def generate(
 
 
 def _run_regions(
-    root: Path, regs: list[str], p: Preset, seed: int, n_days: int, progress: ProgressSink, workers: int | None
+    root: Path,
+    regs: list[str],
+    p: Preset,
+    seed: int,
+    n_days: int,
+    progress: ProgressSink,
+    workers: int | None,
 ) -> dict[str, dict[str, int]]:
     tasks = {r: progress.add_task(f"synth {r}", total=n_days + 1) for r in regs}
     # Biggest regions first so two workers finish together.
@@ -164,23 +187,23 @@ def _run_regions(
             while not q.empty():
                 progress.advance(tasks[q.get()[0]])
         return {r: out[r] for r in regs}
-    ctx = mp.get_context("spawn")
-    with ctx.Manager() as manager:
-        q = manager.Queue()
-        with ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx) as pool:
-            futs = {r: pool.submit(generate_region, root, r, p, seed, n_days, q) for r in order}
-            pending = set(futs.values())
-            while pending:
-                try:
-                    region, step = q.get(timeout=0.2)
-                    progress.advance(tasks[region], step)
-                except queue.Empty:
-                    pass
-                pending = {f for f in pending if not f.done()}
-            while not q.empty():
-                region, step = q.get()
+    # Threads, not processes: numpy and polars release the GIL for the heavy parts, and
+    # threads need no __main__ guard in user scripts or notebooks.
+    q2: queue.SimpleQueue[tuple[str, int]] = queue.SimpleQueue()
+    with ThreadPoolExecutor(max_workers=n_workers) as pool:
+        futs = {r: pool.submit(generate_region, root, r, p, seed, n_days, q2) for r in order}
+        pending = set(futs.values())
+        while pending:
+            try:
+                region, step = q2.get(timeout=0.2)
                 progress.advance(tasks[region], step)
-            return {r: futs[r].result() for r in regs}
+            except queue.Empty:
+                pass
+            pending = {f for f in pending if not f.done()}
+        while not q2.empty():
+            region, step = q2.get()
+            progress.advance(tasks[region], step)
+        return {r: futs[r].result() for r in regs}
 
 
 def _zip_tree(root: Path, regs: list[str], seed: int, tick: object) -> None:
@@ -200,7 +223,9 @@ def _zip_tree(root: Path, regs: list[str], seed: int, tick: object) -> None:
         cs = root / "cold_start" / r
         files = sorted(cs.glob("day_*.csv"), key=lambda x: int(x.stem.split("_")[1]))
         perm = rng.permutation(len(files))  # the release's members are not in sorted order
-        write_zip(root / "cold_start" / f"{r}.zip", [(files[i], f"{r}/{files[i].name}") for i in perm])
+        write_zip(
+            root / "cold_start" / f"{r}.zip", [(files[i], f"{r}/{files[i].name}") for i in perm]
+        )
         shutil.rmtree(cs)
         tick()  # type: ignore[operator]
 
@@ -209,13 +234,19 @@ def _zip_tree(root: Path, regs: list[str], seed: int, tick: object) -> None:
         n_zips = min(len(parts), {"R1": 20, "R2": 10, "R3": 5, "R4": 2, "R5": 1}[r])
         for group in np.array_split(np.arange(len(parts)), n_zips):
             folder = f"{r}_{group[0]:05d}_{group[-1]:05d}"
-            write_zip(root / "per_request" / f"{folder}.zip", [(parts[i], f"{folder}/{parts[i].name}") for i in group])
+            write_zip(
+                root / "per_request" / f"{folder}.zip",
+                [(parts[i], f"{folder}/{parts[i].name}") for i in group],
+            )
         shutil.rmtree(pr)
         tick()  # type: ignore[operator]
 
         qd = root / "quantiles" / r
         members = sorted(qd.rglob("*.csv"))
-        write_zip(root / "quantiles" / f"{r}.zip", [(m, f"{r}/{m.relative_to(qd).as_posix()}") for m in members])
+        write_zip(
+            root / "quantiles" / f"{r}.zip",
+            [(m, f"{r}/{m.relative_to(qd).as_posix()}") for m in members],
+        )
         shutil.rmtree(qd)
         tick()  # type: ignore[operator]
     ft = root / release.FUNCTION_FILE

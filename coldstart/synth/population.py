@@ -62,7 +62,10 @@ class Population:
     @property
     def func_id(self) -> np.ndarray:
         return np.array(
-            [f"{a}---{b}---{c}" for a, b, c in zip(self.func_name, self.user_id, self.pool, strict=True)]
+            [
+                f"{a}---{b}---{c}"
+                for a, b, c in zip(self.func_name, self.user_id, self.pool, strict=True)
+            ]
         )
 
     @property
@@ -132,7 +135,9 @@ def _users(n: int, rng: np.random.Generator) -> np.ndarray:
     return ids[rng.permutation(owner)]
 
 
-def build_population(region: str, n: int, day_requests: float, n_days: int, rng: np.random.Generator) -> Population:
+def build_population(
+    region: str, n: int, day_requests: float, n_days: int, rng: np.random.Generator
+) -> Population:
     """Draw the functions of one region; ``day_requests`` is the region's target requests/day."""
     prof = cal.REGION_PROFILES[region]
     runtimes, triggers = _runtimes_and_triggers(n, rng)
@@ -147,7 +152,7 @@ def build_population(region: str, n: int, day_requests: float, n_days: int, rng:
         kind[group == "TIMER-A"] = TIMER
     else:
         kind[rng.random(n) < prof.timer_share] = TIMER
-    bursty = (group == "OBS-A") | ((runtime == "Custom") & (rng.random(n) < 0.6))
+    bursty = (group == "OBS-A") | (runtime == "Custom")
     bursty |= (group == "workflow-S") & (rng.random(n) < 0.5)
     kind[(kind != TIMER) & bursty] = BURSTY
 
@@ -155,8 +160,9 @@ def build_population(region: str, n: int, day_requests: float, n_days: int, rng:
     names = [p for p, _ in cal.POOLS]
     pool = np.array(quota(n, dict(cal.POOLS)))[rng.permutation(n)]
     # Custom and http functions tend to have larger configurations (SYNTHETIC).
-    big = (runtime == "Custom") | (runtime == "http") | ((group == "OBS-A") & (rng.random(n) < 0.5))
-    pool[big & (rng.random(n) < 0.5)] = names[4]
+    if region == "R2":  # R2's Custom/OBS functions sit in large pools (Fig 8f, Fig 16)
+        big = (runtime == "Custom") | (runtime == "http") | (group == "OBS-A")
+        pool[big & (rng.random(n) < 0.3)] = names[4]
     cpu_limit = np.array([int(p.split("-")[1]) for p in pool])
     mem_limit = np.array([int(p.split("-")[2]) for p in pool])
     user_id = _users(n, rng)
@@ -184,15 +190,19 @@ def build_population(region: str, n: int, day_requests: float, n_days: int, rng:
     amp[group == "workflow-S"] = rng.uniform(0.8, 0.97, size=int((group == "workflow-S").sum()))
     amp[group == "unknown"] *= 0.5
     phase = (prof.peak_phase + rng.normal(0, 0.03, size=n)) % 1.0
-    burst_per_day = np.exp(rng.normal(np.log(6.0), 1.0, size=n))
+    burst_per_day = np.exp(rng.normal(np.log(10.0), 0.6, size=n))
     burst_len_min = rng.integers(1, 12, size=n).astype(float)
-    burst_rate = np.exp(rng.normal(np.log(30.0), 1.0, size=n))
-    pod_capacity = np.clip(np.exp(rng.normal(np.log(25.0), 0.8, size=n)), 4.0, 2000.0)
+    burst_rate = np.clip(np.exp(rng.normal(np.log(20.0), 0.5, size=n)), 2.0, 80.0)
+    pod_capacity = np.clip(
+        np.exp(rng.normal(np.log(prof.pod_capacity_median), 0.6, size=n)), 3.0, 2000.0
+    )
     # Batch-like functions run long requests: a pod absorbs only a few a minute, so each
     # batch scales out to many fresh pods (OBS-A: 16 % of R2 cold starts from 2 % of functions).
-    pod_capacity[kind == BURSTY] = rng.uniform(1.5, 6.0, size=int((kind == BURSTY).sum()))
+    pod_capacity[kind == BURSTY] = rng.uniform(3.0, 8.0, size=int((kind == BURSTY).sum()))
 
-    _fit_volume(kind, base_rate, burst_per_day, burst_len_min, burst_rate, timer_period_s, day_requests)
+    _fit_volume(
+        kind, base_rate, burst_per_day, burst_len_min, burst_rate, timer_period_s, day_requests
+    )
 
     # Execution time and resources.
     exec_median = np.exp(rng.normal(np.log(prof.exec_median_s), 1.0, size=n))
@@ -205,7 +215,7 @@ def build_population(region: str, n: int, day_requests: float, n_days: int, rng:
     pinned = rng.random(n) < 0.15  # pods saturating their pool's CPU limit (Fig 3c steps)
     cpu_level[pinned] = cpu_cap[pinned]
     mem_level = mem_limit * rng.uniform(0.15, 0.85, size=n)
-    has_layers = rng.random(n) < 0.5
+    has_layers = rng.random(n) < prof.layer_share
     has_layers[group == "workflow-S"] = True
     dep_factor = np.where(group == "workflow-S", 2.5, 1.0)
 

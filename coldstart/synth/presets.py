@@ -28,7 +28,7 @@ PRESETS: dict[str, Preset] = {
         Preset(
             name="tiny",
             description="unit tests: a few seconds, ≈10 k cold starts",
-            functions={"R1": 5, "R2": 30, "R3": 3, "R4": 12, "R5": 4},
+            functions={"R1": 3, "R2": 12, "R3": 2, "R4": 6, "R5": 2},
             day_requests=20_000,
             request_parts=4,
             chunk_minutes=1440,
@@ -36,7 +36,7 @@ PRESETS: dict[str, Preset] = {
         Preset(
             name="small",
             description="the demo: ≈100 k cold starts, ≈500 k requests, under 30 s",
-            functions={"R1": 12, "R2": 60, "R3": 6, "R4": 40, "R5": 8},
+            functions={"R1": 24, "R2": 60, "R3": 4, "R4": 40, "R5": 10},
             day_requests=500_000,
             request_parts=20,
             chunk_minutes=1440,
@@ -65,6 +65,4 @@ def get_preset(name: str) -> Preset:
     try:
         return PRESETS[name]
     except KeyError:
-        raise UsageError(
-            f"unknown preset {name!r}; valid presets: {', '.join(PRESETS)}"
-        ) from None
+        raise UsageError(f"unknown preset {name!r}; valid presets: {', '.join(PRESETS)}") from None

@@ -59,7 +59,9 @@ class ChunkResult:
     requests: np.ndarray  # (n_func, minutes) int
     cold_starts: np.ndarray  # (n_func, minutes) int
     pods: np.ndarray  # (n_func, minutes) int
-    stats: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)  # metric -> stat -> (n, m)
+    stats: dict[str, dict[str, np.ndarray]] = field(
+        default_factory=dict
+    )  # metric -> stat -> (n, m)
 
 
 def day_factor(day: int, holiday_factor: float) -> float:
@@ -152,9 +154,10 @@ class RegionSimulator:
         start = self.rng.integers(0, self.total_minutes, size=len(func))
         # Thin by the daily cycle so batches follow working hours.
         x = (start % release.MINUTES_PER_DAY) / release.MINUTES_PER_DAY
-        keep = self.rng.random(len(func)) < np.exp(
-            self._kappa * (np.cos(2 * np.pi * (x - pop.phase[func])) - 1)
-        ) * 0.7 + 0.3
+        keep = (
+            self.rng.random(len(func))
+            < np.exp(self._kappa * (np.cos(2 * np.pi * (x - pop.phase[func])) - 1)) * 0.7 + 0.3
+        )
         func, start = func[keep], start[keep]
         length = np.maximum(1, self.rng.poisson(pop.burst_len_min[func])).astype(np.int64)
         rate = pop.burst_rate[func] * np.exp(self.rng.normal(0, 0.5, size=len(func)))
@@ -169,7 +172,14 @@ class RegionSimulator:
         theta = 2 * np.pi * (x[None, :] - pop.phase[:, None])
         bump = np.exp(self._kappa * (np.cos(theta) - 1)) / self._bump_norm
         if self.prof.secondary_phase is not None:
-            theta2 = 2 * np.pi * (x[None, :] - (pop.phase[:, None] + self.prof.secondary_phase - self.prof.peak_phase))
+            theta2 = (
+                2
+                * np.pi
+                * (
+                    x[None, :]
+                    - (pop.phase[:, None] + self.prof.secondary_phase - self.prof.peak_phase)
+                )
+            )
             bump = 0.7 * bump + 0.3 * np.exp(self._kappa * (np.cos(theta2) - 1)) / self._bump_norm
         day = minutes // release.MINUTES_PER_DAY
         amp = np.where(
@@ -177,7 +187,9 @@ class RegionSimulator:
         )
         shape = (1 - amp) + amp * bump
         week = np.array([day_factor(int(d), self.prof.holiday_factor) for d in day])
-        lam = np.where(pop.kind[:, None] == POISSON, pop.base_rate[:, None] * shape * week[None, :], 0.0)
+        lam = np.where(
+            pop.kind[:, None] == POISSON, pop.base_rate[:, None] * shape * week[None, :], 0.0
+        )
         bf, bs, bl, br = self._bursts
         sel = (bs < m1) & (bs + bl > m0)
         if sel.any():
@@ -186,7 +198,9 @@ class RegionSimulator:
             hi = np.minimum(s + ln, m1)
             cnt = hi - lo
             rows = np.repeat(f, cnt)
-            cols = np.repeat(lo - m0, cnt) + (np.arange(cnt.sum()) - np.repeat(np.cumsum(cnt) - cnt, cnt))
+            cols = np.repeat(lo - m0, cnt) + (
+                np.arange(cnt.sum()) - np.repeat(np.cumsum(cnt) - cnt, cnt)
+            )
             np.add.at(lam, (rows, cols), np.repeat(r * week[0], cnt))
         alive = (day[None, :] >= pop.first_day[:, None]) & (day[None, :] <= pop.last_day[:, None])
         return np.where(alive, lam, 0.0)
@@ -235,9 +249,14 @@ class RegionSimulator:
         exec_us = np.clip(np.rint(exec_us), 300, MAX_EXEC_US).astype(np.int64)
         end_ms = t_ms + (exec_us + 999) // 1000
         cap = pop.cpu_limit[func] / 1000.0
-        cpu = np.round(np.clip(pop.cpu_level[func] * np.exp(rng.normal(0, 0.25, size=ne)), 0.001, cap), 6)
+        cpu = np.round(
+            np.clip(pop.cpu_level[func] * np.exp(rng.normal(0, 0.25, size=ne)), 0.001, cap), 6
+        )
         mem = np.round(
-            np.clip(pop.mem_level[func] * np.exp(rng.normal(0, 0.08, size=ne)), 1.0, pop.mem_limit[func]), 3
+            np.clip(
+                pop.mem_level[func] * np.exp(rng.normal(0, 0.08, size=ne)), 1.0, pop.mem_limit[func]
+            ),
+            3,
         )
 
         # Pods: deal each minute's requests round-robin over K slots.
@@ -340,11 +359,15 @@ class RegionSimulator:
             starts = np.flatnonzero(brk)
             last = np.r_[starts[1:] - 1, ne - 1]
             p_pod, p_func, p_first = pod[starts], func[starts], minute[starts]
-            p_last = np.minimum((cummax[last] + KEEP_ALIVE_MS) // MS_PER_MIN, self.total_minutes - 1)
+            p_last = np.minimum(
+                (cummax[last] + KEEP_ALIVE_MS) // MS_PER_MIN, self.total_minutes - 1
+            )
             span = p_last - p_first + 1
             cov_pod = np.repeat(p_pod, span)
             cov_func = np.repeat(p_func, span)
-            cov_min = np.repeat(p_first, span) + (np.arange(span.sum()) - np.repeat(np.cumsum(span) - span, span))
+            cov_min = np.repeat(p_first, span) + (
+                np.arange(span.sum()) - np.repeat(np.cumsum(span) - span, span)
+            )
         else:
             cov_pod = cov_min = np.empty(0, np.int64)
             cov_func = np.empty(0, np.int32)

@@ -60,13 +60,13 @@ class RegionWriter:
 
     # --- per day -------------------------------------------------------------------------
     def open_day(self, day: int) -> None:
-        self._cs_handle = open(self.root / "cold_start" / self.region / f"day_{day}.csv", "wb")
+        self._cs_handle = open(self.root / "cold_start" / self.region / f"day_{day}.csv", "wb")  # noqa: SIM115 (closed in close_day)
         self._cs_handle.write((",".join(release.COLD_START_COLUMNS) + "\n").encode())
         self._alive = np.flatnonzero((self.pop.first_day <= day) & (self.pop.last_day >= day))
         for folder in series_folders():
             d = self.root / "quantiles" / self.region / folder
             d.mkdir(parents=True, exist_ok=True)
-            self._series[folder] = open(d / f"day_{day}.csv", "wb")
+            self._series[folder] = open(d / f"day_{day}.csv", "wb")  # noqa: SIM115
         self._series_header = True
 
     def close_day(self) -> None:
@@ -77,13 +77,19 @@ class RegionWriter:
         self._series.clear()
 
     def write_chunk(self, day: int, res: ChunkResult, request_day: bool) -> None:
-        self._write_cold_starts(day, res)
+        n = len(res.events.t_ms)
+        # Request IDs are drawn for every request only where the request table needs them;
+        # a cold start carries the ID of the request that triggered it.
+        ids = hex_ids(self.rng, n) if request_day else None
+        cold_ids = ids[res.cold_idx] if ids is not None else hex_ids(self.rng, len(res.cold_idx))
+        self._write_cold_starts(day, res, cold_ids)
         self._write_series(day, res)
-        self.counts["requests_simulated"] += len(res.events.t_ms)
+        self.counts["requests_simulated"] += n
         if request_day:
-            self._day_requests.append(self._request_rows(res))
+            assert ids is not None
+            self._day_requests.append(self._request_rows(res, ids))
 
-    def _write_cold_starts(self, day: int, res: ChunkResult) -> None:
+    def _write_cold_starts(self, day: int, res: ChunkResult, request_ids: np.ndarray) -> None:
         ev, idx, comp = res.events, res.cold_idx, res.components
         f = ev.func[idx]
         n = len(idx)
@@ -95,7 +101,7 @@ class RegionWriter:
                 "clusterName": ev.cluster[idx].astype(np.int64),
                 "funcName": self.pop.func_name[f],
                 "userID": self.pop.user_id[f],
-                "requestID": hex_ids(self.rng, n),
+                "requestID": request_ids,
                 "totalCost_cold_start": comp.total / 1e6,
                 "podAllocationCost": comp.pod_allocation / 1e6,
                 "deployCodeCost": comp.deploy_code / 1e6,
@@ -124,14 +130,22 @@ class RegionWriter:
         for folder in folders:
             metric, stat = release.split_series_folder(folder)
             if stat is None:
-                counts = {"requests": res.requests, "num_pods": res.pods, "num_cold_starts": res.cold_starts}
+                counts = {
+                    "requests": res.requests,
+                    "num_pods": res.pods,
+                    "num_cold_starts": res.cold_starts,
+                }
                 mat = counts[metric][alive].astype(np.float64)
                 mat[mat == 0] = np.nan  # the release leaves minutes without data empty
             else:
-                mat = res.stats[metric][stat][alive]
+                # Statistics are written to 1e-6 (µs for times): full float precision would
+                # double the files' size and tell nothing the events do not.
+                mat = np.round(res.stats[metric][stat][alive], 6)
             mats.append(mat.T)
         stacked = np.concatenate(mats, axis=0)
-        times = np.tile(np.arange(res.minute0, res.minute0 + res.minutes, dtype=np.int64) * 60, len(folders))
+        times = np.tile(
+            np.arange(res.minute0, res.minute0 + res.minutes, dtype=np.int64) * 60, len(folders)
+        )
         key = pl.DataFrame({"day": np.full(len(times), day, dtype=np.int64), "time": times})
         block = pl.from_numpy(stacked, schema=names, orient="row") if names else pl.DataFrame()
         buf = io.BytesIO()
@@ -146,13 +160,17 @@ class RegionWriter:
         self._series_header = False
 
     # --- request table --------------------------------------------------------------------
-    def _request_rows(self, res: ChunkResult) -> pl.DataFrame:
+    def _request_rows(self, res: ChunkResult, request_ids: np.ndarray) -> pl.DataFrame:
         ev, rng = res.events, self.rng
         n = len(ev.t_ms)
         f = ev.func
         prof = cal.REGION_PROFILES[self.region]
         worker_us = np.rint(ev.exec_us * rng.uniform(0.01, 0.1, size=n)).astype(np.int64)
-        fe = rng.lognormal(np.log([800.0, 300.0, 40.0, 40.0]), 0.6, size=(n, 4)).round().astype(np.int64)
+        fe = (
+            rng.lognormal(np.log([800.0, 300.0, 40.0, 40.0]), 0.6, size=(n, 4))
+            .round()
+            .astype(np.int64)
+        )
         fe_delay_ms = 1 + rng.geometric(0.3, size=n)
         nan_fe = rng.random(n) < prof.frontend_nan_share
         body = np.round(rng.lognormal(np.log(600.0), 1.5, size=n))
@@ -161,7 +179,7 @@ class RegionWriter:
                 "t_ms": ev.t_ms,
                 "time_worker": ev.t_ms / 1000.0,
                 "time_frontend": (ev.t_ms - fe_delay_ms) / 1000.0,
-                "requestID": hex_ids(rng, n),
+                "requestID": request_ids,
                 "clusterName": ev.cluster.astype(np.int64),
                 "funcName": self.pop.func_name[f],
                 "pool": self.pop.pool[f],
@@ -183,7 +201,10 @@ class RegionWriter:
             }
         )
         return df.with_columns(
-            [pl.when(pl.col("nan_fe")).then(None).otherwise(pl.col(c)).alias(c) for c in release.FRONTEND_COLUMNS]
+            [
+                pl.when(pl.col("nan_fe")).then(None).otherwise(pl.col(c)).alias(c)
+                for c in release.FRONTEND_COLUMNS
+            ]
         )
 
     def write_requests(self) -> None:
@@ -201,8 +222,12 @@ class RegionWriter:
             return
         keep = cal.REGION_PROFILES[self.region].request_keep
         if keep == "top100":
-            per_pod = df.group_by(["func", "serial"]).len().with_columns(
-                pl.col("len").rank("ordinal", descending=True).over("func").alias("r")
+            per_pod = (
+                df.group_by(["func", "serial"])
+                .len()
+                .with_columns(
+                    pl.col("len").rank("ordinal", descending=True).over("func").alias("r")
+                )
             )
             top = per_pod.filter(pl.col("r") <= cal.R1_TOP_PODS).select("func", "serial")
             df = df.join(top, on=["func", "serial"], how="semi")
@@ -214,10 +239,15 @@ class RegionWriter:
         bad = rng.choice(n, size=min(n, max(2, n // 5000)), replace=False)
         variants = np.array(["", "unknown", "pool22-300", "pod-7f3a9c"])
         bad_val = variants[np.arange(len(bad)) % len(variants)]
-        pod = df["podID"].to_numpy().astype(object)
-        pod[bad] = bad_val
-        pod = np.where(pod == "", None, pod)
-        df = df.with_columns(pl.Series("podID", pod, dtype=pl.String))
+        replacement = pl.Series("bad", np.full(n, None, dtype=object), dtype=pl.String).scatter(
+            bad, pl.Series(bad_val.tolist(), dtype=pl.String)
+        )
+        df = df.with_columns(
+            pl.when(replacement.is_not_null())
+            .then(pl.when(replacement == "").then(None).otherwise(replacement))
+            .otherwise(pl.col("podID"))
+            .alias("podID")
+        )
         part = rng.integers(0, self.parts, size=n)
         df = df.with_columns(pl.Series("part", part)).sort(["part", "t_ms"])
         self.counts["request_rows"] = n
