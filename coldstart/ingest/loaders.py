@@ -8,6 +8,7 @@ rows to one staged Parquet file per partition.
 from __future__ import annotations
 
 import hashlib
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -149,6 +150,10 @@ def load_long(
     result = SourceResult(source=source, table=table, key=key)
     stats = ReadStats()
     writers: dict[int, PartWriter] = {}
+    # Parquet encoding (pyarrow, one core) overlaps with parsing the next block (polars):
+    # at most one block waits to be written, so memory stays at about two blocks.
+    write_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="parquet-writer")
+    pending: Future[None] | None = None
     fn_requests = ctx.function_requests if source.region == ctx.function_region else None
     floats = _float_columns(schema)
     try:
@@ -182,6 +187,7 @@ def load_long(
                 derive.hour_of(time_col),
             ).with_columns(derive.cpu_request(fn_requests))
             _count_quality(block, table, time_col, result)
+            batch = []
             for (day,), part in block.partition_by(
                 "day", as_dict=True, maintain_order=True
             ).items():
@@ -192,8 +198,14 @@ def load_long(
                     )
                     w = writers[day] = PartWriter(ctx.staging / rel, spec)
                     result.outputs.append(rel.as_posix())
-                w.write(part)
+                batch.append((w, part))
+            if pending is not None:
+                pending.result()
+            pending = write_pool.submit(_write_all, batch)
+        if pending is not None:
+            pending.result()
     finally:
+        write_pool.shutdown(wait=True)
         for w in writers.values():
             w.close()
     result.rows_read = stats.rows_read
@@ -201,6 +213,11 @@ def load_long(
     result.examples = stats.examples
     result.rows_written = sum(w.rows for w in writers.values())
     return result
+
+
+def _write_all(batch: list[tuple[PartWriter, pl.DataFrame]]) -> None:
+    for writer, part in batch:
+        writer.write(part)
 
 
 def _count_quality(block: pl.DataFrame, table: str, time_col: str, result: SourceResult) -> None:

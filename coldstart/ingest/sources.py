@@ -146,7 +146,7 @@ def _file_sources(path: Path) -> list[Source]:
     if path.suffix.lower() == ".zip" or (path.suffix.lower() != ".csv" and _looks_zip(path)):
         return _zip_sources(path)
     st = path.stat()
-    table, region, series = path_hints(path.resolve().parts)
+    table, region, series = path_hints(path.absolute().parts)
     return [
         Source(
             container=path,
@@ -178,7 +178,7 @@ def _zip_sources(path: Path) -> list[Source]:
         ) from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    outer = path.resolve().parts
+    outer = path.absolute().parts
     sources = []
     for info in sorted(infos, key=lambda i: i.filename):
         name = info.filename
