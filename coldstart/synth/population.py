@@ -226,8 +226,11 @@ def build_population(
     last_day = np.full(n, n_days - 1, dtype=int)
     if n_days > 4:
         late = rng.random(n) < 0.04
+        late[rng.integers(0, n)] = True  # at least one, so every trace shows the quirk
         first_day[late] = rng.integers(1, max(2, n_days * 2 // 3), size=int(late.sum()))
         early = (rng.random(n) < 0.03) & ~late
+        if n > 1 and not early.any():
+            early[np.flatnonzero(~late)[0]] = True
         last_day[early] = rng.integers(n_days // 3, n_days - 1, size=int(early.sum()))
 
     in_table = np.ones(n, dtype=bool)
