@@ -136,3 +136,40 @@ def test_failure_leaves_existing_warehouse_unchanged(tmp_path: Path) -> None:
         ingest([bad], warehouse=wh)
     assert tree_snapshot(wh) == before
     assert check(wh).totals["rows"].sum() == 13
+
+
+def test_line_numbers_stay_exact_across_blocks() -> None:
+    import io
+
+    from coldstart.ingest.csvread import LINE_COL, ReadStats, iter_blocks
+
+    rows = [f"{i},{i}.5" for i in range(200)]
+    rows[150] = "150"  # short line, far past the first block
+    data = ("\n".join(["a,b", *rows]) + "\n").encode()
+    schema = {"a": pl.Int64, "b": pl.Float64}
+    fh = io.BytesIO(data)
+    fh.readline()
+    with pytest.raises(InputError, match="x.csv, line 152: expected 2 fields, found 1"):
+        list(
+            iter_blocks(
+                fh,
+                "x.csv",
+                ["a", "b"],
+                schema,
+                skip_bad_rows=False,
+                stats=ReadStats(),
+                block_bytes=64,
+            )
+        )
+    fh = io.BytesIO(data)
+    fh.readline()
+    stats = ReadStats()
+    frames = list(
+        iter_blocks(
+            fh, "x.csv", ["a", "b"], schema, skip_bad_rows=True, stats=stats, block_bytes=64
+        )
+    )
+    out = pl.concat(frames)
+    assert out.height == 199
+    assert stats.bad_rows == 1
+    assert (out[LINE_COL] - out["a"]).unique().to_list() == [2]  # line = a + 2 everywhere

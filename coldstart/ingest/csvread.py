@@ -14,8 +14,8 @@ over the lines of one block) runs only after polars has refused a block.
 from __future__ import annotations
 
 import math
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import IO
 
@@ -129,7 +129,7 @@ def _line_bounds(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return starts, ends
 
 
-def _parse_block(  # noqa: PLR0917 - private helper
+def _parse_block(
     data: bytes,
     first_line: int,
     display: str,
@@ -175,7 +175,7 @@ def _parse_block(  # noqa: PLR0917 - private helper
         )
     if frame.height != len(good_lines):  # pragma: no cover - guards the line bookkeeping
         raise InputError(f"{display}: parsed {frame.height} rows from {len(good_lines)} lines")
-    return frame.with_columns(pl.Series(LINE_COL, good_lines)), n_lines
+    return frame.hstack([pl.Series(LINE_COL, good_lines)]), n_lines
 
 
 def _parse_fast(
@@ -202,7 +202,7 @@ def _parse_fast(
         return None
     stats.rows_read += n_lines
     lines = np.arange(first_line, first_line + n_lines, dtype=np.int64)
-    return frame.with_columns(pl.Series(LINE_COL, lines)), n_lines
+    return frame.hstack([pl.Series(LINE_COL, lines)]), n_lines
 
 
 def _read(data: bytes, columns: list[str], schema: dict[str, pl.DataType]) -> pl.DataFrame:
@@ -219,7 +219,7 @@ def _select_lines(data: bytes, starts: np.ndarray, ends: np.ndarray, keep: np.nd
     return b"".join(data[s : e + 1] for s, e, k in zip(starts, ends, keep, strict=True) if k)
 
 
-def _diagnose(  # noqa: PLR0917 - private helper
+def _diagnose(
     data: bytes,
     line_numbers: np.ndarray,
     display: str,

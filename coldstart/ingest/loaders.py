@@ -101,7 +101,7 @@ EXPECTED_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
-def reject(  # noqa: PLR0917 - called the same way everywhere
+def reject(
     block: pl.DataFrame,
     bad: pl.Series,
     describe: str,

@@ -55,7 +55,7 @@ class WarehouseLock:
         except OSError as exc:
             raise OutputError(f"{self.root}: cannot create the warehouse: {exc.strerror}") from None
         try:
-            import fcntl  # noqa: PLC0415 - POSIX only
+            import fcntl
 
             fcntl.flock(self._fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except ImportError:  # pragma: no cover - not POSIX: no lock, single-user use

@@ -1,0 +1,281 @@
+"""Ingest benchmark (issue 3): throughput and peak RSS per table, beside simple baselines.
+
+    .venv/bin/python benchmarks/ingest_bench.py [--preset medium] [--runs 3] [--write-readme]
+    .venv/bin/python benchmarks/ingest_bench.py --encoding      # requestID encodings only
+
+For each table it ingests only that table's files of a synthetic trace (generated once into
+``benchmarks/.work/<preset>``) into a fresh warehouse, in a child process so peak RSS is that
+run's own, and reports the median of ``--runs`` runs. Beside it:
+
+* ``pandas``: ``pd.read_csv`` per file, as in the dataset authors' notebook (pandas is not a
+  project dependency: it is used if importable, e.g. ``PYTHONPATH=/path/to/pandas``);
+* ``polars``: the one-line conversion ``pl.scan_csv(files).sink_parquet(out)`` (long tables);
+* ``duckdb``: ``COPY (SELECT * FROM read_csv(files)) TO out (FORMAT parquet)`` (long tables).
+
+The baselines do none of the derived columns, validation or wide→long work; they show what
+"just convert it" costs. Nothing here is asserted in tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+WORK = HERE / ".work"
+README = HERE / "README.md"
+TABLE_DIRS = {
+    "cold_starts": "cold_start",
+    "requests": "per_request",
+    "timeseries": "quantiles",
+    "functions": "runtime_triggerType",
+}
+
+
+def ensure_trace(preset: str) -> Path:
+    dest = WORK / preset
+    dataset = dest / "cold_start_dataset"
+    if not dataset.exists():
+        from coldstart.synth import generate
+
+        print(f"generating the {preset} synthetic trace into {dest} …", file=sys.stderr)
+        generate(dest, preset=preset, seed=0)
+    return dataset
+
+
+def csv_files(dataset: Path, table: str) -> list[Path]:
+    return sorted((dataset / TABLE_DIRS[table]).rglob("*.csv"))
+
+
+CHILD = {
+    "coldstart": """
+from coldstart.ingest import ingest
+r = ingest([{src!r}], warehouse={out!r}, tables=[{table!r}])
+print(json.dumps({{"rows": int(r.quality.rows["rows"].sum())}}))
+""",
+    "pandas": """
+import sys
+if {pandas_path!r}:
+    sys.path.insert(0, {pandas_path!r})
+import pandas as pd
+rows = 0
+for f in FILES:
+    rows += len(pd.read_csv(f))
+print(json.dumps({{"rows": rows}}))
+""",
+    "polars": """
+import polars as pl
+target = {out!r} + "/out.parquet"
+pl.scan_csv(FILES).sink_parquet(target, mkdir=True)
+print(json.dumps({{"rows": pl.scan_parquet(target).select(pl.len()).collect().item()}}))
+""",
+    "duckdb": """
+import duckdb, os
+os.makedirs({out!r}, exist_ok=True)
+target = {out!r} + "/out.parquet"
+con = duckdb.connect()
+con.read_csv(FILES).write_parquet(target, compression="zstd")
+print(json.dumps({{"rows": con.read_parquet(target).count("*").fetchall()[0][0]}}))
+""",
+}
+
+
+def run_child(code: str) -> tuple[float, float, dict]:
+    """Run ``code`` in a fresh interpreter; (seconds, peak RSS in MB, its JSON output)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    t0 = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-c", "import json\n" + code],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "POLARS_MAX_THREADS": os.environ.get("POLARS_MAX_THREADS", "2")},
+    )
+    dt = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise RuntimeError(proc.stderr[-2000:])
+    # ru_maxrss of children is the max over all children so far: run each measurement in its
+    # own grandchild to get a per-run figure.
+    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return dt, max(after, before) / 1024, json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def measure(tool: str, table: str, dataset: Path, runs: int, pandas_path: str = "") -> dict | None:
+    files = [str(f) for f in csv_files(dataset, table)]
+    if not files:
+        return None
+    if tool in ("polars", "duckdb") and table in ("timeseries", "functions"):
+        return None  # one-line conversions do not apply to the wide tables
+    if tool == "pandas":
+        probe = f"import sys; sys.path.insert(0, {pandas_path!r}); import pandas"
+        if subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, check=False
+        ).returncode:
+            return None
+    mb = sum(os.path.getsize(f) for f in files) / 1e6
+    times, rss, rows = [], [], 0
+    for _ in range(runs):
+        out = tempfile.mkdtemp(prefix=f"bench-{tool}-", dir=WORK)
+        src = str(dataset / TABLE_DIRS[table])
+        files_json = Path(out) / "files.json"
+        files_json.write_text(json.dumps(files))
+        code = f"FILES = json.load(open({str(files_json)!r}))\n" + CHILD[tool].format(
+            src=src, out=out, table=table, pandas_path=pandas_path
+        )
+        script = Path(out) / "child.py"
+        script.write_text("import json\n" + code)
+        wrapper = (
+            "import subprocess, sys, json, resource\n"
+            f"p = subprocess.run([sys.executable, {str(script)!r}],"
+            " capture_output=True, text=True)\n"
+            "assert p.returncode == 0, p.stderr\n"
+            "r = json.loads(p.stdout.strip().splitlines()[-1])\n"
+            "r['rss'] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
+            "print(json.dumps(r))\n"
+        )
+        dt, _, res = run_child(wrapper)
+        times.append(dt)
+        rss.append(res["rss"])
+        rows = res["rows"]
+        shutil.rmtree(out, ignore_errors=True)
+    t = statistics.median(times)
+    return {
+        "tool": tool,
+        "table": table,
+        "files": len(files),
+        "csv_mb": round(mb, 1),
+        "rows_out": rows,
+        "seconds": round(t, 2),
+        "mb_per_s": round(mb / t, 1),
+        "rows_per_s": int(rows / t),
+        "peak_rss_mb": round(max(rss)),
+    }
+
+
+def encoding_table() -> str:
+    """requestID encodings on 1 M random hashes: bytes/row and read time (the schema's choice)."""
+    import io
+
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    n = 1_000_000
+    raw = np.random.default_rng(1).bytes(32 * n)
+    hexs = raw.hex()
+    arrays = {
+        "string (64 hex chars), dict": (
+            pa.array([hexs[i * 64 : i * 64 + 64] for i in range(n)]),
+            True,
+        ),
+        "string, no dict": (pa.array([hexs[i * 64 : i * 64 + 64] for i in range(n)]), False),
+        "BYTE_ARRAY binary, no dict": (
+            pa.array([raw[i * 32 : i * 32 + 32] for i in range(n)], pa.binary()),
+            False,
+        ),
+        "FIXED_LEN_BYTE_ARRAY(32)": (
+            pa.array([raw[i * 32 : i * 32 + 32] for i in range(n)], pa.binary(32)),
+            False,
+        ),
+    }
+    lines = ["| encoding | bytes/row | read 1 M rows |", "|---|---:|---:|"]
+    for name, (arr, use_dict) in arrays.items():
+        buf = io.BytesIO()
+        pq.write_table(
+            pa.table({"requestID": arr}), buf, compression="zstd", use_dictionary=use_dict
+        )
+        reads = []
+        for _ in range(3):
+            buf.seek(0)
+            t = time.perf_counter()
+            pq.read_table(buf)
+            reads.append(time.perf_counter() - t)
+        lines.append(
+            f"| {name} | {len(buf.getvalue()) / n:.1f} | {statistics.median(reads):.2f} s |"
+        )
+    return "\n".join(lines)
+
+
+def markdown(results: list[dict], preset: str, runs: int) -> str:
+    cols = [
+        "table",
+        "tool",
+        "files",
+        "csv_mb",
+        "rows_out",
+        "seconds",
+        "mb_per_s",
+        "rows_per_s",
+        "peak_rss_mb",
+    ]
+    out = [
+        "## Ingest (issue 3)",
+        "",
+        f"`.venv/bin/python benchmarks/ingest_bench.py --preset {preset} --runs {runs} "
+        "--write-readme` on this machine (2 cores); synthetic trace, median of "
+        f"{runs} runs, peak RSS = max over runs. `coldstart` includes derived columns, validation,"
+        " the wide→long time series and the atomic publish; `polars`/`duckdb` are plain one-line"
+        " CSV→Parquet conversions; `pandas` only reads (`pd.read_csv` per file).",
+        "",
+        "| " + " | ".join(cols) + " |",
+        "|" + "---|" * len(cols),
+    ]
+    for r in results:
+        out.append("| " + " | ".join(str(r[c]) for c in cols) + " |")
+    out.append("")
+    return "\n".join(out)
+
+
+def write_readme(section: str) -> None:
+    start, end = "<!-- ingest-bench:start -->", "<!-- ingest-bench:end -->"
+    text = README.read_text() if README.exists() else "# Benchmarks\n"
+    block = f"{start}\n{section}\n{end}"
+    if start in text:
+        head, rest = text.split(start, 1)
+        text = head + block + rest.split(end, 1)[1]
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    README.write_text(text)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--preset", default="medium")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--tables", default="cold_starts,requests,timeseries,functions")
+    ap.add_argument("--tools", default="coldstart,polars,duckdb,pandas")
+    ap.add_argument("--encoding", action="store_true", help="only the requestID encodings")
+    ap.add_argument(
+        "--pandas-path", default="", help="folder holding pandas (not a project dependency)"
+    )
+    ap.add_argument("--write-readme", action="store_true")
+    args = ap.parse_args()
+    if args.encoding:
+        print(encoding_table())
+        return
+    WORK.mkdir(parents=True, exist_ok=True)
+    dataset = ensure_trace(args.preset)
+    results = []
+    for table in args.tables.split(","):
+        for tool in args.tools.split(","):
+            r = measure(tool, table, dataset, args.runs, args.pandas_path)
+            if r is not None:
+                print(json.dumps(r), flush=True)
+                results.append(r)
+    section = markdown(results, args.preset, args.runs)
+    print(section)
+    if args.write_readme:
+        write_readme(section + "\n### requestID encodings\n\n" + encoding_table() + "\n")
+
+
+if __name__ == "__main__":
+    main()
