@@ -141,8 +141,8 @@ COLD_STARTS = Table(
         _secs("schedulingCost", "component: scheduling"),
         *_POD,
     ),
-    sort_by=("time",),
     notes=(
+        "Rows keep the order of the release file they came from (one part per source file).",
         "`day` is the release's `day` column (the truth, not the file name).",
         "Components should add up to totalCost_cold_start; rows that do not (tolerance 1e-6 s) "
         "are kept and counted in the quality summary.",
