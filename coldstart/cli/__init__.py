@@ -1,17 +1,19 @@
 """The `coldstart` command line: thin wrappers that parse options and call the library.
 
-Each command lives in its own module and registers itself on the shared typer app.
+Each command lives in its own module and registers itself on the shared typer app when
+imported here.
 """
 
 from __future__ import annotations
 
-from coldstart.cli import ingest_cmd  # noqa: F401  (registers commands)
-from coldstart.cli import synth_cmd  # noqa: F401  (registers commands)
+from coldstart.cli import demo_cmd, ingest_cmd, synth_cmd
 from coldstart.cli._common import app
+
+COMMAND_MODULES = (demo_cmd, ingest_cmd, synth_cmd)
 
 
 def main() -> None:
     app()
 
 
-__all__ = ["app", "main"]
+__all__ = ["COMMAND_MODULES", "app", "main"]

@@ -10,6 +10,7 @@ unparseable or empty podIDs, R1's top-100-pods and R3's subsampled request table
 from __future__ import annotations
 
 import io
+import shutil
 import uuid
 from pathlib import Path
 from typing import IO
@@ -22,6 +23,7 @@ from coldstart.synth import calibration as cal
 from coldstart.synth.population import Population
 from coldstart.synth.simulate import ChunkResult
 
+_SERIES_BATCH_CELLS = 4_000_000  # cells per CSV formatting batch (≈100 MB of text at most)
 _HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
 
 
@@ -54,7 +56,8 @@ class RegionWriter:
         self._cs_handle: IO[bytes] | None = None
         self._series: dict[str, IO[bytes]] = {}
         self._alive: np.ndarray | None = None
-        self._day_requests: list[pl.DataFrame] = []
+        self._pod_counts: list[pl.DataFrame] = []
+        self._spills = 0
         self.counts = {"cold_starts": 0, "requests_simulated": 0, "request_rows": 0}
         (root / "cold_start" / self.region).mkdir(parents=True, exist_ok=True)
 
@@ -87,7 +90,7 @@ class RegionWriter:
         self.counts["requests_simulated"] += n
         if request_day:
             assert ids is not None
-            self._day_requests.append(self._request_rows(res, ids))
+            self._spill_requests(self._request_rows(res, ids))
 
     def _write_cold_starts(self, day: int, res: ChunkResult, request_ids: np.ndarray) -> None:
         ev, idx, comp = res.events, res.cold_idx, res.components
@@ -118,14 +121,24 @@ class RegionWriter:
     def _write_series(self, day: int, res: ChunkResult) -> None:
         """Append this chunk's rows to every per-minute file of the day.
 
-        All series share the day's columns, so they are stacked into one frame and formatted
-        by one CSV write, then cut into files by line: a per-file frame would cost ~2 ms of
-        overhead each, and there are 43 files per region and day.
+        All series share the day's columns, so batches of them are stacked into one frame and
+        formatted by one CSV write, then cut into files by line: a frame per file would cost
+        ~2 ms of overhead each (43 files per region and day), one frame for all 43 would hold
+        the whole chunk's text in memory at once.
         """
         alive = self._alive
         assert alive is not None
         names = list(self.func_id[alive])
         folders = list(self._series)
+        cells = res.minutes * max(len(names), 1)
+        per_batch = max(1, min(len(folders), _SERIES_BATCH_CELLS // cells))
+        for b in range(0, len(folders), per_batch):
+            self._write_series_batch(day, res, folders[b : b + per_batch], alive, names)
+        self._series_header = False
+
+    def _write_series_batch(
+        self, day: int, res: ChunkResult, folders: list[str], alive: np.ndarray, names: list[str]
+    ) -> None:
         mats = []
         for folder in folders:
             metric, stat = release.split_series_folder(folder)
@@ -157,7 +170,6 @@ class RegionWriter:
             if self._series_header:
                 handle.write(header)
             handle.write(b"\n".join(body[i * res.minutes : (i + 1) * res.minutes]) + b"\n")
-        self._series_header = False
 
     # --- request table --------------------------------------------------------------------
     def _request_rows(self, res: ChunkResult, request_ids: np.ndarray) -> pl.DataFrame:
@@ -207,53 +219,68 @@ class RegionWriter:
             ]
         )
 
+    def _spill_requests(self, df: pl.DataFrame) -> None:
+        """Park one chunk's request rows on disk, split by part file, so memory stays bounded.
+
+        R3's subsample is drawn here; R1's top-100 filter needs the whole day, so only the
+        per-pod counts are kept in memory until ``write_requests``.
+        """
+        rng = self.rng
+        if cal.REGION_PROFILES[self.region].request_keep == "subsample":
+            df = df.filter(pl.Series(rng.random(df.height) < cal.R3_SUBSAMPLE))
+        self._pod_counts.append(df.group_by("func", "serial").len())
+        df = df.with_columns(part=pl.Series(rng.integers(0, self.parts, size=df.height)))
+        spill = self.root.parent / f".requests-{self.region}"
+        spill.mkdir(exist_ok=True)
+        for (i,), rows in df.partition_by("part", as_dict=True).items():
+            rows.drop("part").write_parquet(
+                spill / f"{i:05d}-{self._spills:04d}.parquet", compression="lz4"
+            )
+        self._spills += 1
+
     def write_requests(self) -> None:
-        """Thin (R1, R3), corrupt a few podIDs, shuffle into Spark part files sorted by time."""
+        """Write the request day's Spark part files: thinned (R1), a few podIDs corrupted,
+        rows of each part in time order. Works one part at a time from the spilled chunks."""
         rng = self.rng
         out = self.root / "per_request" / self.region
         out.mkdir(parents=True, exist_ok=True)
-        df = pl.concat(self._day_requests) if self._day_requests else None
-        self._day_requests = []
+        spill = self.root.parent / f".requests-{self.region}"
         job = uuid.UUID(bytes=rng.bytes(16), version=4)
-        names = [f"part-{i:05d}-{job}-c000.csv" for i in range(self.parts)]
-        if df is None or df.height == 0:
-            for name in names:
-                (out / name).write_text(",".join(release.REQUEST_COLUMNS) + "\n")
-            return
-        keep = cal.REGION_PROFILES[self.region].request_keep
-        if keep == "top100":
+        top = None
+        if cal.REGION_PROFILES[self.region].request_keep == "top100" and self._pod_counts:
             per_pod = (
-                df.group_by(["func", "serial"])
-                .len()
-                .with_columns(
-                    pl.col("len").rank("ordinal", descending=True).over("func").alias("r")
-                )
+                pl.concat(self._pod_counts).group_by("func", "serial").agg(pl.col("len").sum())
             )
-            top = per_pod.filter(pl.col("r") <= cal.R1_TOP_PODS).select("func", "serial")
-            df = df.join(top, on=["func", "serial"], how="semi")
-        elif keep == "subsample":
-            df = df.filter(pl.Series(rng.random(df.height) < cal.R3_SUBSAMPLE))
-        df = df.with_columns(_pod_id())
-        # A few podIDs that do not parse, or are missing (release quirk).
-        n = df.height
-        bad = rng.choice(n, size=min(n, max(2, n // 5000)), replace=False)
-        variants = np.array(["", "unknown", "pool22-300", "pod-7f3a9c"])
-        bad_val = variants[np.arange(len(bad)) % len(variants)]
-        replacement = pl.Series("bad", np.full(n, None, dtype=object), dtype=pl.String).scatter(
-            bad, pl.Series(bad_val.tolist(), dtype=pl.String)
-        )
-        df = df.with_columns(
-            pl.when(replacement.is_not_null())
-            .then(pl.when(replacement == "").then(None).otherwise(replacement))
-            .otherwise(pl.col("podID"))
-            .alias("podID")
-        )
-        part = rng.integers(0, self.parts, size=n)
-        df = df.with_columns(pl.Series("part", part)).sort(["part", "t_ms"])
-        self.counts["request_rows"] = n
-        for i, name in enumerate(names):
-            chunk = df.filter(pl.col("part") == i).select(release.REQUEST_COLUMNS)
-            chunk.write_csv(out / name)
+            ranked = per_pod.sort(
+                "func", "len", "serial", descending=[False, True, False]
+            ).with_columns(r=pl.int_range(pl.len()).over("func"))
+            top = ranked.filter(pl.col("r") < cal.R1_TOP_PODS).select("func", "serial")
+        self._pod_counts = []
+        variants = ["", "unknown", "pool22-300", "pod-7f3a9c"]
+        n_bad_written = 0
+        for i in range(self.parts):
+            files = sorted(spill.glob(f"{i:05d}-*.parquet")) if spill.exists() else []
+            df = pl.concat([pl.read_parquet(f) for f in files]) if files else None
+            name = out / f"part-{i:05d}-{job}-c000.csv"
+            if df is None or df.height == 0:
+                name.write_text(",".join(release.REQUEST_COLUMNS) + "\n")
+                continue
+            if top is not None:
+                df = df.join(top, on=["func", "serial"], how="semi")
+            df = df.sort("t_ms").with_columns(_pod_id())
+            # A few podIDs that do not parse, or are missing (release quirk): about one row
+            # in 5 000, and at least two per region.
+            n = df.height
+            k = min(n, max(n // 5000, 1 if n_bad_written < 2 else 0))
+            if k:
+                bad = np.sort(rng.choice(n, size=k, replace=False))
+                vals = [variants[(n_bad_written + j) % len(variants)] or None for j in range(k)]
+                pods = df["podID"].scatter(bad, pl.Series(vals, dtype=pl.String))
+                df = df.with_columns(pods.alias("podID"))
+                n_bad_written += k
+            self.counts["request_rows"] += n
+            df.select(release.REQUEST_COLUMNS).write_csv(name)
+        shutil.rmtree(spill, ignore_errors=True)
 
     def write_function_table(self) -> None:
         pop = self.pop
