@@ -55,7 +55,7 @@ PRESETS: dict[str, Preset] = {
             functions={"R1": 900, "R2": 2418, "R3": 230, "R4": 3000, "R5": 540},
             day_requests=30_000_000,
             request_parts=200,
-            chunk_minutes=120,
+            chunk_minutes=60,
         ),
     )
 }
