@@ -11,6 +11,7 @@ import json
 import os
 import queue
 import shutil
+import threading
 import zipfile
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -74,9 +75,13 @@ def generate_region(
     preset: Preset,
     seed: int,
     n_days: int,
-    progress_q: object | None = None,
+    progress_q: queue.SimpleQueue[tuple[str, int]] | None = None,
+    cancel: threading.Event | None = None,
 ) -> dict[str, int]:
-    """Simulate and write one region (runs in a worker process)."""
+    """Simulate and write one region (runs in a worker thread).
+
+    Reports one step per day on ``progress_q``; stops at the next chunk once ``cancel`` is set.
+    """
     ridx = release.REGIONS.index(region)
     rng = np.random.default_rng(np.random.SeedSequence([seed, ridx]))
     prof = cal.REGION_PROFILES[region]
@@ -93,11 +98,13 @@ def generate_region(
         for m0 in range(
             day * release.MINUTES_PER_DAY, (day + 1) * release.MINUTES_PER_DAY, preset.chunk_minutes
         ):
+            if cancel is not None and cancel.is_set():
+                raise _CancelledError
             res = sim.run_chunk(m0, m0 + preset.chunk_minutes)
             writer.write_chunk(day, res, request_day=day == request_day)
         writer.close_day()
         if progress_q is not None:
-            progress_q.put((region, 1))  # type: ignore[attr-defined]
+            progress_q.put((region, 1))
     writer.write_requests()
     if region == "R2":
         writer.write_function_table()
@@ -179,31 +186,35 @@ def _run_regions(
     # Biggest regions first so two workers finish together.
     order = sorted(regs, key=lambda r: -p.functions[r] * (1 + cal.REGION_PROFILES[r].request_share))
     n_workers = min(len(regs), workers or os.cpu_count() or 1)
-    if n_workers <= 1:
-        out = {}
-        for r in order:
-            q: queue.SimpleQueue[tuple[str, int]] = queue.SimpleQueue()
-            out[r] = generate_region(root, r, p, seed, n_days, q)
-            while not q.empty():
-                progress.advance(tasks[q.get()[0]])
-        return {r: out[r] for r in regs}
     # Threads, not processes: numpy and polars release the GIL for the heavy parts, and
     # threads need no __main__ guard in user scripts or notebooks.
-    q2: queue.SimpleQueue[tuple[str, int]] = queue.SimpleQueue()
-    with ThreadPoolExecutor(max_workers=n_workers) as pool:
-        futs = {r: pool.submit(generate_region, root, r, p, seed, n_days, q2) for r in order}
+    q: queue.SimpleQueue[tuple[str, int]] = queue.SimpleQueue()
+    cancel = threading.Event()
+    pool = ThreadPoolExecutor(max_workers=n_workers)
+    try:
+        futs = {r: pool.submit(generate_region, root, r, p, seed, n_days, q, cancel) for r in order}
         pending = set(futs.values())
         while pending:
             try:
-                region, step = q2.get(timeout=0.2)
+                region, step = q.get(timeout=0.2)
                 progress.advance(tasks[region], step)
             except queue.Empty:
                 pass
             pending = {f for f in pending if not f.done()}
-        while not q2.empty():
-            region, step = q2.get()
+            failed = [f for f in futs.values() if f.done() and f.exception() is not None]
+            if failed:
+                raise failed[0].exception()  # type: ignore[misc]
+        while not q.empty():
+            region, step = q.get()
             progress.advance(tasks[region], step)
         return {r: futs[r].result() for r in regs}
+    finally:
+        cancel.set()  # on error or Ctrl-C, the other regions stop at their next chunk
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+class _CancelledError(Exception):
+    """Raised inside a region worker when another region failed or the user interrupted."""
 
 
 def _zip_tree(root: Path, regs: list[str], seed: int, tick: object) -> None:
