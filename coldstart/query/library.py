@@ -1,0 +1,148 @@
+"""The SQL library in ``queries/``: find the files, parse their headers, order the modules.
+
+Modules (views and macros) are loaded into every session in dependency order (``@requires``);
+named queries are kept as text and run as prepared statements with bound parameters.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from coldstart.query.docs import DocError, Obj, Param, SqlFile, parse_file, strip_comments
+
+# queries/ sits next to the coldstart package in the repository (editable installs).
+QUERIES_DIR = Path(__file__).resolve().parents[2] / "queries"
+
+# Folders of SQL written before this header format existed (issue 5's figure SQL, run by its
+# own stand-in session). The library does not load them and the checker lists them as
+# warnings, not errors, until they are converted to the format of coldstart.query.docs.
+UNCONVERTED_DIRS: tuple[str, ...] = ("figures",)
+
+# Warehouse tables as the sessions expose them to the modules (see coldstart.query.sources).
+SOURCE_PREFIX = "_wh_"
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """A named query: its documentation and SQL text (parameters stay ``$name``)."""
+
+    name: str
+    path: Path
+    doc: Obj
+    sql: str
+
+    @property
+    def params(self) -> list[Param]:
+        return self.doc.params
+
+    @property
+    def summary(self) -> str:
+        return self.doc.summary
+
+
+@dataclass(frozen=True)
+class Library:
+    """All modules (in load order) and named queries of a ``queries/`` folder."""
+
+    root: Path
+    modules: list[SqlFile]
+    queries: dict[str, NamedQuery]
+
+    def view_names(self) -> list[str]:
+        return [o.name for m in self.modules for o in m.objects if o.kind == "view"]
+
+    def tables_used(self, sql: str) -> set[str]:
+        """Warehouse tables a piece of SQL reads, through any views of the library."""
+        deps: dict[str, str] = {}
+        for m in self.modules:
+            for o in m.objects:
+                deps[o.name] = m.body
+        seen: set[str] = set()
+        tables: set[str] = set()
+        todo = [strip_comments(sql)]
+        while todo:
+            code = todo.pop()
+            for t in re.findall(rf"\b{SOURCE_PREFIX}([a-z_]+)\b", code):
+                tables.add(t)
+            for name, body in deps.items():
+                if name not in seen and re.search(rf"\b{re.escape(name)}\b", code):
+                    seen.add(name)
+                    todo.append(strip_comments(_object_sql(body, name)))
+        return tables
+
+
+def _object_sql(body: str, name: str) -> str:
+    """The ``CREATE … name …;`` statement for one object of a module body."""
+    for stmt in body.split(";"):
+        if re.search(rf"CREATE\s+(?:OR\s+REPLACE\s+)?(?:VIEW|MACRO)\s+{re.escape(name)}\b", stmt,
+                     re.IGNORECASE):
+            return stmt
+    return body
+
+
+def unconverted_files(root: Path) -> list[Path]:
+    """SQL files in :data:`UNCONVERTED_DIRS` (not loaded; the checker warns about them)."""
+    return sorted(p for d in UNCONVERTED_DIRS for p in (root / d).rglob("*.sql"))
+
+
+def parse_all(root: Path, *, strict: bool = True) -> tuple[list[SqlFile], list[str]]:
+    """Parse every ``.sql`` file under ``root``; collect (or raise, if strict) header errors."""
+    files: list[SqlFile] = []
+    errors: list[str] = []
+    skip = set(unconverted_files(root))
+    for path in sorted(root.rglob("*.sql")):
+        if path in skip:
+            continue
+        try:
+            files.append(parse_file(path, root))
+        except DocError as exc:
+            if strict:
+                raise
+            errors.append(str(exc))
+    return files, errors
+
+
+def _order_modules(modules: list[SqlFile]) -> list[SqlFile]:
+    by_rel = {m.rel: m for m in modules}
+    ordered: list[SqlFile] = []
+    state: dict[str, int] = {}
+
+    def visit(m: SqlFile, chain: list[str]) -> None:
+        if state.get(m.rel) == 2:
+            return
+        if state.get(m.rel) == 1:
+            raise DocError(f"{m.path}: @requires cycle: {' -> '.join([*chain, m.rel])}")
+        state[m.rel] = 1
+        for r in m.requires:
+            if r not in by_rel:
+                raise DocError(
+                    f"{m.path}: @requires {r}: no module queries/{r}.sql; "
+                    f"use one of {sorted(by_rel)}"
+                )
+            visit(by_rel[r], [*chain, m.rel])
+        state[m.rel] = 2
+        ordered.append(m)
+
+    for m in modules:
+        visit(m, [])
+    return ordered
+
+
+def load_library(root: Path | None = None) -> Library:
+    """Parse ``queries/`` into modules (dependency order) and named queries."""
+    root = root or QUERIES_DIR
+    if not root.is_dir():
+        raise DocError(
+            f"the SQL library {root} is missing; coldstart must run from its source tree "
+            "(pip install -e .) so that queries/ is next to the package"
+        )
+    files, _ = parse_all(root)
+    modules = _order_modules([f for f in files if not f.is_query])
+    queries: dict[str, NamedQuery] = {}
+    for f in files:
+        if f.is_query:
+            q = f.query
+            queries[q.name] = NamedQuery(q.name, f.path, q, f.body.strip())
+    return Library(root, modules, dict(sorted(queries.items())))

@@ -1,0 +1,274 @@
+"""The front door: ``coldstart.open()`` → a :class:`Session` answering named queries and SQL.
+
+One object per warehouse (HolisticTraceAnalysis's ``TraceAnalysis`` is the model): it owns a
+DuckDB connection with the library's views loaded, runs named queries with bound parameters
+and returns polars DataFrames. The connection is read-only towards the files: it has no
+file-system access (see :mod:`coldstart.query.sources`), and :meth:`Session.sql` additionally
+accepts only reading statements, so ad-hoc SQL can neither modify the warehouse nor write
+anywhere else.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import duckdb
+import polars as pl
+
+from coldstart import warehouse
+from coldstart.config import resolve_warehouse
+from coldstart.errors import ColdstartError, InputError, UsageError
+from coldstart.query import sources
+from coldstart.query.docs import PARAM_TYPES, Param
+from coldstart.query.library import Library, NamedQuery, load_library
+
+# Statements .sql() runs: reading only (SELECT covers WITH, DESCRIBE, SHOW, SUMMARIZE, FROM …).
+_READ_STATEMENTS = {"SELECT", "EXPLAIN"}
+
+CREATE_HINT = (
+    "create one with `coldstart ingest RELEASE_DIR --warehouse {wh}` (the downloaded release), "
+    "`coldstart synth DIR && coldstart ingest DIR/cold_start_dataset --warehouse {wh}` "
+    "(a synthetic trace) or `coldstart demo` (synthetic trace and warehouse in one go)"
+)
+
+
+class QueryError(ColdstartError):
+    """DuckDB refused a query (syntax, binder, runtime); the message is DuckDB's, with position."""
+
+
+def open(warehouse: str | os.PathLike[str] | None = None) -> Session:  # noqa: A001
+    """Open the warehouse (``--warehouse`` / ``$COLDSTART_WAREHOUSE`` / ``data/warehouse``).
+
+    Raises :class:`InputError` if it does not exist or holds no Parquet files, saying how to
+    create one.
+    """
+    return Session(resolve_warehouse(warehouse))
+
+
+class Session:
+    """Named queries, ad-hoc SQL and the DuckDB connection over one warehouse.
+
+    ``query(name, **params)`` and ``sql(text, **params)`` return polars DataFrames;
+    ``queries()`` lists what is available; ``con`` is the DuckDB connection (views loaded, no
+    file access) for anything else. Use as a context manager or call :meth:`close`.
+    """
+
+    def __init__(self, root: Path | None, *, library: Library | None = None) -> None:
+        self.library = library or load_library()
+        self.con = duckdb.connect(":memory:")
+        if root is None:  # the doc checker's empty warehouse
+            self.warehouse: Path | None = None
+            self.tables: list[str] = []
+        else:
+            root = Path(root)
+            hint = CREATE_HINT.format(wh=root)
+            if not root.is_dir():
+                self.con.close()
+                raise InputError(f"no warehouse at {root}: {hint}")
+            self.tables = sources.present_tables(root)
+            if not self.tables:
+                self.con.close()
+                raise InputError(
+                    f"the warehouse {root} is empty (no Parquet files under "
+                    f"{', '.join(t + '/' for t in warehouse.TABLES)}): {hint}"
+                )
+            self.warehouse = root
+            sources.register_datasets(self.con, root, self.tables)
+        for table in warehouse.TABLES:
+            if table not in self.tables:
+                sources.register_empty(self.con, table)
+        # From here on the connection cannot touch any file, and nobody can turn that back on.
+        self.con.execute("SET enable_external_access = false")
+        self.con.execute("SET lock_configuration = true")
+        for module in self.library.modules:
+            try:
+                self.con.execute(module.body)
+            except duckdb.Error as exc:
+                raise QueryError(f"{module.path}: {exc}") from None
+
+    @classmethod
+    def empty(cls) -> Session:
+        """A session over an empty warehouse: every view binds and returns no rows."""
+        return cls(None)
+
+    # --- context manager ------------------------------------------------------------------
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # --- listing --------------------------------------------------------------------------
+
+    def queries(self) -> pl.DataFrame:
+        """name, description (one line), parameters (``name: TYPE = default``), file."""
+        rows = [
+            {
+                "name": q.name,
+                "description": q.summary,
+                "parameters": "; ".join(p.signature for p in q.params),
+                "file": str(q.path.relative_to(self.library.root.parent)),
+            }
+            for q in self.library.queries.values()
+        ]
+        return pl.DataFrame(
+            rows,
+            schema={"name": pl.String, "description": pl.String, "parameters": pl.String,
+                    "file": pl.String},
+        )
+
+    def views(self) -> list[str]:
+        """Names of the library's views (public ones first), as loaded on :attr:`con`."""
+        return self.library.view_names()
+
+    def named(self, name: str) -> NamedQuery:
+        """The named query ``name``, or a :class:`UsageError` listing the valid names."""
+        try:
+            return self.library.queries[name]
+        except KeyError:
+            names = ", ".join(self.library.queries)
+            raise UsageError(f"unknown query {name!r}; the queries are: {names}") from None
+
+    # --- running --------------------------------------------------------------------------
+
+    def query(self, name: str, /, **params: Any) -> pl.DataFrame:
+        """Run a named query; parameters are validated, defaulted and bound (never pasted)."""
+        q = self.named(name)
+        bound = bind_params(q, params)
+        self._require_tables(q.name, q.sql)
+        return self._run(q.sql, bound, where=f"query {q.name}")
+
+    def query_columns(self, name: str) -> list[str]:
+        """Output column names of a named query (binds it with its defaults; reads no rows)."""
+        q = self.named(name)
+        return self.columns_of(q.sql, bind_params(q, {}))
+
+    def columns_of(self, sql: str, params: dict[str, Any] | None = None) -> list[str]:
+        try:
+            return self.con.sql(sql, params=params or None).columns
+        except duckdb.Error as exc:
+            raise QueryError(str(exc)) from None
+
+    def sql(self, text: str, /, **params: Any) -> pl.DataFrame:
+        """Run one reading statement (SELECT/WITH/DESCRIBE/SHOW/SUMMARIZE/EXPLAIN).
+
+        ``$name`` placeholders are bound from ``params``. Anything that could write (COPY,
+        INSERT, CREATE, ATTACH, SET, …) is refused before it runs.
+        """
+        try:
+            statements = self.con.extract_statements(text)
+        except duckdb.Error as exc:
+            raise QueryError(str(exc)) from None
+        if len(statements) != 1:
+            raise UsageError(
+                f"give exactly one SQL statement (got {len(statements)}); "
+                "combine them with WITH … SELECT"
+            )
+        kind = statements[0].type.name
+        if kind not in _READ_STATEMENTS:
+            raise UsageError(
+                f"ad-hoc SQL is read-only: {kind} statements are not allowed, only SELECT "
+                "(WITH, DESCRIBE, SHOW, SUMMARIZE) and EXPLAIN; the warehouse is changed only "
+                "by `coldstart ingest`"
+            )
+        return self._run(text, params, where="SQL")
+
+    def _run(self, sql: str, params: dict[str, Any], *, where: str) -> pl.DataFrame:
+        try:
+            rel = self.con.sql(sql, params=params or None)
+            if rel is None:  # a statement without a result
+                return pl.DataFrame()
+            return rel.pl()
+        except duckdb.Error as exc:
+            raise QueryError(f"{where}: {exc}") from None
+
+    def _require_tables(self, name: str, sql: str) -> None:
+        if self.warehouse is None:
+            return
+        for table in sorted(self.library.tables_used(sql)):
+            if table not in self.tables:
+                raise InputError(
+                    f"query {name} needs the warehouse table {table!r}, which {self.warehouse} "
+                    f"does not have; ingest the release's {_SOURCE_HINT[table]} with "
+                    f"`coldstart ingest RELEASE_DIR --warehouse {self.warehouse}`"
+                )
+
+    def __repr__(self) -> str:
+        return f"Session(warehouse={str(self.warehouse)!r}, tables={self.tables})"
+
+
+_SOURCE_HINT = {
+    "cold_starts": "cold_start/ files",
+    "requests": "per_request/ files",
+    "timeseries": "quantiles/ files",
+    "counts": "quantiles/ files (requests, num_pods, num_cold_starts)",
+    "functions": "runtime_triggerType/ file",
+}
+
+
+def bind_params(q: NamedQuery, given: dict[str, Any]) -> dict[str, Any]:
+    """Check names, types and choices; fill defaults. Errors list the accepted parameters."""
+    accepted = {p.name: p for p in q.params}
+    listing = "; ".join(p.signature for p in q.params) or "none"
+    unknown = sorted(set(given) - set(accepted))
+    if unknown:
+        raise UsageError(
+            f"query {q.name} has no parameter {', '.join(map(repr, unknown))}; "
+            f"it accepts: {listing}"
+        )
+    out: dict[str, Any] = {}
+    for p in q.params:
+        value = given.get(p.name, p.default)
+        out[p.name] = coerce_param(q.name, p, value, listing)
+    return out
+
+
+def coerce_param(query: str, p: Param, value: Any, listing: str = "") -> Any:
+    """Validate one value against its declared SQL type and choices (strings from the CLI too)."""
+    bad = f"query {query}: parameter {p.name} must be {p.signature}"
+    if listing:
+        bad_tail = f"; the parameters are: {listing}"
+    else:
+        bad_tail = ""
+    if value is None:
+        if p.default is not None:
+            raise UsageError(f"{bad}, not NULL{bad_tail}")
+        return None
+    py = PARAM_TYPES[p.type]
+    if isinstance(value, str) and py is not str:
+        value = _from_text(value, py, f"{bad}, not {value!r}{bad_tail}")
+    if py is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    if not isinstance(value, py) or (py is not bool and isinstance(value, bool)):
+        raise UsageError(f"{bad}, not {value!r} ({type(value).__name__}){bad_tail}")
+    if py is float and not math.isfinite(value):
+        raise UsageError(f"{bad}, not {value!r}{bad_tail}")
+    if p.choices and str(value) not in p.choices:
+        raise UsageError(f"{bad}: {value!r} is not one of {', '.join(p.choices)}{bad_tail}")
+    return value
+
+
+def _from_text(text: str, py: type, message: str) -> Any:
+    try:
+        if py is int:
+            return int(text)
+        if py is float:
+            return float(text)
+        if py is bool and text.lower() in {"true", "false", "1", "0", "yes", "no"}:
+            return text.lower() in {"true", "1", "yes"}
+    except ValueError:
+        pass
+    raise UsageError(message)

@@ -1,0 +1,24 @@
+-- @query cold_starts_inter_arrival_summary
+-- Cold-start inter-arrival times per region: count, share of zeros, mean, percentiles.
+-- Per region: how many cold-start inter-arrival times, the share that are zero (below the
+-- release's 1 ms resolution) and their mean and percentiles (paper Fig 10c; §4.1 medians).
+-- Zeros are included in the mean and percentiles.
+--
+-- @column region [text] Region R1…R5.
+-- @column iats [count] Inter-arrival times (cold starts minus one).
+-- @column zero_iats [count] Inter-arrival times equal to 0.
+-- @column zero_share [share] zero_iats / iats.
+-- @column mean_s [s] Mean inter-arrival time.
+-- @column p50_s [s] Median inter-arrival time (continuous).
+-- @column p90_s [s] 90th percentile of the inter-arrival time.
+SELECT
+    region,
+    COUNT(*) AS iats,
+    COUNT(CASE WHEN iat_s = 0 THEN 1 END) AS zero_iats,
+    AVG(CASE WHEN iat_s = 0 THEN 1.0 ELSE 0.0 END) AS zero_share,
+    AVG(iat_s) AS mean_s,
+    percentile_cont(0.5) WITHIN GROUP (ORDER BY iat_s) AS p50_s,
+    percentile_cont(0.9) WITHIN GROUP (ORDER BY iat_s) AS p90_s
+FROM cold_start_inter_arrivals
+GROUP BY region
+ORDER BY region;

@@ -1,0 +1,32 @@
+-- @query utility_ratio_by_runtime
+-- Pod utility ratio quartiles and tail shares per runtime, plus 'all' (Fig 17a).
+-- Distribution of the pod utility ratio per runtime of one region (Fig 17a), plus an 'all'
+-- row over every pod of the region. Same pods as pod_utility_ratio (censoring included);
+-- quartiles are continuous.
+--
+-- @param region VARCHAR = 'R2' {R1, R2, R3, R4, R5} Region (the function table is R2's).
+-- @param keep_alive_s DOUBLE = 60 Keep-alive, the default censoring margin.
+-- @param censor_s DOUBLE = NULL Censoring margin (see pod_utility_ratio); NULL = keep_alive_s.
+--
+-- @column runtime [text] The group, 'all' for every pod, NULL for pods outside the function table.
+-- @column pods [count] Pods.
+-- @column share_below_1 [share] Share of pods with utility_ratio < 1 (useful for less than their cold start).
+-- @column p25 [ratio] First quartile of the utility ratio.
+-- @column p50 [ratio] Median utility ratio.
+-- @column p75 [ratio] Third quartile of the utility ratio.
+-- @column share_above_100 [share] Share of pods with utility_ratio > 100.
+SELECT
+    CASE WHEN GROUPING(runtime) = 1 THEN 'all' ELSE runtime END AS runtime,
+    COUNT(*) AS pods,
+    AVG(CASE WHEN utility_ratio < 1 THEN 1.0 ELSE 0.0 END) AS share_below_1,
+    percentile_cont(0.25) WITHIN GROUP (ORDER BY utility_ratio) AS p25,
+    percentile_cont(0.5) WITHIN GROUP (ORDER BY utility_ratio) AS p50,
+    percentile_cont(0.75) WITHIN GROUP (ORDER BY utility_ratio) AS p75,
+    AVG(CASE WHEN utility_ratio > 100 THEN 1.0 ELSE 0.0 END) AS share_above_100
+FROM pod_lifetimes
+WHERE region = $region
+    AND requests > 0
+    AND utility_ratio IS NOT NULL
+    AND censor_margin_s >= COALESCE($censor_s, $keep_alive_s)
+GROUP BY GROUPING SETS ((runtime), ())
+ORDER BY GROUPING(runtime), runtime NULLS LAST;
