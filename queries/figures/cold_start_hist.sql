@@ -1,5 +1,5 @@
 -- @query figures_cold_start_hist
--- Log-binned cold-start times and components by region, pool, runtime, trigger (Fig 13, 15, 16).
+-- Log-binned cold-start times and components by region, pool, runtime, trigger (Figs 13–16).
 -- How are cold-start durations and each component distributed, by region, pool size (small
 -- ⇔ ≤ 400 mCPU and ≤ 256 MB) and — where the function table knows them (Region 2) — runtime
 -- and trigger group? Values ≤ 0 are not binned: the paper's log axes drop them (Fig 13
