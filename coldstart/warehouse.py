@@ -114,8 +114,8 @@ _REQ_ID = Column(
     "requestID",
     REQUEST_ID_TYPE,
     "32 bytes",
-    "the 64-hex request hash as its 32 raw bytes (FIXED_LEN_BYTE_ARRAY); `hex(requestID)` in "
-    "DuckDB, `.bin.encode('hex')` in polars gives the release's text (lower case)",
+    "the 64-hex request hash as its 32 raw bytes (FIXED_LEN_BYTE_ARRAY); "
+    "`lower(hex(requestID))` in DuckDB or `.bin.encode('hex')` in polars gives the release's text",
 )
 
 
@@ -281,22 +281,23 @@ INGEST_TABLES: dict[str, tuple[str, ...]] = {
 
 ENCODING_NOTES = """\
 requestID is stored as FIXED_LEN_BYTE_ARRAY(32) — the hash's raw bytes — with dictionary
-encoding off. The 64 hex characters carry 32 bytes of entropy; a hash never repeats often
-enough for a dictionary to pay. Measured on 1 M random hashes (pyarrow 26, zstd level 3,
-`benchmarks/ingest_bench.py --encoding`):
+encoding off. The 64 hex characters carry 32 bytes of entropy, and a hash never repeats often
+enough for a dictionary to pay. Measured on 1 M random hashes (pyarrow 26, zstd at the writer's
+default level, as the ingest writes; `benchmarks/ingest_bench.py --encoding`):
 
 | encoding                     | bytes/row | read 1 M rows |
 |------------------------------|----------:|--------------:|
-| string (64 hex chars), dict  |      35.4 |        0.49 s |
-| string, no dict              |      35.3 |        0.22 s |
-| BYTE_ARRAY binary, no dict   |      32.5 |        0.08 s |
-| FIXED_LEN_BYTE_ARRAY(32)     |      32.0 |        0.01 s |
+| string (64 hex chars), dict  |      34.1 |        0.24 s |
+| string, no dict              |      34.1 |        0.08 s |
+| BYTE_ARRAY binary, no dict   |      33.7 |        0.05 s |
+| FIXED_LEN_BYTE_ARRAY(32)     |      32.0 |        0.03 s |
 
-zstd already squeezes hex text to about 35 bytes, so the file is only ~10 % smaller, but the
-column loads 20× faster, takes half the memory once loaded (32 bytes vs 64 + offsets) and joins
-on a fixed-width key. The cost: show it with `hex(requestID)` (DuckDB) or
-`pl.col("requestID").bin.encode("hex")` (polars); to look one up, compare with
-`unhex('…')` / `bytes.fromhex('…')`. Polars reads the column as Binary, DuckDB as BLOB.
+zstd already squeezes hex text to about 34 bytes, so on disk the saving is only ~6 %; the gain
+is after loading: half the memory (32 bytes instead of 64 plus offsets), the fastest read, and a
+fixed-width join key between cold_starts and requests. The cost: show it with
+`hex(requestID)` (DuckDB, upper case) or `pl.col("requestID").bin.encode("hex")` (polars,
+lower case, as in the release); to look one up compare with `unhex('…')` /
+`bytes.fromhex('…')`. Polars reads the column as Binary, DuckDB as BLOB.
 """
 
 

@@ -20,7 +20,7 @@ WAREHOUSE_HELP = "Warehouse folder [default: $COLDSTART_WAREHOUSE, else data/war
 
 @app.command("ingest")
 @user_errors
-def ingest_command(  # noqa: PLR0917 - typer maps parameters to options
+def ingest_command(
     sources: list[Path] = typer.Argument(
         ...,
         help="Release folders (cold_start_dataset or any sub-folder), CSV files or the zips "
