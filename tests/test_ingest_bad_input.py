@@ -149,7 +149,7 @@ def test_line_numbers_stay_exact_across_blocks() -> None:
     schema = {"a": pl.Int64, "b": pl.Float64}
     fh = io.BytesIO(data)
     fh.readline()
-    with pytest.raises(InputError, match="x.csv, line 152: expected 2 fields, found 1"):
+    with pytest.raises(InputError, match=r"x\.csv, line 152: expected 2 fields, found 1"):
         list(
             iter_blocks(
                 fh,
