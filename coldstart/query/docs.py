@@ -246,7 +246,8 @@ def parse_file(path: Path, root: Path) -> SqlFile:
             current.columns.append(Column(cm.group("name"), cm.group("unit"), cm.group("doc")))
         elif tag == "columns-from-warehouse":
             if rest not in warehouse.TABLES:
-                raise DocError(f"{where}: unknown warehouse table; use one of {list(warehouse.TABLES)}")
+                tables = list(warehouse.TABLES)
+                raise DocError(f"{where}: unknown warehouse table; use one of {tables}")
             current.columns_from = rest
         else:
             raise DocError(
@@ -268,8 +269,11 @@ def check_static(f: SqlFile) -> list[str]:
             errors.append(f.where(o, "no description; add comment lines after its @ line"))
         elif o.kind == "query" and len(o.summary) > SUMMARY_MAX:
             errors.append(
-                f.where(o, f"first sentence is {len(o.summary)} characters; `coldstart queries` "
-                        f"shows it as the one-line description, so keep it ≤ {SUMMARY_MAX}")
+                f.where(
+                    o,
+                    f"first sentence is {len(o.summary)} characters; `coldstart queries` "
+                    f"shows it as the one-line description, so keep it ≤ {SUMMARY_MAX}",
+                )
             )
         if o.public and o.kind != "macro" and not o.columns and o.columns_from is None:
             errors.append(f.where(o, "no @column lines; document every output column"))
@@ -306,14 +310,23 @@ def check_static(f: SqlFile) -> list[str]:
         documented = {o.name: o.kind for o in f.objects}
         for name, kind in created.items():
             if name not in documented:
-                errors.append(f.where(what=f"{kind} {name} is created but not documented; add "
-                                      f"`-- @{kind} {name}` with a description and @column lines"))
+                errors.append(
+                    f.where(
+                        what=f"{kind} {name} is created but not documented; add "
+                        f"`-- @{kind} {name}` with a description and @column lines"
+                    )
+                )
             elif documented[name] != kind:
-                errors.append(f.where(what=f"{name} is a {kind} but documented as @{documented[name]}"))
+                doc_kind = documented[name]
+                errors.append(f.where(what=f"{name} is a {kind} but documented as @{doc_kind}"))
         for name, kind in documented.items():
             if name not in created:
-                errors.append(f.where(what=f"@{kind} {name} is documented but never created; "
-                                      "remove the block or create it"))
+                errors.append(
+                    f.where(
+                        what=f"@{kind} {name} is documented but never created; "
+                        "remove the block or create it"
+                    )
+                )
         if _PARAM_USE.search(code):
             errors.append(f.where(what="modules cannot take $parameters; use a named query"))
     return errors

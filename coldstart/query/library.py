@@ -76,8 +76,11 @@ class Library:
 def _object_sql(body: str, name: str) -> str:
     """The ``CREATE … name …;`` statement for one object of a module body."""
     for stmt in body.split(";"):
-        if re.search(rf"CREATE\s+(?:OR\s+REPLACE\s+)?(?:VIEW|MACRO)\s+{re.escape(name)}\b", stmt,
-                     re.IGNORECASE):
+        if re.search(
+            rf"CREATE\s+(?:OR\s+REPLACE\s+)?(?:VIEW|MACRO)\s+{re.escape(name)}\b",
+            stmt,
+            re.IGNORECASE,
+        ):
             return stmt
     return body
 

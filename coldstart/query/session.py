@@ -40,7 +40,7 @@ class QueryError(ColdstartError):
     """DuckDB refused a query (syntax, binder, runtime); the message is DuckDB's, with position."""
 
 
-def open(warehouse: str | os.PathLike[str] | None = None) -> Session:  # noqa: A001
+def open(warehouse: str | os.PathLike[str] | None = None) -> Session:
     """Open the warehouse (``--warehouse`` / ``$COLDSTART_WAREHOUSE`` / ``data/warehouse``).
 
     Raises :class:`InputError` if it does not exist or holds no Parquet files, saying how to
@@ -126,8 +126,12 @@ class Session:
         ]
         return pl.DataFrame(
             rows,
-            schema={"name": pl.String, "description": pl.String, "parameters": pl.String,
-                    "file": pl.String},
+            schema={
+                "name": pl.String,
+                "description": pl.String,
+                "parameters": pl.String,
+                "file": pl.String,
+            },
         )
 
     def views(self) -> list[str]:
@@ -239,10 +243,7 @@ def bind_params(q: NamedQuery, given: dict[str, Any]) -> dict[str, Any]:
 def coerce_param(query: str, p: Param, value: Any, listing: str = "") -> Any:
     """Validate one value against its declared SQL type and choices (strings from the CLI too)."""
     bad = f"query {query}: parameter {p.name} must be {p.signature}"
-    if listing:
-        bad_tail = f"; the parameters are: {listing}"
-    else:
-        bad_tail = ""
+    bad_tail = f"; the parameters are: {listing}" if listing else ""
     if value is None:
         if p.default is not None:
             raise UsageError(f"{bad}, not NULL{bad_tail}")

@@ -76,9 +76,7 @@ def create_parquet_views(con: duckdb.DuckDBPyConnection, root: Path, tables: lis
         spec = warehouse.TABLES[table]
         glob = str(warehouse.table_dir(root.resolve(), table) / "**" / "*.parquet")
         literal = str(duckdb.ConstantExpression(glob))
-        hive_types = ", ".join(
-            f"'{c.name}': '{_duck_type(c.type)}'" for c in spec.partitions
-        )
+        hive_types = ", ".join(f"'{c.name}': '{_duck_type(c.type)}'" for c in spec.partitions)
         con.execute(
             f"CREATE VIEW {source_name(table)} AS SELECT * FROM read_parquet({literal}, "
             f"hive_partitioning = true, hive_types = {{{hive_types}}})"
@@ -87,9 +85,7 @@ def create_parquet_views(con: duckdb.DuckDBPyConnection, root: Path, tables: lis
 
 def create_empty_view(con: duckdb.DuckDBPyConnection, table: str) -> None:
     """A persistent, empty, typed view for a table the warehouse lacks (catalog file)."""
-    cols = ", ".join(
-        f"CAST(NULL AS {_duck_type(f.type)}) AS {f.name}" for f in full_schema(table)
-    )
+    cols = ", ".join(f"CAST(NULL AS {_duck_type(f.type)}) AS {f.name}" for f in full_schema(table))
     con.execute(f"CREATE VIEW {source_name(table)} AS SELECT {cols} WHERE false")
 
 
