@@ -1,0 +1,183 @@
+"""One consistent look for every figure: colours, line styles, axes helpers, "no data" panels.
+
+Each region, runtime, trigger group, resource group, pool size and cold-start component has
+exactly one colour here, used by every figure that shows it, so a reader can carry the legend
+from one figure to the next. Region colours and line styles follow the paper's Fig 3 (R1 blue
+solid, R2 red dashed, R3 green dash-dot, R4 cyan dotted, R5 purple solid); component colours
+follow Fig 11 (code blue, dependency orange, scheduling green, pod allocation red).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import NullFormatter
+
+REGIONS = ("R1", "R2", "R3", "R4", "R5")
+REGION_COLORS = {
+    "R1": "#1f77b4",
+    "R2": "#d62728",
+    "R3": "#2ca02c",
+    "R4": "#17becf",
+    "R5": "#9467bd",
+}
+REGION_LINESTYLES = {"R1": "-", "R2": "--", "R3": "-.", "R4": ":", "R5": "-"}
+
+#: The nine named runtimes (Figs 9, 15, 17a), the Fig 8b group 'other', 'unknown' and 'all'.
+RUNTIMES = ("C#", "Custom", "Go1.x", "Java", "Node.js", "PHP7.3", "Python2", "Python3", "http")
+RUNTIME_COLORS = {
+    "C#": "#8c564b",
+    "Custom": "#e377c2",
+    "Go1.x": "#17becf",
+    "Java": "#ff7f0e",
+    "Node.js": "#2ca02c",
+    "PHP7.3": "#7f7f7f",
+    "Python2": "#9467bd",
+    "Python3": "#1f77b4",
+    "http": "#d62728",
+    "other": "#bcbd22",
+    "unknown": "#c7c7c7",
+    "all": "#f2c218",
+    "not in function table": "#000000",
+}
+#: Fig 8b's seven runtime groups, bottom → top of its stack.
+RUNTIME_GROUP_STACK = ("Python2", "http", "other", "Java", "Node.js", "Python3", "Custom")
+
+#: The paper's seven trigger groups, bottom → top of the Fig 8a / Fig 9 stacks.
+TRIGGER_GROUPS = ("TIMER-A", "other A", "other S", "APIG-S", "unknown", "workflow-S", "OBS-A")
+TRIGGER_COLORS = {
+    "TIMER-A": "#1f77b4",
+    "other A": "#ff7f0e",
+    "other S": "#2ca02c",
+    "APIG-S": "#d62728",
+    "unknown": "#9a9a9a",
+    "workflow-S": "#9467bd",
+    "OBS-A": "#8c564b",
+    "all": "#222222",
+    "not in function table": "#bcbd22",
+}
+
+#: Fig 8c/8f CPU-memory groups, bottom → top of the Fig 8c stack.
+RESOURCE_GROUP_STACK = ("400-256", "600-512", "other", "1000-1024", "300-128")
+RESOURCE_COLORS = {
+    "300-128": "#1f77b4",
+    "400-256": "#ff7f0e",
+    "600-512": "#2ca02c",
+    "1000-1024": "#d62728",
+    "other": "#9467bd",
+}
+
+POOL_SIZE_COLORS = {"small": "#1f77b4", "large": "#ff7f0e"}
+
+#: Cold-start components in the paper's order, with labels (Fig 11 stack bottom → top).
+COMPONENTS = ("deploy_code", "deploy_dependency", "scheduling", "pod_allocation")
+COMPONENT_LABELS = {
+    "total": "cold start time",
+    "deploy_code": "deploy code",
+    "deploy_dependency": "deploy dependency",
+    "scheduling": "scheduling",
+    "pod_allocation": "pod allocation",
+}
+COMPONENT_COLORS = {
+    "deploy_code": "#1f77b4",
+    "deploy_dependency": "#ff7f0e",
+    "scheduling": "#2ca02c",
+    "pod_allocation": "#d62728",
+    "total": "#333333",
+}
+COUNT_COLOR = "#9467bd"
+GUIDE_COLOR = "#d62728"
+FALLBACK_COLORS = ("#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd")
+
+#: Functions the function table does not list (the synthetic trace injects a few).
+NOT_IN_TABLE = "not in function table"
+
+HOLIDAY_LINES = {13: "Last workday", 24: "First workday"}
+
+
+def color_for(name: str, palette: dict[str, str], index: int = 0) -> str:
+    """The palette's colour for ``name``; an unlisted name gets a stable fallback colour."""
+    return palette.get(name, FALLBACK_COLORS[index % len(FALLBACK_COLORS)])
+
+
+def ordered(present: Iterable[str], order: Sequence[str]) -> list[str]:
+    """``present`` values in the paper's ``order``, unknown values last (sorted)."""
+    present = list(dict.fromkeys(present))
+    known = [v for v in order if v in present]
+    return known + sorted(v for v in present if v not in order)
+
+
+def new_figure(width: float, height: float) -> Figure:
+    """A Figure not attached to pyplot (no global state; safe under Agg and in threads)."""
+    return Figure(figsize=(width, height), layout="constrained")
+
+
+def no_data(ax: Axes, message: str = "no data") -> None:
+    """Mark an empty panel explicitly, so an empty result never looks like a blank image."""
+    ax.text(
+        0.5,
+        0.5,
+        message,
+        ha="center",
+        va="center",
+        transform=ax.transAxes,
+        fontsize=11,
+        color="#555555",
+        wrap=True,
+    )
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
+def no_data_figure(title: str, message: str) -> Figure:
+    """A one-panel figure that says why there is nothing to show."""
+    fig = new_figure(6, 3)
+    ax = fig.add_subplot()
+    no_data(ax, f"no data\n{message}")
+    ax.set_title(title)
+    return fig
+
+
+def cdf_axes(ax: Axes, xlabel: str, *, ylabel: str = "CDF") -> None:
+    """Log x, linear 0–1 y, light grid: the paper's CDF panels."""
+    ax.set_xscale("log")
+    # Minor tick labels appear when a log axis spans less than a decade and then overlap.
+    ax.xaxis.set_minor_formatter(NullFormatter())
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.grid(True, which="major", alpha=0.3)
+
+
+def step_cdf(ax: Axes, x: np.ndarray, cdf: np.ndarray, **kw: object) -> None:
+    """Draw an ECDF as a post-step curve (the value holds until the next point)."""
+    ax.step(x, cdf, where="post", **kw)  # type: ignore[arg-type]
+
+
+def vertical_guides(
+    ax: Axes,
+    guides: dict[str, float],
+    *,
+    color: str = GUIDE_COLOR,
+    y_text: float = 0.98,
+) -> None:
+    """Dashed vertical lines with small labels at the top (e.g. equivalent inter-arrival times)."""
+    lo, hi = ax.get_xlim()
+    for label, x in guides.items():
+        if not lo <= x <= hi:
+            continue
+        ax.axvline(x, color=color, linestyle="--", linewidth=0.8, alpha=0.7, gid="guide")
+        ax.text(
+            x,
+            y_text,
+            label,
+            rotation=90,
+            ha="right",
+            va="top",
+            fontsize=7,
+            color=color,
+            transform=ax.get_xaxis_transform(),
+        )
