@@ -5,3 +5,13 @@ plots/report. See README.md.
 """
 
 __version__ = "0.1.0"
+
+
+def open(warehouse=None):  # type: ignore[no-untyped-def]
+    """Open a warehouse for queries: ``coldstart.open(path).query(name, **params)``.
+
+    See :func:`coldstart.query.open`; imported lazily so that ``import coldstart`` stays light.
+    """
+    from coldstart.query import open as _open
+
+    return _open(warehouse)

@@ -242,27 +242,30 @@ def bind_params(q: NamedQuery, given: dict[str, Any]) -> dict[str, Any]:
 
 def coerce_param(query: str, p: Param, value: Any, listing: str = "") -> Any:
     """Validate one value against its declared SQL type and choices (strings from the CLI too)."""
-    bad = f"query {query}: parameter {p.name} must be {p.signature}"
-    bad_tail = f"; the parameters are: {listing}" if listing else ""
+
+    def fail(reason: str) -> UsageError:
+        tail = f"; the parameters are: {listing}" if listing else ""
+        return UsageError(f"query {query}: parameter {p.name} = {value!r} {reason}{tail}")
+
     if value is None:
         if p.default is not None:
-            raise UsageError(f"{bad}, not NULL{bad_tail}")
+            raise fail(f"cannot be NULL (it is {p.signature})")
         return None
     py = PARAM_TYPES[p.type]
     if isinstance(value, str) and py is not str:
-        value = _from_text(value, py, f"{bad}, not {value!r}{bad_tail}")
+        value = _from_text(value, py, fail(f"is not a {p.type} (it is {p.signature})"))
     if py is float and isinstance(value, int) and not isinstance(value, bool):
         value = float(value)
     if not isinstance(value, py) or (py is not bool and isinstance(value, bool)):
-        raise UsageError(f"{bad}, not {value!r} ({type(value).__name__}){bad_tail}")
+        raise fail(f"is not a {p.type} (it is {p.signature})")
     if py is float and not math.isfinite(value):
-        raise UsageError(f"{bad}, not {value!r}{bad_tail}")
+        raise fail("is not a finite number")
     if p.choices and str(value) not in p.choices:
-        raise UsageError(f"{bad}: {value!r} is not one of {', '.join(p.choices)}{bad_tail}")
+        raise fail(f"is not one of {', '.join(p.choices)}")
     return value
 
 
-def _from_text(text: str, py: type, message: str) -> Any:
+def _from_text(text: str, py: type, error: UsageError) -> Any:
     try:
         if py is int:
             return int(text)
@@ -272,4 +275,4 @@ def _from_text(text: str, py: type, message: str) -> Any:
             return text.lower() in {"true", "1", "yes"}
     except ValueError:
         pass
-    raise UsageError(message)
+    raise error
