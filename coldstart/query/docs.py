@@ -107,6 +107,7 @@ class Obj:
     columns: list[Column] = field(default_factory=list)
     params: list[Param] = field(default_factory=list)
     columns_from: str | None = None
+    needs: list[str] = field(default_factory=list)
 
     @property
     def summary(self) -> str:
@@ -244,6 +245,12 @@ def parse_file(path: Path, root: Path) -> SqlFile:
             if not cm:
                 raise DocError(f"{where}: write `@column NAME [unit] description`")
             current.columns.append(Column(cm.group("name"), cm.group("unit"), cm.group("doc")))
+        elif tag == "needs":
+            current.needs += [t.strip() for t in rest.split(",") if t.strip()]
+            unknown = [t for t in current.needs if t not in warehouse.TABLES]
+            if unknown:
+                tables = list(warehouse.TABLES)
+                raise DocError(f"{where}: unknown warehouse table {unknown}; use {tables}")
         elif tag == "columns-from-warehouse":
             if rest not in warehouse.TABLES:
                 tables = list(warehouse.TABLES)
@@ -251,8 +258,8 @@ def parse_file(path: Path, root: Path) -> SqlFile:
             current.columns_from = rest
         else:
             raise DocError(
-                f"{where}: unknown tag; use @query, @view, @macro, @requires, @param, @column "
-                "or @columns-from-warehouse"
+                f"{where}: unknown tag; use @query, @view, @macro, @requires, @needs, @param, "
+                "@column or @columns-from-warehouse"
             )
     return SqlFile(path, rel, " ".join(x for x in file_doc if x).strip(), requires, objects, body)
 
@@ -292,6 +299,10 @@ def check_static(f: SqlFile) -> list[str]:
             errors.append(f.where(q, "a query file holds exactly one @query and nothing else"))
         if q.name != expected:
             errors.append(f.where(q, f"name must follow the path: rename it to {expected}"))
+        if not q.needs:
+            errors.append(
+                f.where(q, "no `-- @needs TABLE, …` line naming the warehouse tables it needs")
+            )
         if re.search(r"\bCREATE\b", code, re.IGNORECASE):
             errors.append(f.where(q, "a query file must not CREATE anything; move it to a module"))
         used = set(_PARAM_USE.findall(code))
@@ -361,13 +372,33 @@ def check_columns(files: list[SqlFile]) -> list[str]:
     return errors
 
 
+def check_needs(root: Path) -> list[str]:
+    """Each ``@needs`` table is really read by the query (through its views)."""
+    from coldstart.query.library import load_library
+
+    errors: list[str] = []
+    library = load_library(root)
+    for q in library.queries.values():
+        used = library.tables_used(q.sql)
+        for table in q.doc.needs:
+            if table not in used:
+                errors.append(
+                    f"{q.path}: query {q.name}: @needs {table} but reads only {sorted(used)}; "
+                    "fix the @needs line"
+                )
+    return errors
+
+
 def check_all(root: Path | None = None, *, bind: bool = True) -> list[str]:
     """Every error in every file under ``root`` (default: the repository's queries/)."""
     from coldstart.query.library import QUERIES_DIR, parse_all
 
-    files, errors = parse_all(root or QUERIES_DIR, strict=False)
+    root = root or QUERIES_DIR
+    files, errors = parse_all(root, strict=False)
     for f in files:
         errors += check_static(f)
+    if not errors:
+        errors += check_needs(root)
     if bind and not errors:
         errors += check_columns(files)
     return errors

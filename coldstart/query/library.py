@@ -64,10 +64,11 @@ class Library:
         todo = [strip_comments(sql)]
         while todo:
             code = todo.pop()
-            for t in re.findall(rf"\b{SOURCE_PREFIX}([a-z_]+)\b", code):
+            for t in re.findall(rf"\b(?:FROM|JOIN)\s+{SOURCE_PREFIX}([a-z_]+)\b", code, re.I):
                 tables.add(t)
             for name, body in deps.items():
-                if name not in seen and re.search(rf"\b{re.escape(name)}\b", code):
+                pattern = rf"\b(?:FROM|JOIN)\s+{re.escape(name)}\b"
+                if name not in seen and re.search(pattern, code, re.IGNORECASE):
                     seen.add(name)
                     todo.append(strip_comments(_object_sql(body, name)))
         return tables

@@ -152,7 +152,7 @@ class Session:
         """Run a named query; parameters are validated, defaulted and bound (never pasted)."""
         q = self.named(name)
         bound = bind_params(q, params)
-        self._require_tables(q.name, q.sql)
+        self._require_tables(q.name, q.doc.needs)
         return self._run(q.sql, bound, where=f"query {q.name}")
 
     def query_columns(self, name: str) -> list[str]:
@@ -197,12 +197,29 @@ class Session:
                 return pl.DataFrame()
             return rel.pl()
         except duckdb.Error as exc:
-            raise QueryError(f"{where}: {exc}") from None
+            raise QueryError(f"{where}: {self._positioned(exc, sql, params)}") from None
 
-    def _require_tables(self, name: str, sql: str) -> None:
+    def _positioned(self, exc: duckdb.Error, sql: str, params: dict[str, Any]) -> str:
+        """DuckDB's message with ``LINE n: … ^`` for parser/binder errors.
+
+        The relation API (``con.sql``) drops the position of binder errors; preparing the same
+        text through ``con.execute`` reports it, and fails before running anything.
+        """
+        message = str(exc)
+        early = (duckdb.ParserException, duckdb.BinderException, duckdb.CatalogException)
+        if "LINE " in message or not isinstance(exc, early):
+            return message
+        try:
+            self.con.execute(sql, params or None).fetchall()
+        except duckdb.Error as again:
+            return str(again)
+        return message
+
+    def _require_tables(self, name: str, needs: list[str]) -> None:
+        """A query whose answer needs a table the warehouse lacks fails, saying which."""
         if self.warehouse is None:
             return
-        for table in sorted(self.library.tables_used(sql)):
+        for table in needs:
             if table not in self.tables:
                 raise InputError(
                     f"query {name} needs the warehouse table {table!r}, which {self.warehouse} "

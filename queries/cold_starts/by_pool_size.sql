@@ -5,6 +5,8 @@
 -- panel, zero dependency-deployment times are left out of that component's median; cold
 -- starts whose podID has no pool are left out entirely. Medians are continuous.
 --
+-- @needs cold_starts
+--
 -- @column region [text] Region R1…R5.
 -- @column pool_size [text] small or large.
 -- @column cold_starts [count] Cold-start events.

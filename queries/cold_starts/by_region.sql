@@ -4,6 +4,8 @@
 -- splits into its four components (paper Fig 10a, Fig 11, §4.1). Percentiles are continuous
 -- (linear interpolation); NULL costs are ignored; a share is NULL when the mean total is 0.
 --
+-- @needs cold_starts
+--
 -- @column region [text] Region R1…R5.
 -- @column cold_starts [count] Cold-start events.
 -- @column functions [count] Distinct funcIDs with a cold start (NULL funcIDs not counted).

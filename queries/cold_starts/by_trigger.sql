@@ -4,6 +4,8 @@
 -- the cold-start time and the mean of each component (Fig 16). The function table covers R2
 -- only, so other regions give a single NULL group. Percentiles are continuous.
 --
+-- @needs cold_starts, functions
+--
 -- @param region VARCHAR = 'R2' {R1, R2, R3, R4, R5} Region to break down.
 --
 -- @column trigger_group [text] The group; NULL for cold starts whose funcID is not in the function table.

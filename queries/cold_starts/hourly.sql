@@ -5,6 +5,8 @@
 -- means, so the four component means add up to the mean total; hours without a cold start
 -- have no row.
 --
+-- @needs cold_starts
+--
 -- @param region VARCHAR = NULL {R1, R2, R3, R4, R5} Only this region; NULL = all regions.
 --
 -- @column region [text] Region R1…R5.

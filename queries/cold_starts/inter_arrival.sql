@@ -4,6 +4,8 @@
 -- the Weibull fit of paper Fig 10c/10d. Zeros are kept (sub-millisecond gaps the release
 -- cannot resolve); see cold_starts_inter_arrival_summary for their share.
 --
+-- @needs cold_starts
+--
 -- @param region VARCHAR = NULL {R1, R2, R3, R4, R5} Only this region; NULL = all regions.
 --
 -- @column region [text] Region R1…R5.

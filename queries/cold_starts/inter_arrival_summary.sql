@@ -4,6 +4,8 @@
 -- release's 1 ms resolution) and their mean and percentiles (paper Fig 10c; §4.1 medians).
 -- Zeros are included in the mean and percentiles.
 --
+-- @needs cold_starts
+--
 -- @column region [text] Region R1…R5.
 -- @column iats [count] Inter-arrival times (cold starts minus one).
 -- @column zero_iats [count] Inter-arrival times equal to 0.

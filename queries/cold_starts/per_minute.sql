@@ -4,6 +4,8 @@
 -- starts, per region (the six variables of the paper's Spearman matrices, Fig 12). All
 -- functions pooled, zeros kept; minutes without a cold start have no row.
 --
+-- @needs cold_starts
+--
 -- @param region VARCHAR = NULL {R1, R2, R3, R4, R5} Only this region; NULL = all regions.
 --
 -- @column region [text] Region R1…R5.

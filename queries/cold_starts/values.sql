@@ -4,6 +4,8 @@
 -- trigger group: the samples behind the CDFs, violins and fits of paper Figs 10a/10b, 13, 15
 -- and 16.
 --
+-- @needs cold_starts
+--
 -- @param region VARCHAR = NULL {R1, R2, R3, R4, R5} Only this region; NULL = all regions.
 --
 -- @column region [text] Region R1…R5.

@@ -4,6 +4,8 @@
 -- the group's pods summed over its functions, then the mean over the hour's 60 minutes
 -- (absent minutes count 0). Every covered hour has a row for every group, 0 if idle.
 --
+-- @needs counts, functions
+--
 -- @param region VARCHAR = 'R2' {R1, R2, R3, R4, R5} Region (the function table is R2's).
 -- @param grouping VARCHAR = 'trigger' {trigger, runtime, resource} Which grouping.
 --

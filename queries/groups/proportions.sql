@@ -7,6 +7,8 @@
 -- funcIDs of the function table. The NULL group holds funcIDs the function table does not
 -- list (for trigger and runtime), so every column's shares add up to 1.
 --
+-- @needs counts, cold_starts, functions
+--
 -- @param region VARCHAR = 'R2' {R1, R2, R3, R4, R5} Region (the function table is R2's).
 -- @param grouping VARCHAR = 'trigger' {trigger, runtime, resource} Which grouping.
 --

@@ -3,6 +3,8 @@
 -- Trigger groups of the functions of each runtime (paper Fig 9, 100 % stacked bars over
 -- the function table's rows). All runtimes are listed, 'unknown' included.
 --
+-- @needs functions
+--
 -- @param region VARCHAR = 'R2' {R1, R2, R3, R4, R5} Region (the function table is R2's).
 --
 -- @column runtime [text] Runtime as published.

@@ -7,6 +7,8 @@
 -- cold start took 0 s, and right-censored pods — those whose last request ended less than
 -- censor_s before the end of the request table's last day (they may have lived on).
 --
+-- @needs cold_starts, requests
+--
 -- @param region VARCHAR = NULL {R1, R2, R3, R4, R5} Only this region; NULL = all regions.
 -- @param keep_alive_s DOUBLE = 60 Keep-alive: a pod is deleted this long after its last request.
 -- @param censor_s DOUBLE = NULL Drop pods whose last request ended within this many seconds of the window end; NULL = keep_alive_s, 0 = keep all.

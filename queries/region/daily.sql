@@ -6,6 +6,8 @@
 -- CPU comes from the cpu_usage per-minute averages: their plain mean over function-minutes,
 -- and the mean weighted by that minute's pods (NULL without cpu_usage data).
 --
+-- @needs counts
+--
 -- @param region VARCHAR = NULL {R1, R2, R3, R4, R5} Only this region; NULL = all regions.
 -- @param day_from INTEGER = 0 First day, inclusive.
 -- @param day_to INTEGER = 30 Last day, inclusive.

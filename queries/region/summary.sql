@@ -5,6 +5,8 @@
 -- with at least one request); pods are distinct podIDs among the cold starts (the paper's
 -- proxy: pods alive at the trace start are missed).
 --
+-- @needs counts, cold_starts
+--
 -- @column region [text] Region R1…R5.
 -- @column requests [count] Sum of all per-minute request counts.
 -- @column functions [count] funcIDs with ≥ 1 request.

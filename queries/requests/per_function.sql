@@ -3,6 +3,8 @@
 -- Per function: total requests and the median of its daily totals over the days the region
 -- covers, zeros included (paper Fig 3a "requests per day per function", Fig 6a x axis).
 --
+-- @needs counts
+--
 -- @param region VARCHAR = NULL {R1, R2, R3, R4, R5} Only this region; NULL = all regions.
 --
 -- @column region [text] Region R1…R5.

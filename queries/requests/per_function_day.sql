@@ -3,6 +3,8 @@
 -- Requests per function and day, zeros included for days without requests (paper Fig 3a,
 -- Fig 6a: the daily totals behind each function's median day).
 --
+-- @needs counts
+--
 -- @param region VARCHAR = NULL {R1, R2, R3, R4, R5} Only this region; NULL = all regions.
 --
 -- @column region [text] Region R1…R5.

@@ -4,6 +4,8 @@
 -- without requests filled in as 0 (paper Fig 5, daily peaks). Only days that the region's
 -- counts cover get rows.
 --
+-- @needs counts
+--
 -- @param region VARCHAR = NULL {R1, R2, R3, R4, R5} Only this region; NULL = all regions.
 -- @param day_from INTEGER = 0 First day, inclusive.
 -- @param day_to INTEGER = 2 Last day, inclusive.

@@ -4,6 +4,8 @@
 -- A function counts when it has at least one request in the per-minute counts; the userID
 -- is the middle part of the funcID.
 --
+-- @needs counts
+--
 -- @param region VARCHAR = NULL {R1, R2, R3, R4, R5} Only this region; NULL = all regions.
 --
 -- @column region [text] Region R1…R5.

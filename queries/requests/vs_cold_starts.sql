@@ -5,6 +5,8 @@
 -- Functions with requests but no cold start, or cold starts but no count rows, appear with
 -- 0 for the missing side; cold starts without a funcID are left out.
 --
+-- @needs counts, cold_starts
+--
 -- @param region VARCHAR = NULL {R1, R2, R3, R4, R5} Only this region; NULL = all regions.
 --
 -- @column region [text] Region R1…R5.

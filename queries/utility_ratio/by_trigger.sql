@@ -4,6 +4,8 @@
 -- row over every pod of the region. Same pods as pod_utility_ratio (censoring included);
 -- quartiles are continuous.
 --
+-- @needs cold_starts, requests, functions
+--
 -- @param region VARCHAR = 'R2' {R1, R2, R3, R4, R5} Region (the function table is R2's).
 -- @param keep_alive_s DOUBLE = 60 Keep-alive, the default censoring margin.
 -- @param censor_s DOUBLE = NULL Censoring margin (see pod_utility_ratio); NULL = keep_alive_s.

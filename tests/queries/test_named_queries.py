@@ -110,8 +110,14 @@ def test_cold_starts_by_pool_size(hand: Session) -> None:
 
 
 def test_cold_starts_hourly_and_per_minute(hand: Session) -> None:
-    hour0 = {"cold_starts": 2, "mean_s": 2.0, "pod_allocation_s": 0.3, "deploy_code_s": 0.35,
-             "deploy_dependency_s": 0.5, "scheduling_s": 0.85}
+    hour0 = {
+        "cold_starts": 2,
+        "mean_s": 2.0,
+        "pod_allocation_s": 0.3,
+        "deploy_code_s": 0.35,
+        "deploy_dependency_s": 0.5,
+        "scheduling_s": 0.85,
+    }
     hour1 = {"cold_starts": 2, "mean_s": 3.5, "pod_allocation_s": 1.25, "deploy_code_s": 0.75,
              "deploy_dependency_s": 0.75, "scheduling_s": 0.75}  # fmt: skip
     approx_rows(
@@ -343,10 +349,22 @@ def test_pod_utility_ratio_censoring(hand: Session) -> None:
 
 def test_utility_ratio_by_runtime_and_trigger(hand: Session) -> None:
     # Java/APIG-S ratios 1, 50.25, 125; Python3/TIMER-A 25.5; NULL 0.1; all five together.
-    java = {"pods": 3, "share_below_1": 0.0, "p25": 25.625, "p50": 50.25, "p75": 87.625,
-            "share_above_100": 1 / 3}
-    python = {"pods": 1, "share_below_1": 0.0, "p25": 25.5, "p50": 25.5, "p75": 25.5,
-              "share_above_100": 0.0}
+    java = {
+        "pods": 3,
+        "share_below_1": 0.0,
+        "p25": 25.625,
+        "p50": 50.25,
+        "p75": 87.625,
+        "share_above_100": 1 / 3,
+    }
+    python = {
+        "pods": 1,
+        "share_below_1": 0.0,
+        "p25": 25.5,
+        "p50": 25.5,
+        "p75": 25.5,
+        "share_above_100": 0.0,
+    }
     null = {"pods": 1, "share_below_1": 1.0, "p25": 0.1, "share_above_100": 0.0}
     every = {"pods": 5, "share_below_1": 0.2, "p25": 1.0, "p50": 25.5, "p75": 50.25,
              "share_above_100": 0.2}  # fmt: skip

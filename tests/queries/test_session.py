@@ -1,0 +1,178 @@
+"""The Python front door: opening, listing, parameters, errors and read-only SQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+import coldstart
+from coldstart.errors import InputError, UsageError
+from coldstart.query import QueryError, Session
+
+from .conftest import HAND_COLD_STARTS, write_warehouse
+
+
+def test_open_is_exported_and_returns_a_session(hand_warehouse: Path) -> None:
+    with coldstart.open(hand_warehouse) as s:
+        assert isinstance(s, Session)
+        assert s.query("region_summary").height == 2
+
+
+def test_open_uses_the_environment_variable(
+    hand_warehouse: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLDSTART_WAREHOUSE", str(hand_warehouse))
+    with coldstart.open() as s:
+        assert s.warehouse == hand_warehouse
+
+
+def test_missing_warehouse_says_how_to_create_one(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no warehouse at") as err:
+        coldstart.open(tmp_path / "nope")
+    for hint in ("coldstart ingest", "coldstart synth", "coldstart demo"):
+        assert hint in str(err.value)
+
+
+def test_empty_warehouse_says_so(tmp_path: Path) -> None:
+    (tmp_path / "cold_starts").mkdir()
+    (tmp_path / "_staging").mkdir()
+    with pytest.raises(InputError, match="is empty") as err:
+        coldstart.open(tmp_path)
+    assert "coldstart ingest" in str(err.value)
+
+
+def test_a_query_needing_a_missing_table_names_it(tmp_path: Path) -> None:
+    root = write_warehouse(tmp_path / "wh", cold_starts=HAND_COLD_STARTS)
+    with coldstart.open(root) as s:
+        assert s.query("cold_starts_by_region").height == 2  # needs only cold_starts
+        with pytest.raises(InputError, match="'requests'") as err:
+            s.query("pod_utility_ratio")
+        assert "per_request" in str(err.value) and "coldstart ingest" in str(err.value)
+        # the views still bind (empty) for ad-hoc SQL
+        assert s.sql("SELECT count(*) AS n FROM requests")["n"].to_list() == [0]
+
+
+def test_queries_lists_names_descriptions_and_parameters(hand: Session) -> None:
+    df = hand.queries()
+    assert df.columns == ["name", "description", "parameters", "file"]
+    row = df.filter(name="pod_utility_ratio").row(0, named=True)
+    assert "keep_alive_s: DOUBLE = 60.0" in row["parameters"]
+    assert row["file"] == "queries/pod/utility_ratio.sql"
+    assert all(0 < len(d) <= 90 for d in df["description"])
+
+
+def test_unknown_query_lists_the_names(hand: Session) -> None:
+    with pytest.raises(UsageError, match="unknown query 'cold_start_by_region'") as err:
+        hand.query("cold_start_by_region")
+    assert "cold_starts_by_region" in str(err.value)
+    assert "utility_ratio_by_trigger" in str(err.value)
+
+
+def test_unknown_parameter_lists_the_accepted_ones(hand: Session) -> None:
+    with pytest.raises(UsageError, match="no parameter 'keepalive'") as err:
+        hand.query("pod_utility_ratio", keepalive=30)
+    msg = str(err.value)
+    assert "keep_alive_s: DOUBLE = 60.0" in msg and "censor_s: DOUBLE = NULL" in msg
+    with pytest.raises(UsageError, match="accepts: none"):
+        hand.query("region_summary", region="R1")
+
+
+@pytest.mark.parametrize(
+    ("params", "fragment"),
+    [
+        ({"keep_alive_s": "soon"}, "keep_alive_s = 'soon' is not a DOUBLE"),
+        ({"keep_alive_s": True}, "is not a DOUBLE"),
+        ({"keep_alive_s": float("nan")}, "is not a finite number"),
+        ({"keep_alive_s": None}, "cannot be NULL"),
+        ({"region": "R9"}, "is not one of R1, R2, R3, R4, R5"),
+        ({"region": 2}, "is not a VARCHAR"),
+    ],
+)
+def test_malformed_parameter_is_named(hand: Session, params: dict, fragment: str) -> None:
+    with pytest.raises(UsageError, match="the parameters are: region") as err:
+        hand.query("pod_utility_ratio", **params)
+    assert fragment in str(err.value)
+
+
+def test_parameters_from_text_are_converted(hand: Session) -> None:
+    """The CLI passes strings; INTEGER and DOUBLE parameters are parsed, not pasted."""
+    a = hand.query("pod_utility_ratio", keep_alive_s="30", censor_s="0")
+    b = hand.query("pod_utility_ratio", keep_alive_s=30, censor_s=0.0)
+    assert a.equals(b)
+    with pytest.raises(UsageError, match=r"day_to = '2\.5' is not a INTEGER"):
+        hand.query("requests_per_minute", day_to="2.5")
+
+
+def test_sql_binds_parameters(hand: Session) -> None:
+    sneaky = "R1' OR '1'='1"
+    df = hand.sql("SELECT count(*) AS n FROM cold_starts WHERE region = $r", r=sneaky)
+    assert df["n"].to_list() == [0]  # bound as a value, never pasted
+    df = hand.sql("SELECT count(*) AS n FROM cold_starts WHERE region = $r", r="R1")
+    assert df["n"].to_list() == [4]
+
+
+def test_sql_errors_carry_duckdb_message_and_position(hand: Session) -> None:
+    with pytest.raises(QueryError) as err:
+        hand.sql("SELECT region, count(* FROM cold_starts")
+    assert "Parser Error" in str(err.value) and "LINE 1" in str(err.value)
+    with pytest.raises(QueryError, match="Binder Error") as err:
+        hand.sql("SELECT no_such_column FROM cold_starts")
+    assert "LINE 1" in str(err.value)
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "COPY (SELECT 1 AS a) TO '{wh}/cold_starts/evil.parquet' (FORMAT parquet)",
+        "INSERT INTO cold_starts SELECT * FROM cold_starts",
+        "CREATE TABLE t AS SELECT 1",
+        "ATTACH '{wh}/x.duckdb'",
+        "SET enable_external_access = true",
+        "SELECT 1; SELECT 2",
+    ],
+)
+def test_ad_hoc_sql_is_read_only(hand: Session, hand_warehouse: Path, statement: str) -> None:
+    before = sorted(p.name for p in hand_warehouse.rglob("*"))
+    with pytest.raises(UsageError):
+        hand.sql(statement.format(wh=hand_warehouse))
+    assert sorted(p.name for p in hand_warehouse.rglob("*")) == before
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "COPY (SELECT 1 AS a) TO '{wh}/cold_starts/region=R1/day=0/part-0.parquet' "
+        "(FORMAT parquet, USE_TMP_FILE false)",
+        "COPY (SELECT 1 AS a) TO '{wh}/new.csv'",
+        "ATTACH '{wh}/x.duckdb'",
+        "SELECT * FROM read_parquet('{wh}/cold_starts/**/*.parquet')",
+    ],
+)
+def test_the_connection_itself_cannot_touch_files(
+    hand: Session, hand_warehouse: Path, statement: str
+) -> None:
+    """Even raw statements on .con (no statement check) cannot write into the warehouse."""
+    before = {p: p.stat().st_mtime_ns for p in hand_warehouse.rglob("*")}
+    with pytest.raises(duckdb.PermissionException):
+        hand.con.execute(statement.format(wh=hand_warehouse))
+    with pytest.raises(duckdb.Error, match="locked"):
+        hand.con.execute("SET enable_external_access = true")
+    assert {p: p.stat().st_mtime_ns for p in hand_warehouse.rglob("*")} == before
+
+
+def test_reading_statements_are_allowed(hand: Session) -> None:
+    assert hand.sql("DESCRIBE cold_starts").height == 21
+    assert "cold_starts" in hand.sql("SHOW TABLES")["name"].to_list()
+    assert hand.sql("EXPLAIN SELECT * FROM counts").height >= 1
+    assert hand.sql("WITH x AS (SELECT 1 AS a) SELECT a FROM x").item() == 1
+
+
+def test_partition_filters_reach_the_scan(hand: Session) -> None:
+    """Region/day filters are pushed into the dataset scan (files of other partitions unread)."""
+    plan = hand.sql(
+        "EXPLAIN SELECT count(*) FROM cold_starts WHERE region = 'R1' AND day = 0"
+    ).to_dicts()
+    text = " ".join(str(v) for row in plan for v in row.values())
+    assert "Filters" in text and "region" in text and "day" in text
