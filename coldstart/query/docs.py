@@ -343,20 +343,30 @@ def check_static(f: SqlFile) -> list[str]:
     return errors
 
 
-def check_columns(files: list[SqlFile]) -> list[str]:
+def check_columns(files: list[SqlFile], root: Path | None = None) -> list[str]:
     """Bind every public view and query against an empty warehouse; compare real columns."""
+    from coldstart.errors import ColdstartError
+    from coldstart.query.library import load_library
     from coldstart.query.session import Session
 
     errors: list[str] = []
-    with Session.empty() as s:
+    try:
+        session = Session(None, library=load_library(root))
+    except ColdstartError as exc:  # a module that does not load: its file and DuckDB's message
+        return [str(exc)]
+    with session as s:
         for f in files:
             for o in f.objects:
                 if not o.public or o.kind == "macro":
                     continue
-                if o.kind == "view":
-                    actual = s.columns_of(f"SELECT * FROM {o.name}")
-                else:
-                    actual = s.query_columns(o.name)
+                try:
+                    if o.kind == "view":
+                        actual = s.columns_of(f"SELECT * FROM {o.name}")
+                    else:
+                        actual = s.query_columns(o.name)
+                except ColdstartError as exc:
+                    errors.append(f.where(o, f"does not bind: {exc}"))
+                    continue
                 documented = o.documented_columns()
                 if actual != documented:
                     missing = [c for c in actual if c not in documented]
@@ -400,7 +410,7 @@ def check_all(root: Path | None = None, *, bind: bool = True) -> list[str]:
     if not errors:
         errors += check_needs(root)
     if bind and not errors:
-        errors += check_columns(files)
+        errors += check_columns(files, root)
     return errors
 
 

@@ -91,9 +91,9 @@ class Session:
                 raise QueryError(f"{module.path}: {exc}") from None
 
     @classmethod
-    def empty(cls) -> Session:
+    def empty(cls, library: Library | None = None) -> Session:
         """A session over an empty warehouse: every view binds and returns no rows."""
-        return cls(None)
+        return cls(None, library=library)
 
     # --- context manager ------------------------------------------------------------------
 
