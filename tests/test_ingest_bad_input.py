@@ -173,3 +173,20 @@ def test_line_numbers_stay_exact_across_blocks() -> None:
     assert out.height == 199
     assert stats.bad_rows == 1
     assert (out[LINE_COL] - out["a"]).unique().to_list() == [2]  # line = a + 2 everywhere
+
+
+def test_damaged_zip_member_is_a_clear_error(tmp_path: Path) -> None:
+    import zipfile
+
+    p = tmp_path / "cold_start" / "R1.zip"
+    p.parent.mkdir(parents=True)
+    body = csv_text(COLD_HEADER, COLD_ROWS * 50)
+    with zipfile.ZipFile(p, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("R1/day_0.csv", body)
+    raw = bytearray(p.read_bytes())
+    mid = len(raw) // 3
+    raw[mid : mid + 40] = bytes(40)  # corrupt the compressed data, keep the directory
+    p.write_bytes(bytes(raw))
+    with pytest.raises(InputError, match=r"R1\.zip:R1/day_0\.csv: cannot read this zip member"):
+        ingest([p], warehouse=tmp_path / "wh")
+    assert not (tmp_path / "wh").exists()

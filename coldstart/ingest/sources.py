@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -64,13 +65,17 @@ class Source:
     def open(self) -> Iterator[IO[bytes]]:
         """A binary stream of the CSV's bytes (zip members are decompressed on the fly)."""
         if self.member is None:
-            with open(self.container, "rb") as fh:
+            try:
+                fh = open(self.container, "rb")  # noqa: SIM115 - closed below
+            except OSError as exc:
+                raise InputError(f"{self.display}: cannot read: {exc.strerror or exc}") from None
+            with fh:
                 yield fh
             return
         try:
             with zipfile.ZipFile(self.container) as zf, zf.open(self.member) as fh:
                 yield fh
-        except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile) as exc:
+        except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile, zlib.error) as exc:
             raise InputError(
                 f"{self.display}: cannot read this zip member ({exc}); the zip is damaged or "
                 "was cut short: download it again"
