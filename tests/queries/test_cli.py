@@ -199,8 +199,8 @@ def test_catalog_works_in_plain_duckdb(hand_warehouse: Path, tmp_path: Path) -> 
         assert "pod_utility_ratio" in names
         view = con.sql(
             "SELECT sql FROM duckdb_views() WHERE view_name = '_wh_cold_starts'"
-        ).fetchone()
-        assert str(hand_warehouse.resolve()) in view[0]  # absolute path
+        ).fetchall()
+        assert str(hand_warehouse.resolve()) in view[0][0]  # absolute path
     finally:
         con.close()
     # writing again replaces the file; a folder is refused
