@@ -414,10 +414,28 @@ def check_all(root: Path | None = None, *, bind: bool = True) -> list[str]:
     return errors
 
 
+def render_query_table(root: Path | None = None) -> str:
+    """The Markdown table of named queries that docs/queries.md embeds (a test compares)."""
+    from coldstart.query.library import load_library
+
+    lines = [
+        "| query | answers | parameters | needs |",
+        "|---|---|---|---|",
+    ]
+    for q in load_library(root).queries.values():
+        params = "<br>".join(f"`{p.signature}`" for p in q.params) or "–"
+        needs = ", ".join(q.doc.needs)
+        lines.append(f"| `{q.name}` | {q.summary}. | {params} | {needs} |")
+    return "\n".join(lines) + "\n"
+
+
 def main() -> int:
     """``python -m coldstart.query``: print every documentation error, exit 1 if any."""
     from coldstart.query.library import QUERIES_DIR, unconverted_files
 
+    if sys.argv[1:] == ["--markdown"]:
+        print(render_query_table(), end="")
+        return 0
     for path in unconverted_files(QUERIES_DIR):
         print(f"warning: {path}: not in the header format yet; not loaded", file=sys.stderr)
     errors = check_all()

@@ -81,6 +81,8 @@ class Session:
         for table in warehouse.TABLES:
             if table not in self.tables:
                 sources.register_empty(self.con, table)
+        # No progress bar: it would write into the CSV/JSON a CLI user pipes from stdout.
+        self.con.execute("SET enable_progress_bar = false")
         # From here on the connection cannot touch any file, and nobody can turn that back on.
         self.con.execute("SET enable_external_access = false")
         self.con.execute("SET lock_configuration = true")

@@ -6,7 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from coldstart.query.docs import DocError, check_all, check_columns, check_static, parse_file
+from coldstart.query.docs import (
+    DocError,
+    check_all,
+    check_columns,
+    check_static,
+    parse_file,
+    render_query_table,
+)
 from coldstart.query.library import QUERIES_DIR, load_library, parse_all
 
 BASE = QUERIES_DIR / "base"
@@ -36,6 +43,14 @@ def test_every_query_output_matches_its_documented_columns() -> None:
     assert errors == []
     assert check_columns(files) == []
     assert len(load_library().queries) >= 20
+
+
+def test_docs_list_every_named_query() -> None:
+    """docs/queries.md embeds the generated table; regenerate with --markdown when it fails."""
+    text = (QUERIES_DIR.parent / "docs" / "queries.md").read_text()
+    start = text.index("-->\n", text.index("<!-- queries:start")) + 4
+    end = text.index("<!-- queries:end -->")
+    assert text[start:end] == render_query_table(), "run `python -m coldstart.query --markdown`"
 
 
 def _library(tmp_path: Path, **files: str) -> Path:

@@ -176,3 +176,9 @@ def test_partition_filters_reach_the_scan(hand: Session) -> None:
     ).to_dicts()
     text = " ".join(str(v) for row in plan for v in row.values())
     assert "Filters" in text and "region" in text and "day" in text
+
+
+def test_no_progress_bar_reaches_stdout(hand: Session) -> None:
+    """DuckDB's progress bar would end up inside CSV/JSON piped from `coldstart query`."""
+    setting = hand.sql("SELECT current_setting('enable_progress_bar') AS v").item()
+    assert setting is False
