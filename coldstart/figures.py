@@ -760,15 +760,15 @@ def make(fig_id: str, session: Any, **options: Any) -> FigureResult:
             fid,
             None,
             skipped_reason=(
-                f"{fid} needs the warehouse table {missing[0]!r}, which is not ingested "
-                f"(run `coldstart ingest` on the release's {_SOURCES.get(missing[0], missing[0])})"
+                f"needs the warehouse table {missing[0]!r}, not ingested "
+                f"(ingest the release's {_SOURCES.get(missing[0], missing[0])})"
             ),
         )
     try:
         figure, data, caption = spec.build(session, opts)
     except ColdstartError as exc:
         if "needs the warehouse table" in str(exc):
-            return FigureResult(fid, None, skipped_reason=f"{fid}: {exc}")
+            return FigureResult(fid, None, skipped_reason=str(exc))
         raise
     return FigureResult(fid, figure, data, caption)
 
@@ -777,6 +777,6 @@ _SOURCES = {
     "cold_starts": "cold_start/ files",
     "requests": "per_request/ files",
     "timeseries": "quantiles/ files",
-    "counts": "quantiles/ files (requests, num_pods, num_cold_starts)",
+    "counts": "quantiles/ requests, num_pods and num_cold_starts files",
     "functions": "runtime_triggerType/ file",
 }

@@ -9,6 +9,7 @@ follow Fig 11 (code blue, dependency orange, scheduling green, pod allocation re
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -117,16 +118,16 @@ def new_figure(width: float, height: float) -> Figure:
 
 def no_data(ax: Axes, message: str = "no data") -> None:
     """Mark an empty panel explicitly, so an empty result never looks like a blank image."""
+    wrapped = "\n".join(textwrap.fill(line, 60) for line in message.splitlines())
     ax.text(
         0.5,
         0.5,
-        message,
+        wrapped,
         ha="center",
         va="center",
         transform=ax.transAxes,
         fontsize=11,
         color="#555555",
-        wrap=True,
     )
     ax.set_xticks([])
     ax.set_yticks([])

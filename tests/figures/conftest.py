@@ -1,0 +1,87 @@
+"""Fixtures of the figure tests: the `tiny` synthetic trace ingested once per test session.
+
+Under pytest-xdist the workers share one warehouse, built under a file lock in the session's
+common temp folder (as tests/conftest.py does for the synthetic traces). Figures are built
+lazily and cached per worker, so each test file asks for the figures it checks and pays for
+each at most once.
+"""
+
+from __future__ import annotations
+
+import fcntl
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+import pytest
+
+matplotlib.use("Agg")
+
+import coldstart.query
+from coldstart import figures
+from coldstart.ingest import ingest
+
+
+def _shared_warehouse(
+    tmp_path_factory: pytest.TempPathFactory,
+    worker_id: str,
+    name: str,
+    release: Path,
+    **kw: Any,
+) -> Path:
+    base = tmp_path_factory.getbasetemp()
+    if worker_id != "master":
+        base = base.parent
+    root = base / f"figures-wh-{name}"
+    with open(base / f"figures-wh-{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (root / "DONE").exists():
+            ingest([release], root / "warehouse", **kw)
+            (root / "DONE").write_text("ok\n")
+    return root / "warehouse"
+
+
+@pytest.fixture(scope="session")
+def tiny_warehouse(
+    tmp_path_factory: pytest.TempPathFactory, worker_id: str, tiny_release: Path
+) -> Path:
+    """The `tiny` synthetic release ingested into a warehouse (all tables)."""
+    return _shared_warehouse(tmp_path_factory, worker_id, "tiny", tiny_release)
+
+
+@pytest.fixture(scope="session")
+def cold_starts_only_warehouse(
+    tmp_path_factory: pytest.TempPathFactory, worker_id: str, tiny_release: Path
+) -> Path:
+    """The `tiny` release with only cold starts and the function table (no per-minute data,
+    no requests): figures that need those must be skipped, not crash."""
+    return _shared_warehouse(
+        tmp_path_factory, worker_id, "cs-only", tiny_release, tables=["cold_starts", "functions"]
+    )
+
+
+@pytest.fixture(scope="session")
+def tiny_session(tiny_warehouse: Path) -> Iterator[Any]:
+    with coldstart.query.open(tiny_warehouse) as session:
+        yield session
+
+
+class FigureCache:
+    """Builds each (figure, options) once per worker."""
+
+    def __init__(self, session: Any) -> None:
+        self.session = session
+        self._cache: dict[tuple[str, tuple[tuple[str, Any], ...]], figures.FigureResult] = {}
+
+    def __call__(self, fig_id: str, **options: Any) -> figures.FigureResult:
+        key = (fig_id, tuple(sorted(options.items())))
+        if key not in self._cache:
+            self._cache[key] = figures.make(fig_id, self.session, **options)
+        return self._cache[key]
+
+
+@pytest.fixture(scope="session")
+def tiny_figure(tiny_session: Any) -> FigureCache:
+    """``tiny_figure("fig03")`` → the FigureResult on the tiny warehouse (cached)."""
+    return FigureCache(tiny_session)
