@@ -40,8 +40,9 @@ def write_catalog(path: str | os.PathLike[str], root: Path) -> Path:
     tmp = Path(tmp_name)
     tmp.unlink()  # DuckDB wants to create the file itself
     try:
-        con = duckdb.connect(str(tmp), config={"enable_progress_bar": False})
+        con = duckdb.connect(str(tmp))
         try:
+            con.execute("SET enable_progress_bar = false")
             sources.create_parquet_views(con, root, tables)
             for table in warehouse.TABLES:
                 if table not in tables:

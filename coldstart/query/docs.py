@@ -199,6 +199,7 @@ def parse_file(path: Path, root: Path) -> SqlFile:
     requires: list[str] = []
     objects: list[Obj] = []
     current: Obj | None = None
+    last_tag = ""
     for line in header:
         m = _TAG.match(line)
         if not m:
@@ -206,12 +207,22 @@ def parse_file(path: Path, root: Path) -> SqlFile:
                 file_doc.append(line)
             elif not current.columns and not current.params and current.columns_from is None:
                 current.doc = (current.doc + " " + line).strip()
+            elif line and last_tag == "column":  # continues the previous column's description
+                prev = current.columns[-1]
+                current.columns[-1] = Column(prev.name, prev.unit, f"{prev.doc} {line}")
+            elif line and last_tag == "param":  # continues the previous parameter's description
+                pp = current.params[-1]
+                current.params[-1] = Param(
+                    pp.name, pp.type, pp.default, pp.choices, f"{pp.doc} {line}".strip()
+                )
             elif line:
-                prev = current.columns[-1] if current.columns else None
-                if prev is not None:  # continuation of the previous column's description
-                    current.columns[-1] = Column(prev.name, prev.unit, f"{prev.doc} {line}")
+                raise DocError(
+                    f"{path}: `-- {line}`: text after the @ lines of {current.kind} "
+                    f"{current.name} belongs to no tag; move it into the description"
+                )
             continue
         tag, rest = m.group(1), m.group(2).strip()
+        last_tag = tag
         where = f"{path}: `-- @{tag} {rest}`"
         if tag in {"query", "view", "macro"}:
             name = rest.split("(")[0].strip()

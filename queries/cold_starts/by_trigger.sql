@@ -1,6 +1,7 @@
 -- @query cold_starts_by_trigger
 -- Cold starts of one region by trigger group: share, mean, percentiles, components (Fig 16).
--- Cold starts of one region by the function's trigger group (TIMER-A, APIG-S, …; the combination rule is an assumption, see docs/warehouse.md): count, share, mean and percentiles of
+-- Cold starts of one region by the function's trigger group (TIMER-A, APIG-S, …; the combination
+-- rule is an assumption, see docs/warehouse.md): count, share, mean and percentiles of
 -- the cold-start time and the mean of each component (Fig 16). The function table covers R2
 -- only, so other regions give a single NULL group. Percentiles are continuous.
 --
@@ -8,7 +9,8 @@
 --
 -- @param region VARCHAR = 'R2' {R1, R2, R3, R4, R5} Region to break down.
 --
--- @column trigger_group [text] The group; NULL for cold starts whose funcID is not in the function table.
+-- @column trigger_group [text] The group; NULL for cold starts whose funcID is not in the function
+-- table.
 -- @column cold_starts [count] Cold-start events in the group.
 -- @column share [share] cold_starts / all cold starts of the region.
 -- @column mean_s [s] Mean cold-start time.

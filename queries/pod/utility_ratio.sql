@@ -11,7 +11,8 @@
 --
 -- @param region VARCHAR = NULL {R1, R2, R3, R4, R5} Only this region; NULL = all regions.
 -- @param keep_alive_s DOUBLE = 60 Keep-alive: a pod is deleted this long after its last request.
--- @param censor_s DOUBLE = NULL Drop pods whose last request ended within this many seconds of the window end; NULL = keep_alive_s, 0 = keep all.
+-- @param censor_s DOUBLE = NULL Drop pods whose last request ended within this many seconds of the
+-- window end; NULL = keep_alive_s, 0 = keep all.
 --
 -- @column region [text] Region R1…R5.
 -- @column podID [text] The pod.

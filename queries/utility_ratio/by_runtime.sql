@@ -12,7 +12,8 @@
 --
 -- @column runtime [text] The group, 'all' for every pod, NULL for pods outside the function table.
 -- @column pods [count] Pods.
--- @column share_below_1 [share] Share of pods with utility_ratio < 1 (useful for less than their cold start).
+-- @column share_below_1 [share] Share of pods with utility_ratio < 1 (useful for less than their
+-- cold start).
 -- @column p25 [ratio] First quartile of the utility ratio.
 -- @column p50 [ratio] Median utility ratio.
 -- @column p75 [ratio] Third quartile of the utility ratio.
