@@ -10,6 +10,7 @@ anywhere else.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 from pathlib import Path
@@ -82,7 +83,10 @@ class Session:
             if table not in self.tables:
                 sources.register_empty(self.con, table)
         # No progress bar: it would write into the CSV/JSON a CLI user pipes from stdout.
-        self.con.execute("SET enable_progress_bar = false")
+        # Inside Jupyter, DuckDB refuses to touch the setting without ipywidgets (and draws
+        # no terminal bar there anyway), so a refusal is harmless.
+        with contextlib.suppress(duckdb.InvalidInputException):
+            self.con.execute("SET enable_progress_bar = false")
         # From here on the connection cannot touch any file, and nobody can turn that back on.
         self.con.execute("SET enable_external_access = false")
         self.con.execute("SET lock_configuration = true")
