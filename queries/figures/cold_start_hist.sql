@@ -8,6 +8,8 @@
 -- values); coldstart.analysis turns it into CDFs (ecdf_from_bins) and violin outlines
 -- (density.violin_stats).
 --
+-- @needs cold_starts, functions
+--
 -- @param bins_per_decade INTEGER = 40 Log10 bins per decade (40: each bin 6 % wide).
 -- @param region VARCHAR = NULL {R1, R2, R3, R4, R5} Only this region; NULL = all regions.
 --

@@ -5,6 +5,8 @@
 -- (paper_catalog §Fig 6; coldstart.analysis.peak_trough). The largest figure query: one row
 -- per active function-minute.
 --
+-- @needs counts
+--
 -- @param region VARCHAR = NULL {R1, R2, R3, R4, R5} Only this region; NULL = all regions.
 --
 -- @column region [text] Region R1…R5.

@@ -6,6 +6,8 @@
 -- the full release (tens of millions of cells); coldstart.analysis.ecdf.ecdf_from_bins turns
 -- it into a CDF whose x is each bin's upper edge 10^((bin+1)/bins_per_decade).
 --
+-- @needs timeseries
+--
 -- @param metric VARCHAR = 'totalCost' Per-minute metric, e.g. totalCost (s) or cpu_usage (cores).
 -- @param bins_per_decade INTEGER = 40 Log10 bins per decade (40: each bin 6 % wide).
 -- @param region VARCHAR = NULL {R1, R2, R3, R4, R5} Only this region; NULL = all regions.
