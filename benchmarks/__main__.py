@@ -1,0 +1,378 @@
+"""One runner: coldstart side by side with the pandas/Dask workflow, on the same data.
+
+    .venv/bin/python -m benchmarks                       # medium preset (make bench)
+    .venv/bin/python -m benchmarks --presets tiny,small  # other sizes (the scaling plot)
+    .venv/bin/python -m benchmarks --only queries,cdf    # some groups only
+    .venv/bin/python -m benchmarks --dataset DIR         # an existing release folder
+
+Groups (``--only``): ``ingest`` (long tables: coldstart vs the one-line polars/DuckDB
+conversions vs pandas ``read_csv``), ``ingest_all`` (the whole release: coldstart vs pandas
+reading every file; also builds the warehouse the later groups query), ``queries`` (the
+breakdowns and the utility ratio: coldstart vs pandas from the CSVs), ``cdf`` (request CDF:
+coldstart vs Dask), ``report`` (``coldstart report`` if present, and ``coldstart plot all``).
+
+Every measurement is a warm-up and then several runs, each a fresh process; answers of each
+pair are compared and the run fails (exit 1) if they differ. Settings come from the
+``BENCH_*`` environment variables (benchmarks/settings.py), overridden by the options here.
+Results: ``benchmarks/results/timings.csv`` (every run) and ``summary-<preset>.json``;
+``--write-readme`` updates benchmarks/README.md and ``--plot`` draws benchmarks/scaling.png.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from benchmarks import harness, prepare
+from benchmarks.harness import Check, LoadSampler, Measurement
+from benchmarks.settings import REPO, Settings, from_env
+
+GROUPS = ("ingest", "ingest_all", "queries", "cdf", "report")
+LONG_TABLES = ("cold_starts", "requests")
+INGEST_TOOLS = ("coldstart", "polars", "duckdb", "pandas")
+QUERY_BENCHES = ("by_region", "by_runtime", "by_trigger", "utility_ratio")
+BENCH_EXTRA_HINT = (
+    "the benchmarks compare against pandas and Dask, which are not coldstart dependencies; "
+    "install them with:  .venv/bin/pip install -e '.[bench]'   "
+    "(or: .venv/bin/pip install pandas 'dask[dataframe]')"
+)
+
+
+def missing_bench_deps() -> list[str]:
+    """The ``bench`` extra's modules that are not importable."""
+    return [m for m in ("pandas", "dask", "dask.dataframe") if _missing(m)]
+
+
+def _missing(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is None
+    except ModuleNotFoundError:
+        return True
+
+
+class Runner:
+    """Runs the selected groups on one preset and collects measurements and checks."""
+
+    def __init__(self, preset: str, settings: Settings) -> None:
+        self.preset = preset
+        self.settings = settings
+        self.dataset = prepare.trace(preset, settings)
+        self.measurements: list[Measurement] = []
+        self.checks: list[Check] = []
+        self.notes: list[str] = []
+        self.answers = settings.results_dir / "answers" / preset
+        self.answers.mkdir(parents=True, exist_ok=True)
+        self.scratch = settings.work_dir / "scratch"
+
+    # --- helpers --------------------------------------------------------------------------
+
+    def _scratch(self, name: str) -> Path:
+        path = self.scratch / name
+        shutil.rmtree(path, ignore_errors=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def _task(
+        self,
+        bench: str,
+        tool: str,
+        task: str,
+        args: dict[str, Any],
+        *,
+        answer: bool = False,
+        runs: int | None = None,
+        warmup: int | None = None,
+        scratch_arg: str | None = None,
+    ) -> Measurement:
+        stem = self.answers / f"{bench}-{tool}"
+
+        def cmd(i: int) -> list[str]:
+            a = dict(args)
+            if scratch_arg:
+                a[scratch_arg] = str(self._scratch(f"{bench}-{tool}-{i}"))
+            spec = {"task": task, "tool": tool, "args": a, "answer": str(stem) if answer else None}
+            return harness.child_cmd(spec)
+
+        m = harness.measure(self.preset, bench, tool, cmd, self.settings, runs=runs, warmup=warmup)
+        self.measurements.append(m)
+        return m
+
+    def _check(self, bench: str, ref: str, other: str, **tol: float) -> None:
+        c = harness.check_answers(
+            bench,
+            (ref, self.answers / f"{bench}-{ref}"),
+            (other, self.answers / f"{bench}-{other}"),
+            **tol,
+        )
+        self.checks.append(c)
+        print(f"  answer check {bench}: {ref} vs {other}: {'OK' if c.ok else 'FAIL'} {c.detail}")
+
+    def _check_rows(self, bench: str, tools: list[Measurement]) -> None:
+        """Ingest answers are row counts: every tool must read the same number of rows."""
+        rows = {m.tool: m.runs[-1].rows for m in tools}
+        ok = len(set(rows.values())) == 1
+        self.checks.append(Check(bench, (tools[0].tool, "all"), ok, f"rows {rows}"))
+        print(f"  answer check {bench}: {'OK' if ok else 'FAIL'} rows {rows}")
+
+    # --- groups ---------------------------------------------------------------------------
+
+    def ingest(self) -> None:
+        """Long tables: coldstart vs the one-line conversions vs pandas, table by table."""
+        for table in LONG_TABLES:
+            done = []
+            for tool in INGEST_TOOLS:
+                args = {"dataset": str(self.dataset), "tables": [table]}
+                done.append(
+                    self._task(f"ingest_{table}", tool, f"ingest_{tool}", args, scratch_arg="out")
+                )
+            self._check_rows(f"ingest_{table}", done)
+        shutil.rmtree(self.scratch, ignore_errors=True)
+
+    def ingest_all(self) -> None:
+        """The whole release: coldstart's ingest (kept as the warehouse) vs pandas reading it."""
+        runs, warm = self.settings.slow_runs, 0
+        m = self._task(
+            "ingest_all",
+            "coldstart",
+            "ingest_coldstart",
+            {"dataset": str(self.dataset), "tables": None},
+            runs=runs,
+            warmup=warm,
+            scratch_arg="out",
+        )
+        last = self.scratch / f"ingest_all-coldstart-{runs - 1}"
+        prepare.keep_warehouse(last, self.preset, self.settings)
+        p = self._task(
+            "ingest_all",
+            "pandas",
+            "ingest_pandas",
+            {"dataset": str(self.dataset), "tables": None},
+            runs=runs,
+            warmup=warm,
+            scratch_arg="out",
+        )
+        self.notes.append(
+            f"ingest_all rows: coldstart {m.runs[-1].rows} (time series in long form), "
+            f"pandas {p.runs[-1].rows} (wide per-minute rows): not comparable by design"
+        )
+        shutil.rmtree(self.scratch, ignore_errors=True)
+
+    def queries(self) -> None:
+        wh = str(prepare.warehouse(self.preset, self.settings))
+        for bench in QUERY_BENCHES:
+            self._task(
+                bench,
+                "coldstart",
+                "query_coldstart",
+                {"warehouse": wh, "bench": bench},
+                answer=True,
+            )
+            self._task(
+                bench,
+                "pandas",
+                "query_pandas",
+                {"dataset": str(self.dataset), "bench": bench},
+                answer=True,
+            )
+            self._check(bench, "coldstart", "pandas")
+
+    def cdf(self) -> None:
+        wh = str(prepare.warehouse(self.preset, self.settings))
+        self._task("request_cdf", "coldstart", "cdf_coldstart", {"warehouse": wh}, answer=True)
+        self._task("request_cdf", "dask", "cdf_dask", {"dataset": str(self.dataset)}, answer=True)
+        self._check("request_cdf", "coldstart", "dask")
+
+    def report(self) -> None:
+        """End to end from the warehouse: ``coldstart report`` (if it exists) and all figures."""
+        wh = str(prepare.warehouse(self.preset, self.settings))
+        exe = str(Path(sys.executable).with_name("coldstart"))
+        commands = {"figures": [exe, "plot", "all", "--warehouse", wh, "--out"]}
+        if has_report_command(exe):
+            commands["report"] = [exe, "report", "--warehouse", wh, "--out"]
+        else:
+            self.notes.append("`coldstart report` does not exist yet: only the figures measured")
+        for bench, base in commands.items():
+            outs: list[Path] = []
+
+            def cmd(
+                i: int, base: list[str] = base, bench: str = bench, outs: list[Path] = outs
+            ) -> list[str]:
+                out = self._scratch(f"{bench}-{i}")
+                outs.append(out)
+                return [*base, str(out)]
+
+            m = harness.measure(self.preset, bench, "coldstart", cmd, self.settings)
+            self.measurements.append(m)
+            produced = sorted(p.name for p in outs[-1].rglob("*") if p.is_file())
+            ok = bool(produced)
+            self.checks.append(Check(bench, ("coldstart", "files"), ok, f"{len(produced)} files"))
+            print(f"  answer check {bench}: {'OK' if ok else 'FAIL'} {len(produced)} files")
+            for m_run in m.runs:
+                m_run.rows = len(produced)
+        shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+def has_report_command(exe: str) -> bool:
+    proc = subprocess.run([exe, "report", "--help"], capture_output=True, text=True, check=False)
+    return proc.returncode == 0
+
+
+def machine() -> dict[str, Any]:
+    """What the numbers were measured on."""
+    cpu = "unknown"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    free = subprocess.run(["free", "-h"], capture_output=True, text=True, check=False).stdout
+    nproc = subprocess.run(["nproc"], capture_output=True, text=True, check=False).stdout.strip()
+    versions = {}
+    for mod in ("polars", "duckdb", "pandas", "dask", "pyarrow", "numpy"):
+        try:
+            versions[mod] = __import__(mod).__version__
+        except ImportError:
+            versions[mod] = None
+    return {
+        "nproc": nproc,
+        "cpu": cpu,
+        "free_h": free.strip(),
+        "python": platform.python_version(),
+        "kernel": platform.release(),
+        "versions": versions,
+    }
+
+
+def ratios(measurements: list[Measurement]) -> list[dict[str, Any]]:
+    """Pair by pair: baseline work time / coldstart work time, and peak RSS the same way."""
+    by = {(m.bench, m.tool): m for m in measurements}
+    out = []
+    for (bench, tool), m in by.items():
+        if tool == "coldstart" or (bench, "coldstart") not in by:
+            continue
+        c = by[(bench, "coldstart")]
+        out.append(
+            {
+                "bench": bench,
+                "baseline": tool,
+                "speedup": m.stat("work_s") / c.stat("work_s"),
+                "speedup_wall": m.stat("wall_s") / c.stat("wall_s"),
+                "rss_ratio": c.stat("peak_rss_mb", "max") / m.stat("peak_rss_mb", "max"),
+            }
+        )
+    return out
+
+
+def run(settings: Settings, argv: list[str]) -> int:
+    if settings.dataset is None:
+        settings.work_dir.mkdir(parents=True, exist_ok=True)
+    groups = settings.only or GROUPS
+    failed = False
+    for preset in settings.presets:
+        print(f"== {preset} ({', '.join(groups)}) ==", flush=True)
+        started = time.time()
+        with LoadSampler() as load:
+            r = Runner(preset, settings)
+            for g in groups:
+                getattr(r, g)()
+        harness.write_timings(settings.timings_file, r.measurements)
+        summary = {
+            "preset": preset,
+            "command": "python -m benchmarks " + " ".join(argv),
+            "started": time.strftime("%Y-%m-%d %H:%M", time.localtime(started)),
+            "duration_s": time.time() - started,
+            "settings": {
+                "runs": settings.runs,
+                "warmup": settings.warmup,
+                "slow_runs": settings.slow_runs,
+                "seed": settings.seed,
+                "POLARS_MAX_THREADS": settings.polars_threads,
+            },
+            "load": load.summary(),
+            "machine": machine(),
+            "dataset_mb": sum(f.stat().st_size for f in r.dataset.rglob("*.csv")) / 1e6,
+            "measurements": [m.summary() for m in r.measurements],
+            "ratios": ratios(r.measurements),
+            "checks": [c.__dict__ for c in r.checks],
+            "notes": r.notes,
+        }
+        path = settings.results_dir / f"summary-{preset}.json"
+        if settings.only and path.exists():  # a partial run updates the earlier summary
+            old = json.loads(path.read_text())
+            keep = {(m["bench"], m["tool"]) for m in summary["measurements"]}
+            old_m = [m for m in old["measurements"] if (m["bench"], m["tool"]) not in keep]
+            summary["measurements"] = old_m + summary["measurements"]
+            kept_checks = {c["bench"] for c in summary["checks"]}
+            summary["checks"] = [
+                c for c in old["checks"] if c["bench"] not in kept_checks
+            ] + summary["checks"]
+        path.write_text(json.dumps(summary, indent=1, default=str))
+        bad = [c for c in r.checks if not c.ok]
+        print(
+            f"== {preset}: {len(r.checks) - len(bad)}/{len(r.checks)} answer checks passed; "
+            f"load {load.summary()}; {time.time() - started:.0f} s ==",
+            flush=True,
+        )
+        failed |= bool(bad)
+    return 1 if failed else 0
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    ap = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n")[0])
+    ap.add_argument("--presets", help="comma list of synthetic presets (env BENCH_PRESETS)")
+    ap.add_argument("--dataset", type=Path, help="an existing release folder instead of a preset")
+    ap.add_argument("--only", help=f"comma list of groups: {', '.join(GROUPS)}")
+    ap.add_argument("--runs", type=int, help="timed runs per measurement (env BENCH_RUNS)")
+    ap.add_argument("--warmup", type=int, help="warm-up runs (env BENCH_WARMUP)")
+    ap.add_argument("--slow-runs", type=int, help="runs of the all-tables ingests")
+    ap.add_argument("--results", type=Path, help="results folder (env BENCH_RESULTS_DIR)")
+    ap.add_argument("--write-readme", action="store_true", help="update benchmarks/README.md")
+    ap.add_argument("--plot", action="store_true", help="draw benchmarks/scaling.png")
+    args = ap.parse_args(argv)
+    missing = missing_bench_deps()
+    if missing:
+        raise SystemExit(f"missing {', '.join(missing)}: {BENCH_EXTRA_HINT}")
+    s = from_env()
+    changes: dict[str, Any] = {}
+    if args.presets:
+        changes["presets"] = tuple(p for p in args.presets.split(",") if p)
+    if args.dataset:
+        changes["dataset"] = args.dataset.resolve()
+        changes["presets"] = (args.presets or args.dataset.resolve().parent.name,)
+        if args.presets:
+            changes["presets"] = (args.presets,)
+    if args.only:
+        unknown = sorted(set(args.only.split(",")) - set(GROUPS))
+        if unknown:
+            raise SystemExit(f"--only: unknown group {unknown[0]!r}; choose from {GROUPS}")
+        changes["only"] = tuple(g for g in GROUPS if g in args.only.split(","))
+    for opt in ("runs", "warmup", "slow_runs"):
+        if getattr(args, opt) is not None:
+            changes[opt] = getattr(args, opt)
+    if args.results:
+        changes["results_dir"] = args.results.resolve()
+    settings = s.with_(**changes)
+    code = run(settings, argv)
+    if args.write_readme:
+        from benchmarks import readme
+
+        readme.write(settings)
+    if args.plot:
+        subprocess.run(
+            [sys.executable, "-m", "benchmarks.plot", str(settings.timings_file)],
+            check=True,
+            cwd=REPO,
+        )
+    sys.exit(code)
+
+
+if __name__ == "__main__":
+    main()

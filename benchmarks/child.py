@@ -1,0 +1,39 @@
+"""One measured run, in its own process: ``python -m benchmarks.child '<json spec>'``.
+
+The spec names a task of benchmarks/tasks.py, its tool, its keyword arguments and where to
+save the answer. The tool's libraries are imported before the timer starts (``work_s`` is
+what a notebook user waits for); the answer is converted and saved after it stops. The last
+line of stdout is JSON: ``work_s``, ``rows``, ``input_mb``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+import time
+from typing import Any
+
+
+def main(argv: list[str]) -> None:
+    spec: dict[str, Any] = json.loads(argv[0])
+    from benchmarks import tasks
+
+    for module in tasks.TOOL_IMPORTS[spec["tool"]]:
+        importlib.import_module(module)
+    task = tasks.TASKS[spec["task"]]
+    t0 = time.perf_counter()
+    answer, rows, input_mb = task(**spec["args"])
+    work = time.perf_counter() - t0
+    if spec.get("answer") and answer is not None:
+        # Saved with the tool's own writer: importing another library here would add to the
+        # run's peak RSS. The runner reads either form (harness.load_answer).
+        if hasattr(answer, "write_parquet"):
+            answer.write_parquet(spec["answer"] + ".parquet")
+        else:
+            answer.to_pickle(spec["answer"] + ".pkl")
+    print(json.dumps({"work_s": work, "rows": rows, "input_mb": input_mb}), flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

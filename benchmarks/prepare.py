@@ -1,0 +1,75 @@
+"""Preparation, kept apart from measuring: the synthetic traces and the warehouse.
+
+``python -m benchmarks.prepare --presets tiny,small,medium`` generates what is missing into
+``benchmarks/.work/<preset>/`` (git-ignored) and is also called by the runner. Traces are
+generated once and reused: the generator writes into a staging folder and renames it into
+place, so an existing ``cold_start_dataset`` is always complete.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from benchmarks.settings import Settings, from_env
+
+
+def trace(preset: str, settings: Settings) -> Path:
+    """The release folder of ``preset`` (seed from settings), generated on first use."""
+    if settings.dataset is not None:
+        return settings.dataset
+    dest = settings.work_dir / preset
+    dataset = dest / "cold_start_dataset"
+    if not dataset.exists():
+        from coldstart.synth import generate
+
+        print(f"generating the {preset} synthetic trace into {dest} …", flush=True)
+        t0 = time.perf_counter()
+        generate(dest, preset=preset, seed=settings.seed, force=True)
+        print(f"  done in {time.perf_counter() - t0:.0f} s", flush=True)
+    return dataset
+
+
+def warehouse_path(preset: str, settings: Settings) -> Path:
+    return settings.work_dir / preset / "warehouse"
+
+
+def warehouse(preset: str, settings: Settings) -> Path:
+    """The warehouse of ``preset``: kept from the measured ingest, or ingested now."""
+    wh = warehouse_path(preset, settings)
+    if not (wh / "cold_starts").exists():
+        from coldstart.ingest import ingest
+
+        print(f"ingesting {preset} into {wh} …", flush=True)
+        shutil.rmtree(wh, ignore_errors=True)
+        ingest([trace(preset, settings)], warehouse=wh)
+    return wh
+
+
+def keep_warehouse(src: Path, preset: str, settings: Settings) -> Path:
+    """Move a measured ingest's output into place as the preset's warehouse."""
+    wh = warehouse_path(preset, settings)
+    shutil.rmtree(wh, ignore_errors=True)
+    wh.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(str(src), wh)
+    return wh
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description="Generate the benchmark traces and warehouses.")
+    ap.add_argument("--presets", default=None, help="comma list (default: $BENCH_PRESETS)")
+    ap.add_argument("--warehouse", action="store_true", help="also ingest each into a warehouse")
+    args = ap.parse_args(argv)
+    settings = from_env()
+    presets = args.presets.split(",") if args.presets else list(settings.presets)
+    for p in presets:
+        print(trace(p, settings))
+        if args.warehouse:
+            print(warehouse(p, settings))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
