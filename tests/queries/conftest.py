@@ -202,6 +202,7 @@ HAND_TIMESERIES: list[Row] = [
     {"region": "R1", "metric": "cpu_usage", "funcID": F1, "time": 0, "avg": 0.2},
     {"region": "R1", "metric": "cpu_usage", "funcID": F1, "time": 60, "avg": 0.4},
     {"region": "R1", "metric": "cpu_usage", "funcID": F2, "time": 3600, "avg": None},
+    {"region": "R1", "metric": "cpu_usage", "funcID": F3, "time": 86460, "avg": 0.0},
     {"region": "R1", "metric": "totalCost", "funcID": F1, "time": 0, "avg": 9.9},
 ]
 

@@ -249,8 +249,9 @@ def test_region_daily(hand: Session) -> None:
             # totalCost metric not mixed in; pod-weighted (0.2·1 + 0.4·3) / 4
             {"region": "R1", "day": 0, "pods": 5 / 1440, "requests": 8, "cold_starts": 1,
              "cpu_mean": 0.3, "cpu_pod_weighted": 0.35},
+            # one CPU value, 0.0, on a minute with one pod
             {"region": "R1", "day": 1, "pods": 3 / 1440, "requests": 12, "cold_starts": 2,
-             "cpu_mean": None, "cpu_pod_weighted": None},
+             "cpu_mean": 0.0, "cpu_pod_weighted": 0.0},
             {"region": "R2", "day": 30, "pods": 6 / 1440, "requests": 11, "cold_starts": 3,
              "cpu_mean": None},
         ],
@@ -382,6 +383,42 @@ def test_utility_ratio_by_runtime_and_trigger(hand: Session) -> None:
     with_cut = rows(hand, "utility_ratio_by_runtime", censor_s=0)
     assert [r["pods"] for r in with_cut] == [3, 2, 1, 6]
     assert with_cut[1]["p50"] == pytest.approx((25.5 + 50.0) / 2)
+
+
+def test_timeseries_log_histogram(hand: Session) -> None:
+    # R1 cpu_usage values 0.2, 0.4 and 0.0 (the NULL avg is not a value; totalCost not mixed in)
+    approx_rows(
+        rows(hand, "timeseries_log_histogram", metric="cpu_usage", bins_per_decade=1),
+        [
+            {"region": "R1", "bin": None, "lower": None, "upper": None, "cells": 1,
+             "cdf": 1 / 3},
+            {"region": "R1", "bin": -1, "lower": 0.1, "upper": 1.0, "cells": 2, "cdf": 1.0},
+        ],
+    )  # fmt: skip
+    # ten bins per decade: log10(0.2)·10 = -6.99 -> bin -7; log10(0.4)·10 = -3.98 -> bin -4
+    approx_rows(
+        rows(hand, "timeseries_log_histogram", metric="cpu_usage", bins_per_decade=10)[1:],
+        [
+            {"bin": -7, "lower": 10**-0.7, "upper": 10**-0.6, "cells": 1, "cdf": 2 / 3},
+            {"bin": -4, "lower": 10**-0.4, "upper": 10**-0.3, "cells": 1, "cdf": 1.0},
+        ],
+    )
+    assert rows(hand, "timeseries_log_histogram") == [
+        {"region": "R1", "bin": 19, "lower": pytest.approx(10 ** (19 / 20)),
+         "upper": pytest.approx(10.0), "cells": 1, "cdf": 1.0},
+    ]  # fmt: skip
+
+
+def test_requests_per_function_minute(hand: Session) -> None:
+    # minutes without requests are left out (F2's minute with pods but 0 requests too)
+    assert rows(hand, "requests_per_function_minute", region="R1") == [
+        {"region": "R1", "funcID": F1, "time": 0, "requests": 5},
+        {"region": "R1", "funcID": F1, "time": 60, "requests": 3},
+        {"region": "R1", "funcID": F1, "time": 86400, "requests": 2},
+        {"region": "R1", "funcID": F3, "time": 86460, "requests": 10},
+    ]
+    assert len(rows(hand, "requests_per_function_minute", day_to=0)) == 2
+    assert len(rows(hand, "requests_per_function_minute", day_from=30)) == 3
 
 
 def test_every_named_query_is_tested_here() -> None:

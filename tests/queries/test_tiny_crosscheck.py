@@ -315,3 +315,22 @@ def test_utility_ratio_by_runtime(
         ]
     )
     same(tiny.query("utility_ratio_by_runtime"), expected, ["runtime"])
+
+
+def test_timeseries_log_histogram(tiny: Session, tiny_warehouse: Path) -> None:
+    values = table(tiny_warehouse, "timeseries").filter(metric="totalCost").drop_nulls("avg")
+    binned = values.with_columns(
+        pl.when(pl.col("avg") > 0)
+        .then((pl.col("avg").log10() * 20).floor().cast(pl.Int32))
+        .alias("bin")
+    )
+    expected = binned.group_by("region", "bin").agg(pl.len().alias("cells"))
+    got = tiny.query("timeseries_log_histogram")
+    same(got, expected, ["region", "bin"])
+    last = got.group_by("region").agg(pl.col("cdf").last())
+    assert last["cdf"].to_list() == pytest.approx([1.0] * last.height)
+
+
+def test_requests_per_function_minute(tiny: Session, counts: pl.DataFrame) -> None:
+    expected = counts.filter(pl.col("requests") > 0).select("region", "funcID", "time", "requests")
+    same(tiny.query("requests_per_function_minute"), expected, ["region", "funcID", "time"])
