@@ -15,11 +15,6 @@ from coldstart.query.docs import DocError, Obj, Param, SqlFile, parse_file, stri
 # queries/ sits next to the coldstart package in the repository (editable installs).
 QUERIES_DIR = Path(__file__).resolve().parents[2] / "queries"
 
-# Folders of SQL written before this header format existed (issue 5's figure SQL, run by its
-# own stand-in session). The library does not load them and the checker lists them as
-# warnings, not errors, until they are converted to the format of coldstart.query.docs.
-UNCONVERTED_DIRS: tuple[str, ...] = ("figures",)
-
 # Warehouse tables as the sessions expose them to the modules (see coldstart.query.sources).
 SOURCE_PREFIX = "_wh_"
 
@@ -86,19 +81,11 @@ def _object_sql(body: str, name: str) -> str:
     return body
 
 
-def unconverted_files(root: Path) -> list[Path]:
-    """SQL files in :data:`UNCONVERTED_DIRS` (not loaded; the checker warns about them)."""
-    return sorted(p for d in UNCONVERTED_DIRS for p in (root / d).rglob("*.sql"))
-
-
 def parse_all(root: Path, *, strict: bool = True) -> tuple[list[SqlFile], list[str]]:
     """Parse every ``.sql`` file under ``root``; collect (or raise, if strict) header errors."""
     files: list[SqlFile] = []
     errors: list[str] = []
-    skip = set(unconverted_files(root))
     for path in sorted(root.rglob("*.sql")):
-        if path in skip:
-            continue
         try:
             files.append(parse_file(path, root))
         except DocError as exc:

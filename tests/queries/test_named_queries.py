@@ -422,11 +422,15 @@ def test_requests_per_function_minute(hand: Session) -> None:
 
 
 def test_every_named_query_is_tested_here() -> None:
-    """A new named query must get a hand-worked test in this file."""
+    """A new named query must get a hand-worked test in this file.
+
+    Except the figure-specific ones in queries/figures/, which the figures' tests cover.
+    """
     from pathlib import Path
 
     from coldstart.query.library import load_library
 
     text = Path(__file__).read_text()
-    untested = [n for n in load_library().queries if f'"{n}"' not in text]
+    mine = [q.name for q in load_library().queries.values() if q.path.parent.name != "figures"]
+    untested = [n for n in mine if f'"{n}"' not in text]
     assert not untested
