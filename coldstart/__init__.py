@@ -4,10 +4,18 @@ Data flows release files -> loaders -> Parquet warehouse -> SQL queries -> DataF
 plots/report. See README.md.
 """
 
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from coldstart.query import Session
+
 __version__ = "0.1.0"
 
 
-def open(warehouse=None):  # type: ignore[no-untyped-def]
+def open(warehouse: str | os.PathLike[str] | None = None) -> Session:
     """Open a warehouse for queries: ``coldstart.open(path).query(name, **params)``.
 
     See :func:`coldstart.query.open`; imported lazily so that ``import coldstart`` stays light.

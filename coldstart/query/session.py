@@ -94,6 +94,7 @@ class Session:
             try:
                 self.con.execute(module.body)
             except duckdb.Error as exc:
+                self.con.close()
                 raise QueryError(f"{module.path}: {exc}") from None
 
     @classmethod
@@ -141,7 +142,7 @@ class Session:
         )
 
     def views(self) -> list[str]:
-        """Names of the library's views (public ones first), as loaded on :attr:`con`."""
+        """Names of the library's views, in load order, as defined on :attr:`con`."""
         return self.library.view_names()
 
     def named(self, name: str) -> NamedQuery:
