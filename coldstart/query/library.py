@@ -12,8 +12,16 @@ from pathlib import Path
 
 from coldstart.query.docs import DocError, Obj, Param, SqlFile, parse_file, strip_comments
 
-# queries/ sits next to the coldstart package in the repository (editable installs).
-QUERIES_DIR = Path(__file__).resolve().parents[2] / "queries"
+
+def _queries_dir() -> Path:
+    """``queries/`` next to the package (source tree, editable install), else the copy a wheel
+    would carry as ``coldstart/_queries`` (hatch ``force-include``; not configured yet)."""
+    here = Path(__file__).resolve()
+    repo = here.parents[2] / "queries"
+    return repo if repo.is_dir() else here.parents[1] / "_queries"
+
+
+QUERIES_DIR = _queries_dir()
 
 # Warehouse tables as the sessions expose them to the modules (see coldstart.query.sources).
 SOURCE_PREFIX = "_wh_"
