@@ -224,15 +224,22 @@ def _fig03(session: Any, opts: FigureOptions) -> Built:
     req_curves = _positive_ecdf(medians, "requests_per_day", ["region"])
     data = {"requests_per_day": medians, "requests_per_day_cdf": req_curves}
     for metric, key in (("totalCost", "execution_time_cdf"), ("cpu_usage", "cpu_usage_cdf")):
-        hist = run_query(
-            session,
-            "figures_timeseries_log_hist",
+        hist = session.query(
+            "timeseries_log_histogram",
             metric=metric,
             bins_per_decade=opts.bins_per_decade,
             region=region,
         )
-        data[key] = ecdf.ecdf_from_bins(
-            _keep_regions(hist, opts), ["region"], bins_per_decade=opts.bins_per_decade
+        # The query's cdf counts values ≤ 0 (NULL bin) too; they have no place on a log axis.
+        data[key] = (
+            _keep_regions(hist, opts)
+            .filter(pl.col("bin").is_not_null())
+            .select(
+                "region",
+                pl.col("upper").alias("x"),
+                "cdf",
+                pl.col("cells").sum().over("region").alias("n"),
+            )
         )
     reading = opts.median_reading.replace("_", " ")
     fig = regions.plot_region_cdfs(
@@ -280,9 +287,7 @@ def _fig05(session: Any, opts: FigureOptions) -> Built:
 
 def _fig06(session: Any, opts: FigureOptions) -> Built:
     region = _one_region(opts)
-    per_minute = _keep_regions(
-        run_query(session, "figures_function_requests_per_minute", region=region), opts
-    )
+    per_minute = _keep_regions(session.query("requests_per_function_minute", region=region), opts)
     ratios = peak_trough.peak_to_trough_by_function(
         per_minute,
         window=opts.peak_trough_window,

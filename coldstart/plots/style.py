@@ -181,4 +181,5 @@ def vertical_guides(
             fontsize=7,
             color=color,
             transform=ax.get_xaxis_transform(),
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5, "alpha": 0.8},
         )
