@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo test lint format bench clean
+.PHONY: help setup demo test lint format bench notebooks clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
@@ -30,6 +30,10 @@ lint: $(STAMP) ## ruff check + format check
 
 format: $(STAMP) ## Apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix . && $(BIN)/ruff format .
+
+notebooks: $(STAMP) ## Start JupyterLab on notebooks/ (reads data/warehouse; make one with `make demo`)
+	$(BIN)/python -m pip install --quiet -e '.[notebooks]'
+	COLDSTART_WAREHOUSE=$${COLDSTART_WAREHOUSE:-$(CURDIR)/data/warehouse} $(BIN)/jupyter lab notebooks/
 
 bench: $(STAMP) ## Benchmarks side by side with the pandas/Dask workflow (see benchmarks/README.md)
 	$(BIN)/python -m benchmarks

@@ -53,3 +53,22 @@ def tiny_zip_release(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -
 def small_release(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
     """The `small` (demo) synthetic release, for calibration checks (seed 0)."""
     return _shared_trace(tmp_path_factory, worker_id, "small", preset="small", seed=0)
+
+
+@pytest.fixture(scope="session")
+def tiny_warehouse(
+    tmp_path_factory: pytest.TempPathFactory, worker_id: str, tiny_release: Path
+) -> Path:
+    """The `tiny` synthetic release ingested into a warehouse (all tables), once per run."""
+    from coldstart.ingest import ingest
+
+    base = tmp_path_factory.getbasetemp()
+    if worker_id != "master":
+        base = base.parent
+    root = base / "tiny-warehouse"
+    with open(base / "tiny-warehouse.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (root / "DONE").exists():
+            ingest([tiny_release], root / "warehouse", force=True)
+            (root / "DONE").write_text("ok\n")
+    return root / "warehouse"
