@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 from matplotlib.figure import Figure
@@ -43,6 +43,9 @@ from coldstart.plots import (
     style,
     temporal,
 )
+
+if TYPE_CHECKING:
+    from coldstart.query import Session
 
 #: Label of functions the function table does not list (shown rather than guessed).
 NOT_IN_TABLE = style.NOT_IN_TABLE
@@ -130,7 +133,7 @@ class FigureResult:
 
 
 Built = tuple[Figure, dict[str, pl.DataFrame], str]
-Builder = Callable[[Any, FigureOptions], Built]
+Builder = Callable[["Session", FigureOptions], Built]
 
 
 @dataclass(frozen=True)
@@ -145,32 +148,6 @@ class FigureSpec:
 
 
 # --- running queries ----------------------------------------------------------------------------
-
-
-def run_query(session: Any, name: str, **params: Any) -> pl.DataFrame:
-    """Run a named query through the front door.
-
-    The figure SQL under ``queries/figures/`` follows the library's header format; until the
-    library loads that folder (``coldstart.query.library.UNCONVERTED_DIRS``) it is parsed here
-    with the library's own parser and run through :meth:`Session.sql` with the same parameter
-    binding, defaults and table check.
-    """
-    library = getattr(session, "library", None)
-    if library is None or name in library.queries or not name.startswith("figures_"):
-        return session.query(name, **params)
-    from coldstart.errors import InputError
-    from coldstart.query.docs import parse_file
-    from coldstart.query.library import NamedQuery
-    from coldstart.query.session import bind_params
-
-    path = library.root / "figures" / f"{name.removeprefix('figures_')}.sql"
-    parsed = parse_file(path, library.root)
-    q = NamedQuery(parsed.query.name, path, parsed.query, parsed.body.strip())
-    bound = bind_params(q, params)
-    missing = sorted(library.tables_used(q.sql) - set(session.tables))
-    if session.warehouse is not None and missing:
-        raise InputError(f"query {name} needs the warehouse table {missing[0]!r}")
-    return session.sql(q.sql, **bound)
 
 
 def _one_region(opts: FigureOptions) -> str | None:
@@ -206,7 +183,7 @@ def _positive_ecdf(df: pl.DataFrame, value: str, by: Sequence[str] = ()) -> pl.D
 # --- builders -----------------------------------------------------------------------------------
 
 
-def _fig01(session: Any, opts: FigureOptions) -> Built:
+def _fig01(session: Session, opts: FigureOptions) -> Built:
     sizes = _keep_regions(session.query("region_summary"), opts)
     fig = regions.plot_region_sizes(sizes)
     caption = (
@@ -217,7 +194,7 @@ def _fig01(session: Any, opts: FigureOptions) -> Built:
     return fig, {"region_summary": sizes}, caption
 
 
-def _fig03(session: Any, opts: FigureOptions) -> Built:
+def _fig03(session: Session, opts: FigureOptions) -> Built:
     region = _one_region(opts)
     per_day = _keep_regions(session.query("requests_per_function_day", region=region), opts)
     medians = daily_analysis.median_daily_requests(per_day, reading=opts.median_reading)
@@ -254,7 +231,7 @@ def _fig03(session: Any, opts: FigureOptions) -> Built:
     return fig, data, caption
 
 
-def _fig04(session: Any, opts: FigureOptions) -> Built:
+def _fig04(session: Session, opts: FigureOptions) -> Built:
     users = _keep_regions(session.query("requests_per_user", region=_one_region(opts)), opts)
     f_curve = _positive_ecdf(users, "functions", ["region"])
     r_curve = _positive_ecdf(users, "requests", ["region"])
@@ -263,7 +240,7 @@ def _fig04(session: Any, opts: FigureOptions) -> Built:
     return fig, {"users": users, "functions_cdf": f_curve, "requests_cdf": r_curve}, caption
 
 
-def _fig05(session: Any, opts: FigureOptions) -> Built:
+def _fig05(session: Session, opts: FigureOptions) -> Built:
     lo, hi = opts.days or (0, 2)
     per_minute = _keep_regions(
         session.query("requests_per_minute", region=_one_region(opts), day_from=lo, day_to=hi),
@@ -285,7 +262,7 @@ def _fig05(session: Any, opts: FigureOptions) -> Built:
     return fig, {"series": result.series, "peaks": result.peaks}, caption
 
 
-def _fig06(session: Any, opts: FigureOptions) -> Built:
+def _fig06(session: Session, opts: FigureOptions) -> Built:
     region = _one_region(opts)
     per_minute = _keep_regions(session.query("requests_per_function_minute", region=region), opts)
     ratios = peak_trough.peak_to_trough_by_function(
@@ -316,7 +293,7 @@ def _fig06(session: Any, opts: FigureOptions) -> Built:
     return fig, {"ratios": table}, caption
 
 
-def _fig07(session: Any, opts: FigureOptions) -> Built:
+def _fig07(session: Session, opts: FigureOptions) -> Built:
     window = opts.days or holiday.DEFAULT_WINDOW
     daily = _keep_regions(session.query("region_daily", region=_one_region(opts)), opts)
     norm = holiday.normalise_daily(
@@ -340,7 +317,7 @@ def _label_null(df: pl.DataFrame, column: str) -> pl.DataFrame:
     return df.with_columns(pl.col(column).fill_null(NOT_IN_TABLE))
 
 
-def _fig08(session: Any, opts: FigureOptions) -> Built:
+def _fig08(session: Session, opts: FigureOptions) -> Built:
     region = opts.function_region
     if _function_region_excluded(opts):
         empty = pl.DataFrame(schema={"kind": pl.String, "group": pl.String})
@@ -386,7 +363,7 @@ def _fig08(session: Any, opts: FigureOptions) -> Built:
     return fig, {"hourly": hourly, "proportions": props}, caption
 
 
-def _fig09(session: Any, opts: FigureOptions) -> Built:
+def _fig09(session: Session, opts: FigureOptions) -> Built:
     region = opts.function_region
     if _function_region_excluded(opts):
         return (style.no_data_figure("Fig 9", _excluded_message(opts)), {}, _excluded_message(opts))
@@ -401,7 +378,7 @@ def _fig09(session: Any, opts: FigureOptions) -> Built:
     return fig, {"shares": shares}, caption
 
 
-def _fig14(session: Any, opts: FigureOptions) -> Built:
+def _fig14(session: Session, opts: FigureOptions) -> Built:
     region = opts.function_region
     if _function_region_excluded(opts):
         return (
@@ -419,9 +396,9 @@ def _fig14(session: Any, opts: FigureOptions) -> Built:
     return fig, {"functions": funcs}, caption
 
 
-def _fig10(session: Any, opts: FigureOptions) -> Built:
+def _fig10(session: Session, opts: FigureOptions) -> Built:
     region = _one_region(opts)
-    values = _keep_regions(run_query(session, "figures_cold_start_times", region=region), opts)
+    values = _keep_regions(session.query("figures_cold_start_times", region=region), opts)
     iats = _keep_regions(session.query("cold_starts_inter_arrival", region=region), opts).select(
         "region", "iat_s"
     )
@@ -482,7 +459,7 @@ def _fig10(session: Any, opts: FigureOptions) -> Built:
     return fig, data, caption
 
 
-def _fig11(session: Any, opts: FigureOptions) -> Built:
+def _fig11(session: Session, opts: FigureOptions) -> Built:
     hourly = _keep_regions(session.query("cold_starts_hourly", region=_one_region(opts)), opts)
     fig = components.plot_hourly_components(hourly)
     caption = (
@@ -493,7 +470,7 @@ def _fig11(session: Any, opts: FigureOptions) -> Built:
     return fig, {"hourly": hourly}, caption
 
 
-def _fig12(session: Any, opts: FigureOptions) -> Built:
+def _fig12(session: Session, opts: FigureOptions) -> Built:
     per_minute = _keep_regions(
         session.query("cold_starts_per_minute", region=_one_region(opts)), opts
     )
@@ -523,14 +500,14 @@ def _fig12(session: Any, opts: FigureOptions) -> Built:
     return fig, {"per_minute": per_minute, "spearman": matrices}, caption
 
 
-def _cold_start_hist(session: Any, opts: FigureOptions, region: str | None) -> pl.DataFrame:
-    hist = run_query(
-        session, "figures_cold_start_hist", bins_per_decade=opts.bins_per_decade, region=region
+def _cold_start_hist(session: Session, opts: FigureOptions, region: str | None) -> pl.DataFrame:
+    hist = session.query(
+        "figures_cold_start_hist", bins_per_decade=opts.bins_per_decade, region=region
     )
     return hist.filter(pl.col("bin").is_not_null())
 
 
-def _fig13(session: Any, opts: FigureOptions) -> Built:
+def _fig13(session: Session, opts: FigureOptions) -> Built:
     hist = _keep_regions(_cold_start_hist(session, opts, _one_region(opts)), opts)
     binned = (
         hist.filter(pl.col("pool_size").is_not_null())
@@ -593,7 +570,7 @@ def _fig15_16(by: str) -> Builder:
     group_col = "runtime" if by == "runtime" else "trigger_group"
     label = "Fig 15" if by == "runtime" else "Fig 16"
 
-    def build(session: Any, opts: FigureOptions) -> Built:
+    def build(session: Session, opts: FigureOptions) -> Built:
         region = opts.function_region
         if _function_region_excluded(opts):
             return (
@@ -619,7 +596,7 @@ def _fig15_16(by: str) -> Builder:
     return build
 
 
-def _fig17(session: Any, opts: FigureOptions) -> Built:
+def _fig17(session: Session, opts: FigureOptions) -> Built:
     region = opts.function_region
     if _function_region_excluded(opts):
         return (
@@ -742,7 +719,7 @@ def resolve_ids(requested: Iterable[str]) -> list[str]:
     return out
 
 
-def make(fig_id: str, session: Any, **options: Any) -> FigureResult:
+def make(fig_id: str, session: Session, **options: Any) -> FigureResult:
     """Build one figure from a session (``coldstart.query.open(...)``).
 
     ``options`` are :class:`FigureOptions` fields (``regions=("R1",)``, ``days=(10, 25)``,
