@@ -11,7 +11,7 @@ import hashlib
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import polars as pl
 
@@ -34,6 +34,7 @@ class LoadContext:
     skip_bad_rows: bool = False
     function_requests: pl.DataFrame | None = None  # funcID, cpu_request (Int32)
     function_region: str = "R2"
+    compiled: dict[tuple[str, bool], Any] = field(default_factory=dict)  # see _compiled
 
 
 @dataclass
@@ -122,6 +123,9 @@ def reject(
     return block.filter(~bad)
 
 
+_RID_BYTES = "__rid_bytes"
+
+
 def _reject_bad_values(
     block: pl.DataFrame,
     table: str,
@@ -130,26 +134,35 @@ def _reject_bad_values(
     ctx: LoadContext,
     stats: ReadStats,
 ) -> pl.DataFrame:
-    """Rows polars parsed but the release forbids: a malformed requestID, no time, no day."""
+    """Rows polars parsed but the release forbids: a malformed requestID, no time, no day.
+
+    Returns the block with requestID decoded to its 32 raw bytes. The hex decoding doubles as
+    the check, so the common case (nothing to reject) decodes once and runs one query.
+    """
     rid = pl.col("requestID")
+    decoded = pl.col(_RID_BYTES)
     checks = {
         "requestID": (
-            rid.is_not_null()
-            & ((rid.str.len_bytes() != 64) | rid.str.decode("hex", strict=False).is_null()),
+            rid.is_not_null() & ((rid.str.len_bytes() != 64) | decoded.is_null()),
             "is not a 64-hex-digit request hash",
         ),
         time_col: (pl.col(time_col).fill_nan(None).is_null(), "is empty (the row has no time)"),
     }
     if table == "cold_starts":
         checks["day"] = (pl.col("day").is_null(), "is empty")
-    masks = block.select(expr.alias(col) for col, (expr, _) in checks.items())
-    if not masks.to_numpy().any():
-        return block
+    masks = (
+        block.lazy()
+        .with_columns(rid.str.decode("hex", strict=False).alias(_RID_BYTES))
+        .select(decoded, *(expr.alias(col) for col, (expr, _) in checks.items()))
+        .collect()
+    )
+    if not masks.select(pl.any_horizontal(pl.exclude(_RID_BYTES).any())).item():
+        return block.with_columns(masks[_RID_BYTES].alias("requestID"))
     for col, (_, describe) in checks.items():
         keep = ~masks[col]
         block = reject(block, masks[col], describe, col, display, ctx, stats)
         masks = masks.filter(keep)
-    return block
+    return block.with_columns(masks[_RID_BYTES].alias("requestID"))
 
 
 def _float_columns(schema: dict[str, pl.DataType]) -> list[str]:
@@ -169,38 +182,36 @@ def load_long(
     writers: dict[int, PartWriter] = {}
     # Parquet encoding (pyarrow, one core) overlaps with parsing the next block (polars):
     # at most one block waits to be written, so memory stays at about two blocks.
-    write_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="parquet-writer")
+    # Created at a file's second block: a one-block file (most of them) is parsed and written
+    # in turn by its worker thread, without a thread of its own.
+    write_pool: ThreadPoolExecutor | None = None
     pending: Future[None] | None = None
     fn_requests = ctx.function_requests if source.region == ctx.function_region else None
-    floats = _float_columns(schema)
+    first = True
     try:
         for raw in iter_blocks(
             fh, source.display, columns, schema, skip_bad_rows=ctx.skip_bad_rows, stats=stats
         ):
-            # Few, fused polars queries per block: each query has a fixed cost (~1 ms) that
-            # dominates on the many small part files of the per-request table.
-            block = _reject_bad_values(raw, table, time_col, source.display, ctx, stats)
-            lazy = block.lazy().with_columns(pl.col(floats).fill_nan(None))
-            if table == "requests":
-                lazy = lazy.with_columns(derive.day_of(time_col))
-            block = (
-                lazy.with_columns(
-                    *derive.pool_fields("podID"), pl.col("requestID").str.decode("hex")
-                )
-                .with_columns(
-                    derive.func_id(),
-                    derive.pool_size(),
-                    derive.minute_of(time_col),
-                    derive.hour_of(time_col),
-                )
-                .with_columns(derive.cpu_request(fn_requests))
-                .collect()
+            # The common case in two polars queries per block (derive, then counts): each query
+            # has a fixed cost (~1 ms) that dominates on the many small per-request part files.
+            # A block with a value the release forbids goes the validating way instead.
+            fast = _derive_fast(raw, table, time_col, fn_requests, ctx)
+            if fast is not None:
+                block, counts = fast
+                days = counts.pop(_DAYS)
+                for name, n in counts.items():
+                    result.count(name, n or 0)
+            else:
+                block = _derive_checked(raw, table, time_col, fn_requests, source, ctx, stats)
+                _count_quality(block, table, time_col, result)
+                days = None
+            parts = (
+                [((days,), block)]
+                if days is not None
+                else block.partition_by("day", as_dict=True, maintain_order=True).items()
             )
-            _count_quality(block, table, time_col, result)
             batch = []
-            for (day,), part in block.partition_by(
-                "day", as_dict=True, maintain_order=True
-            ).items():
+            for (day,), part in parts:
                 w = writers.get(day)
                 if w is None:
                     rel = partition_dir(Path(), table, region=source.region, day=day) / part_name(
@@ -211,11 +222,19 @@ def load_long(
                 batch.append((w, part))
             if pending is not None:
                 pending.result()
-            pending = write_pool.submit(_write_all, batch)
+                pending = None
+            if write_pool is None and first:
+                _write_all(batch)  # may be the only block: no thread for it
+            else:
+                if write_pool is None:
+                    write_pool = ThreadPoolExecutor(1, thread_name_prefix="parquet-writer")
+                pending = write_pool.submit(_write_all, batch)
+            first = False
         if pending is not None:
             pending.result()
     finally:
-        write_pool.shutdown(wait=True)
+        if write_pool is not None:
+            write_pool.shutdown(wait=True)
         for w in writers.values():
             w.close()
     result.rows_read = stats.rows_read
@@ -225,12 +244,103 @@ def load_long(
     return result
 
 
+_DAYS = "__one_day"  # the block's day if it has one day only (the usual case), else None
+
+
+def _stages(table: str, time_col: str, fn_requests: pl.DataFrame | None) -> list[list[pl.Expr]]:
+    """The derived columns, in dependency order (each list needs the ones before it)."""
+    stages: list[list[pl.Expr]] = []
+    if table == "requests":
+        stages.append([derive.day_of(time_col)])
+    stages.append(derive.pool_fields("podID"))
+    stages.append(
+        [derive.func_id(), derive.pool_size(), derive.minute_of(time_col), derive.hour_of(time_col)]
+    )
+    stages.append([derive.cpu_request(fn_requests)])
+    return stages
+
+
+def _compiled(
+    table: str, time_col: str, fn_requests: pl.DataFrame | None, ctx: LoadContext
+) -> tuple[list[list[pl.Expr]], dict[str, pl.Expr]]:
+    """Derived-column and count expressions, built once per ingest (building them per block —
+    the cpu_request lookup holds the function table — cost as much as running them)."""
+    key = (table, fn_requests is not None)
+    got = ctx.compiled.get(key)
+    if got is None:
+        floats = _float_columns(READ_SCHEMAS[table])
+        first = [
+            pl.col(floats).fill_nan(None),
+            pl.col("requestID").str.decode("hex", strict=False).alias(_RID_BYTES),
+        ]
+        rid = pl.col("requestID")
+        bad = (
+            rid.is_not_null() & ((rid.str.len_bytes() != 64) | pl.col(_RID_BYTES).is_null())
+        ) | pl.col(time_col).is_null()
+        if table == "cold_starts":
+            bad = bad | pl.col("day").is_null()
+        checked = [bad.alias(_BAD), pl.col(_RID_BYTES).alias("requestID")]
+        stages = [first, checked, *_stages(table, time_col, fn_requests)]
+        day = pl.col("day")
+        counts = {
+            **_quality_exprs(table, time_col),
+            _BAD: pl.col(_BAD).any(),
+            _DAYS: pl.when(day.min() == day.max()).then(day.min()),
+        }
+        got = ctx.compiled[key] = (stages, counts)
+    return got
+
+
+_BAD = "__bad"
+
+
+def _derive_fast(
+    raw: pl.DataFrame,
+    table: str,
+    time_col: str,
+    fn_requests: pl.DataFrame | None,
+    ctx: LoadContext,
+) -> tuple[pl.DataFrame, dict[str, int]] | None:
+    """Derived columns and quality counts of a block with nothing to reject; None otherwise.
+
+    Derives on the unchecked block (a NaN time is NULL by then, an invalid requestID decodes
+    to NULL, so nothing can fail), and only then looks at the checks: the rare block that fails
+    them is redone by :func:`_derive_checked`, which names or skips the bad rows.
+    """
+    stages, count_exprs = _compiled(table, time_col, fn_requests, ctx)
+    lazy = raw.lazy()
+    for stage in stages:
+        lazy = lazy.with_columns(*stage)
+    block = lazy.collect()
+    counts = block.select(**count_exprs).row(0, named=True)
+    if counts.pop(_BAD):
+        return None
+    return block, counts  # its helper columns are left out when written (parts.to_arrow)
+
+
+def _derive_checked(
+    raw: pl.DataFrame,
+    table: str,
+    time_col: str,
+    fn_requests: pl.DataFrame | None,
+    source: Source,
+    ctx: LoadContext,
+    stats: ReadStats,
+) -> pl.DataFrame:
+    """The validating way: reject (or skip and count) bad rows, then derive."""
+    block = _reject_bad_values(raw, table, time_col, source.display, ctx, stats)
+    lazy = block.lazy().with_columns(pl.col(_float_columns(READ_SCHEMAS[table])).fill_nan(None))
+    for stage in _stages(table, time_col, fn_requests):
+        lazy = lazy.with_columns(*stage)
+    return lazy.collect()
+
+
 def _write_all(batch: list[tuple[PartWriter, pl.DataFrame]]) -> None:
     for writer, part in batch:
         writer.write(part)
 
 
-def _count_quality(block: pl.DataFrame, table: str, time_col: str, result: SourceResult) -> None:
+def _quality_exprs(table: str, time_col: str) -> dict[str, pl.Expr]:
     pod = pl.col("podID")
     exprs = {
         "podID_empty": pod.is_null().sum(),
@@ -248,7 +358,11 @@ def _count_quality(block: pl.DataFrame, table: str, time_col: str, result: Sourc
         ).sum()
     else:
         exprs["outside_request_day"] = (pl.col("day") != release.REQUEST_DAY).sum()
-    counts = block.select(**exprs).row(0, named=True)
+    return exprs
+
+
+def _count_quality(block: pl.DataFrame, table: str, time_col: str, result: SourceResult) -> None:
+    counts = block.select(**_quality_exprs(table, time_col)).row(0, named=True)
     for name, n in counts.items():
         result.count(name, n or 0)
 

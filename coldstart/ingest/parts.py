@@ -19,7 +19,7 @@ from coldstart.warehouse import PARQUET_COMPRESSION, REQUEST_ID_TYPE, Table
 def to_arrow(frame: pl.DataFrame, table: Table) -> pa.Table:
     """The frame's table columns, cast to the table's exact Arrow schema (extra columns dropped)."""
     schema = table.arrow_schema()
-    data = frame.select(table.column_names).to_arrow()
+    data = frame.to_arrow()  # then pick columns by name: no polars query per write
     arrays = []
     for f in schema:
         col = data.column(f.name)

@@ -12,6 +12,7 @@ the same input (the manifest skips it).
 
 from __future__ import annotations
 
+import os
 import re
 import zipfile
 import zlib
@@ -117,25 +118,23 @@ def discover(paths: Iterable[str | Path]) -> list[Source]:
     Raises InputError, with one line naming the path, for a path that does not exist, a
     ``.zip`` that is not a zip, or a folder with no CSV or zip inside.
     """
+    paths = list(paths)
     out: list[Source] = []
     for raw in paths:
         path = Path(raw).expanduser()
         if not path.exists():
             raise InputError(f"{path}: no such file or directory")
         if path.is_dir():
-            found = sorted(
-                p
-                for p in path.rglob("*")
-                if p.is_file()
-                and p.suffix.lower() in (".csv", ".zip")
-                and not any(part.startswith((".", "_")) for part in p.relative_to(path).parts)
-            )
+            found = sorted(_walk(path), key=lambda fe: fe[0])
             if not found:
                 raise InputError(f"{path}: no .csv or .zip files in this folder")
-            for f in found:
-                out.extend(_file_sources(f))
+            base = path.absolute().parts
+            for f, entry in found:
+                out.extend(_file_sources(f, entry, (*base, *f.parts[len(path.parts) :])))
         else:
             out.extend(_file_sources(path))
+    if len(paths) == 1:
+        return out  # one folder walk or one file: nothing can be listed twice
     # The same file given twice (a folder and a file inside it) is read once.
     seen: set[tuple[Path, str | None]] = set()
     unique = []
@@ -147,11 +146,37 @@ def discover(paths: Iterable[str | Path]) -> list[Source]:
     return unique
 
 
-def _file_sources(path: Path) -> list[Source]:
+def _walk(root: Path) -> Iterator[tuple[Path, os.DirEntry[str]]]:
+    """(path, entry) of the .csv and .zip files under ``root``, like ``root.rglob("*")``.
+
+    Skips names starting with ``.`` or ``_`` (and everything under them) and does not descend
+    into symlinked folders. One ``scandir`` per folder and no ``stat`` per file: the entry
+    knows whether it is a regular file, and its ``stat()`` is taken (once) by the caller.
+    """
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            it = os.scandir(folder)
+        except PermissionError:
+            continue
+        with it:
+            for entry in it:
+                if entry.name.startswith((".", "_")):
+                    continue
+                if entry.is_dir() and not entry.is_symlink():
+                    stack.append(folder / entry.name)
+                elif entry.name.lower().endswith((".csv", ".zip")) and entry.is_file():
+                    yield folder / entry.name, entry
+
+
+def _file_sources(
+    path: Path, entry: os.DirEntry[str] | None = None, parts: tuple[str, ...] | None = None
+) -> list[Source]:
     if path.suffix.lower() == ".zip" or (path.suffix.lower() != ".csv" and _looks_zip(path)):
         return _zip_sources(path)
-    st = path.stat()
-    table, region, series = path_hints(path.absolute().parts)
+    st = entry.stat() if entry is not None else path.stat()
+    table, region, series = path_hints(parts if parts is not None else path.absolute().parts)
     return [
         Source(
             container=path,
