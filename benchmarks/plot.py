@@ -1,0 +1,98 @@
+"""Scaling plot: ingest time and peak memory against input size, from the timings file only.
+
+    .venv/bin/python -m benchmarks.plot [benchmarks/results/timings.csv] [-o benchmarks/scaling.png]
+
+Reads nothing but the timings file (one row per run, written by ``python -m benchmarks``),
+so the figure can be redrawn without re-measuring and always shows what was measured. For
+each preset it takes the median time and the maximum peak RSS of the whole-release ingest
+(``ingest_all``) of every tool, and draws them against the CSV megabytes read. A dashed line
+through the origin and the largest point shows what perfectly linear time would be.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import polars as pl
+
+from benchmarks.settings import HERE, from_env
+
+TOOLS = {"coldstart": ("tab:blue", "coldstart ingest"), "pandas": ("tab:orange", "pandas read")}
+
+
+def scaling_table(timings: Path, bench: str = "ingest_all") -> pl.DataFrame:
+    """preset, tool, input_mb, work_s (median), wall_s (median), peak_rss_mb (max)."""
+    t = pl.read_csv(timings)
+    return (
+        t.filter((pl.col("bench") == bench) & ~pl.col("warmup"))
+        .group_by("preset", "tool")
+        .agg(
+            pl.col("input_mb").max(),
+            pl.col("work_s").median(),
+            pl.col("wall_s").median(),
+            pl.col("peak_rss_mb").max(),
+            pl.len().alias("runs"),
+        )
+        .sort("tool", "input_mb")
+    )
+
+
+def draw(table: pl.DataFrame, out: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (ax_t, ax_m) = plt.subplots(1, 2, figsize=(10, 4))
+    for tool, (color, label) in TOOLS.items():
+        d = table.filter(pl.col("tool") == tool)
+        if d.height == 0:
+            continue
+        x = d["input_mb"].to_list()
+        ax_t.plot(x, d["work_s"].to_list(), "o-", color=color, label=label)
+        ax_m.plot(x, d["peak_rss_mb"].to_list(), "o-", color=color, label=label)
+        for xi, yi, p in zip(x, d["work_s"].to_list(), d["preset"].to_list(), strict=True):
+            ax_t.annotate(p, (xi, yi), textcoords="offset points", xytext=(4, -10), fontsize=8)
+        # Linear reference through the origin and the largest input.
+        xl, yl = x[-1], d["work_s"].to_list()[-1]
+        ax_t.plot([x[0], xl], [yl * x[0] / xl, yl], "--", color=color, alpha=0.5, lw=1)
+    for ax in (ax_t, ax_m):
+        ax.set_xscale("log")
+        ax.set_xlabel("CSV input (MB, log scale)")
+        ax.grid(alpha=0.3)
+    ax_t.set_yscale("log")
+    ax_t.set_ylabel("seconds (median; dashed = linear)")
+    ax_t.set_title("Whole-release ingest time")
+    ax_m.set_ylabel("peak RSS (MB)")
+    ax_m.set_ylim(bottom=0)
+    ax_m.axhline(1024, color="grey", ls=":", lw=1)
+    ax_m.text(
+        0.01,
+        1024,
+        "1 GB target",
+        va="bottom",
+        fontsize=8,
+        color="grey",
+        transform=ax_m.get_yaxis_transform(),
+    )
+    ax_m.set_title("Peak memory")
+    ax_t.legend(loc="upper left")
+    fig.tight_layout()
+    fig.savefig(out, dpi=120)
+    print(out)
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description="Draw benchmarks/scaling.png from the timings file.")
+    ap.add_argument("timings", nargs="?", type=Path, default=from_env().timings_file)
+    ap.add_argument("-o", "--out", type=Path, default=HERE / "scaling.png")
+    args = ap.parse_args(argv)
+    table = scaling_table(args.timings)
+    print(table)
+    draw(table, args.out)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

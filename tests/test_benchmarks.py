@@ -1,0 +1,113 @@
+"""Smoke test of the benchmark runner on the `tiny` trace: every measurement, every answer check.
+
+No timing is asserted (the machine is shared); what must hold is that the runner produces
+every table and figure and that the pandas/Dask answers equal coldstart's. pandas and Dask
+are the `bench` extra, so the test skips, saying how to install them, when they are absent.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+BENCH_DEPS = ("pandas", "dask")
+
+pytestmark = pytest.mark.skipif(
+    any(importlib.util.find_spec(m) is None for m in BENCH_DEPS),
+    reason="pandas/dask are the `bench` extra: .venv/bin/pip install -e '.[bench]'",
+)
+
+
+def release_subset(release: Path, dest: Path) -> Path:
+    """The tiny release with only Region 2's three count series of the per-minute tables.
+
+    The tiny trace still has ~25,000 per-minute files (5 regions × 163 folders × 31 days),
+    whose per-file costs would make this smoke test take minutes; the count series keep both
+    tools' per-minute code paths in the run.
+    """
+    out = dest / "cold_start_dataset"
+    for part in ("cold_start", "per_request", "runtime_triggerType"):
+        shutil.copytree(release / part, out / part)
+    for series in ("requests", "num_pods", "num_cold_starts"):
+        shutil.copytree(release / "quantiles" / "R2" / series, out / "quantiles" / "R2" / series)
+    return out
+
+
+@pytest.fixture(scope="module")
+def bench_run(tiny_release: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """One run of ``python -m benchmarks`` on the tiny release: its summary and outputs."""
+    base = tmp_path_factory.mktemp("bench")
+    dataset = release_subset(tiny_release, base / "release")
+    env = {
+        **os.environ,
+        "BENCH_WORK_DIR": str(base / "work"),
+        "BENCH_RESULTS_DIR": str(base / "results"),
+        "BENCH_RUNS": "1",
+        "BENCH_WARMUP": "0",
+    }
+    proc = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--dataset", str(dataset), "--presets", "tiny"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    summary = json.loads((base / "results" / "summary-tiny.json").read_text())
+    return {"summary": summary, "results": base / "results", "stdout": proc.stdout}
+
+
+def test_every_measurement_is_produced(bench_run: dict) -> None:
+    got = {(m["bench"], m["tool"]) for m in bench_run["summary"]["measurements"]}
+    expected = {
+        (f"ingest_{t}", tool)
+        for t in ("cold_starts", "requests")
+        for tool in ("coldstart", "polars", "duckdb", "pandas")
+    }
+    expected |= {("ingest_all", "coldstart"), ("ingest_all", "pandas")}
+    for q in ("by_region", "by_runtime", "by_trigger", "utility_ratio"):
+        expected |= {(q, "coldstart"), (q, "pandas")}
+    expected |= {("request_cdf", "coldstart"), ("request_cdf", "dask")}
+    assert expected <= got
+    # The report end to end (or, before `coldstart report` existed, every figure).
+    assert ("report", "coldstart") in got or ("figures", "coldstart") in got
+    for m in bench_run["summary"]["measurements"]:
+        assert m["n"] >= 1 and m["work_s"] > 0 and m["peak_rss_mb"] > 0, m
+
+
+def test_answers_agree(bench_run: dict) -> None:
+    checks = bench_run["summary"]["checks"]
+    benches = {c["bench"] for c in checks}
+    assert {"by_region", "by_runtime", "by_trigger", "utility_ratio", "request_cdf"} <= benches
+    assert all(c["ok"] for c in checks), [c for c in checks if not c["ok"]]
+
+
+def test_ratios_and_timings_file(bench_run: dict) -> None:
+    pairs = {(r["bench"], r["baseline"]) for r in bench_run["summary"]["ratios"]}
+    assert ("by_region", "pandas") in pairs and ("request_cdf", "dask") in pairs
+    timings = (bench_run["results"] / "timings.csv").read_text().splitlines()
+    assert timings[0].startswith("preset,bench,tool,run,wall_s")
+    assert len(timings) > 20
+
+
+def test_plot_and_readme_block_from_the_results(bench_run: dict, tmp_path: Path) -> None:
+    from benchmarks import plot, readme
+    from benchmarks.settings import from_env
+
+    out = tmp_path / "scaling.png"
+    plot.main([str(bench_run["results"] / "timings.csv"), "-o", str(out)])
+    assert out.stat().st_size > 1000
+    settings = from_env().with_(results_dir=bench_run["results"])
+    text = readme.block(settings)
+    for needle in ("### `tiny` preset", "Ratios, pair by pair", "Answer checks", "Estimate"):
+        assert needle in text
