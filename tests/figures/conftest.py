@@ -70,6 +70,29 @@ def cold_starts_only_warehouse(
 
 
 @pytest.fixture(scope="session")
+def r2_only_warehouse(
+    tmp_path_factory: pytest.TempPathFactory, worker_id: str, tiny_warehouse: Path
+) -> Path:
+    """The `tiny` warehouse with Region 2's partitions only: a region filter on another
+    region then matches nothing."""
+    base = tmp_path_factory.getbasetemp()
+    if worker_id != "master":
+        base = base.parent
+    root = base / "figures-wh-r2-only"
+    with open(base / "figures-wh-r2-only.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (root / "DONE").exists():
+            for table in ("cold_starts", "counts", "timeseries", "requests", "functions"):
+                src = tiny_warehouse / table / "region=R2"
+                if src.exists():
+                    shutil.copytree(
+                        src, root / "warehouse" / table / "region=R2", dirs_exist_ok=True
+                    )
+            (root / "DONE").write_text("ok\n")
+    return root / "warehouse"
+
+
+@pytest.fixture(scope="session")
 def tiny_session(tiny_warehouse: Path) -> Iterator[Any]:
     with coldstart.query.open(tiny_warehouse) as session:
         yield session

@@ -402,6 +402,18 @@ def test_missing_tables_skip_with_a_reason(cold_starts_only_warehouse: Path) -> 
         assert ok.figure is not None
 
 
+def test_region_filter_matching_nothing_says_no_data(r2_only_warehouse: Path) -> None:
+    import coldstart.query
+
+    with coldstart.query.open(r2_only_warehouse) as session:
+        for fig_id in figures.figure_ids():
+            r = figures.make(fig_id, session, regions=("R5",))
+            assert r.figure is not None, fig_id
+            assert "no data" in _texts(r.figure), fig_id
+        # and R2 itself still draws
+        assert "no data" not in _texts(figures.make("fig10", session, regions=("R2",)).figure)
+
+
 def test_unknown_figure_and_option() -> None:
     from coldstart.errors import UsageError
 
