@@ -6,10 +6,10 @@ imported here.
 
 from __future__ import annotations
 
-from coldstart.cli import demo_cmd, ingest_cmd, plot_cmd, query_cmd, synth_cmd
+from coldstart.cli import demo_cmd, ingest_cmd, plot_cmd, query_cmd, report_cmd, synth_cmd
 from coldstart.cli._common import app
 
-COMMAND_MODULES = (demo_cmd, ingest_cmd, plot_cmd, query_cmd, synth_cmd)
+COMMAND_MODULES = (demo_cmd, ingest_cmd, plot_cmd, query_cmd, report_cmd, synth_cmd)
 
 
 def main() -> None:

@@ -1,4 +1,5 @@
-"""`coldstart demo`: the main job on the embedded default (synthetic trace -> warehouse)."""
+"""`coldstart demo`: the main job on the embedded default (synthetic trace -> warehouse ->
+report)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ import polars as pl
 import typer
 
 from coldstart.cli._common import app, err_console, user_errors
-from coldstart.demo import run_demo
 from coldstart.progress import progress_bars
 
 
@@ -16,23 +16,31 @@ from coldstart.progress import progress_bars
 @user_errors
 def demo(
     out: Path = typer.Option(
-        Path("data/demo"), "--out", help="Folder for the synthetic trace and warehouse."
+        Path("data/demo"),
+        "--out",
+        help="Folder for the synthetic trace (synth/), warehouse (warehouse/) and report "
+        "(report/).",
     ),
     preset: str = typer.Option(
         "small", "--preset", help="Synthetic preset (tiny, small, medium, large)."
     ),
     seed: int = typer.Option(0, "--seed", help="Random seed of the synthetic trace."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress output."),
 ) -> None:
-    """Generate the synthetic `small` trace and ingest it: everything runs without the download."""
+    """Generate the synthetic `small` trace, ingest it and write the HTML report: no download."""
+    from coldstart.demo import STEPS, run_demo  # lazy: keeps `coldstart --help` fast
+
+    def on_step(i: int, name: str) -> None:
+        if not quiet:
+            err_console.print(f"[{i + 1}/{len(STEPS)}] {name} …", highlight=False, markup=False)
+
     with progress_bars(quiet) as bars:
-        result = run_demo(out, preset=preset, seed=seed, progress=bars)
+        result = run_demo(out, preset=preset, seed=seed, progress=bars, on_step=on_step)
     rows = result.ingest.quality.rows.group_by("table").agg(pl.col("rows").sum()).sort("table")
     typer.echo(f"synthetic release: {result.synth.dataset}")
     typer.echo(f"warehouse:         {result.warehouse}")
     typer.echo("rows:              " + ", ".join(f"{t}={n:,}" for t, n in rows.iter_rows()))
-    typer.echo(
-        f"done in {result.seconds:.1f} s. Next: coldstart check --warehouse {result.warehouse}"
-    )
-    if not quiet:
-        err_console.print("(the HTML report joins this command when `coldstart report` lands)")
+    typer.echo(f"report:            {result.report.paths.html}")
+    typer.echo(f"                   {result.report.paths.markdown} (figures in report_files/)")
+    steps = ", ".join(f"{k} {v:.0f} s" for k, v in result.step_seconds.items())
+    typer.echo(f"done in {result.seconds:.1f} s ({steps}). Open the report in a browser.")

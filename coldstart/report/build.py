@@ -41,6 +41,9 @@ SOURCES = {
 }
 
 
+NOT_IN_TABLE_NOTE = "A group shown as – holds the funcIDs the function table does not list."
+
+
 @dataclass
 class _Ctx:
     """What every section builder needs: the session, the options and the bookkeeping."""
@@ -112,7 +115,7 @@ class _Ctx:
 
     def caveats_of(self, *tables: str) -> list[str]:
         """The ingest's documented caveats of these warehouse tables (coldstart check)."""
-        return [f"{t}: {c}" for t in tables for c in self.table_caveats.get(t, [])]
+        return [f"{t}: {c}." for t in tables for c in self.table_caveats.get(t, [])]
 
 
 def _header(column: str) -> str:
@@ -309,7 +312,7 @@ def _region2(ctx: _Ctx, sec: Section) -> None:
             ["runtime", *body],
             f"{region} cold starts by runtime",
             params=f"region={region}",
-            note="A blank group: funcIDs the function table does not list.",
+            note=NOT_IN_TABLE_NOTE,
         )
     )
     sec.tables.append(
@@ -319,6 +322,7 @@ def _region2(ctx: _Ctx, sec: Section) -> None:
             ["trigger_group", *body],
             f"{region} cold starts by trigger group",
             params=f"region={region}",
+            note=NOT_IN_TABLE_NOTE,
         )
     )
     props: dict[str, pl.DataFrame] = {}
@@ -338,6 +342,7 @@ def _region2(ctx: _Ctx, sec: Section) -> None:
                     f"{region} shares of functions, cold starts and pods by {grouping}",
                     key=f"proportions_{grouping}",
                     params=f"region={region}, grouping={grouping}",
+                    note=NOT_IN_TABLE_NOTE,
                 )
             )
     sec.findings += fnd.present(
@@ -374,6 +379,7 @@ def _utility(ctx: _Ctx, sec: Section) -> None:
             ["runtime", *cols],
             f"{region} pod utility ratio by runtime",
             params=shown,
+            note=NOT_IN_TABLE_NOTE,
         )
     )
     sec.tables.append(
@@ -383,6 +389,7 @@ def _utility(ctx: _Ctx, sec: Section) -> None:
             ["trigger_group", *cols],
             f"{region} pod utility ratio by trigger group",
             params=shown,
+            note=NOT_IN_TABLE_NOTE,
         )
     )
     sec.findings += fnd.present(

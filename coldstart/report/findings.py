@@ -433,7 +433,7 @@ def peak_to_trough(ratios: pl.DataFrame) -> Finding | None:
 
 def busiest_days(normalised: pl.DataFrame, column: str = "pods") -> Finding | None:
     """Day of each region's maximum allocated pods in the holiday window (Fig 7a)."""
-    rows = _rows(normalised, column)
+    rows = sorted(_rows(normalised, column), key=lambda r: (r["region"], r["day"]))
     if not rows:
         return None
     best: dict[str, tuple[int, float]] = {}

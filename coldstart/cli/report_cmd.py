@@ -1,0 +1,54 @@
+"""`coldstart report`: the paper's questions answered from the warehouse, as one HTML page."""
+
+from __future__ import annotations
+
+import webbrowser
+from pathlib import Path
+
+import typer
+
+from coldstart.cli._common import app, err_console, split_csv_option, user_errors
+from coldstart.progress import progress_bars
+
+
+@app.command()
+@user_errors
+def report(
+    warehouse: Path | None = typer.Option(
+        None,
+        "--warehouse",
+        help="Warehouse folder (default: $COLDSTART_WAREHOUSE or data/warehouse).",
+    ),
+    out: Path = typer.Option(
+        Path("reports"),
+        "--out",
+        "-o",
+        help="Folder for report.html, report.md and report_files/ (created if needed).",
+    ),
+    regions: str | None = typer.Option(
+        None, "--regions", help="Only these regions, comma-separated (e.g. R1,R2). Default: all."
+    ),
+    open_: bool = typer.Option(
+        False, "--open", help="Open the HTML report in the default browser when done."
+    ),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars."),
+) -> None:
+    """Write the report: one self-contained HTML page (opens offline) and a Markdown version.
+
+    Sections follow the paper (regions, cold-start distributions, components, Region 2 by
+    runtime and trigger, pod utility, peaks and the holiday); each states the numbers behind
+    its figures and the caveats of its data. Sections without data are marked as skipped.
+    """
+    from coldstart.report import write_report
+
+    with progress_bars(quiet) as bars:
+        result = write_report(warehouse, out, regions=split_csv_option(regions), progress=bars)
+    skipped = [s.title for s in result.report.sections if s.skipped]
+    typer.echo(f"report:   {result.paths.html}")
+    typer.echo(f"markdown: {result.paths.markdown} (figures in {result.paths.files})")
+    if skipped and not quiet:
+        err_console.print(f"skipped (no data): {'; '.join(skipped)}")
+    if not quiet:
+        err_console.print(f"done in {result.seconds:.1f} s")
+    if open_:
+        webbrowser.open(result.paths.html.resolve().as_uri())

@@ -1,0 +1,85 @@
+"""`coldstart report` and `coldstart demo` through typer's CliRunner."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from coldstart.cli import app
+
+pytestmark = pytest.mark.xdist_group("report")
+runner = CliRunner()
+
+
+def test_report_writes_html_and_markdown(no_requests_warehouse: Path, tmp_path: Path) -> None:
+    out = tmp_path / "rep"
+    result = runner.invoke(
+        app,
+        ["report", "--warehouse", str(no_requests_warehouse), "--out", str(out), "--regions", "R3"],
+    )
+    assert result.exit_code == 0, result.output
+    assert f"report:   {out / 'report.html'}" in result.output
+    assert f"markdown: {out / 'report.md'}" in result.output
+    assert "skipped (no data): Region 2 by runtime and trigger; Pod utility ratio" in result.output
+    assert (out / "report.html").stat().st_size > 10_000
+    assert (out / "report_files" / "fig10.png").is_file()
+
+
+@pytest.mark.parametrize("make", ["missing", "empty"])
+def test_report_without_warehouse_is_one_line(tmp_path: Path, make: str) -> None:
+    wh = tmp_path / "wh"
+    if make == "empty":
+        wh.mkdir()
+    result = runner.invoke(app, ["report", "--warehouse", str(wh), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error:")
+    assert "coldstart demo" in lines[0] and "Traceback" not in result.output
+
+
+def test_report_unwritable_out(report_warehouse: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = runner.invoke(
+        app, ["report", "--warehouse", str(report_warehouse), "--out", str(blocker / "r")]
+    )
+    assert result.exit_code == 1
+    assert result.output.strip() == f"error: --out: cannot create {blocker / 'r'}: Not a directory"
+
+
+def test_report_bad_region(report_warehouse: Path, tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["report", "--warehouse", str(report_warehouse), "--regions", "R1,X"]
+    )
+    assert result.exit_code == 2
+    assert "--regions: unknown region 'X'" in result.output
+
+
+def test_report_help_lists_options() -> None:
+    result = runner.invoke(app, ["report", "--help"])
+    assert result.exit_code == 0
+    for option in ("--warehouse", "--out", "--regions", "--open", "--quiet"):
+        assert option in result.output
+
+
+@pytest.mark.slow
+def test_demo_generates_ingests_and_reports(tmp_path: Path) -> None:
+    out = tmp_path / "demo"
+    result = runner.invoke(app, ["demo", "--out", str(out), "--preset", "tiny"])
+    assert result.exit_code == 0, result.output
+    for i, step in enumerate(("synthetic trace", "ingest", "report"), 1):
+        assert f"[{i}/3] {step}" in result.output
+    assert f"report:            {out / 'report' / 'report.html'}" in result.output
+    html = (out / "report" / "report.html").read_text(encoding="utf-8")
+    assert str((out / "warehouse").resolve()) in html
+    assert (out / "report" / "report.md").is_file()
+
+
+def test_demo_unwritable_out_fails_at_once(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = runner.invoke(app, ["demo", "--out", str(blocker), "--quiet"])
+    assert result.exit_code == 1
+    assert "--out" in result.output and "not a directory" in result.output
