@@ -531,3 +531,31 @@ def test_one_colour_per_name_across_figures(tiny_figure: Any) -> None:
     assert len(set(style.REGION_COLORS.values())) == len(style.REGION_COLORS)
     assert len(set(style.TRIGGER_COLORS.values())) == len(style.TRIGGER_COLORS)
     assert len(set(style.RUNTIME_COLORS.values())) == len(style.RUNTIME_COLORS)
+
+
+def test_plotted_values_are_the_named_query_results(tiny_figure: Any, tiny_session: Any) -> None:
+    """Straight from the front door, not only from the figure's own data dict."""
+    # Fig 3b: the execution-time curve of each region is timeseries_log_histogram's CDF.
+    hist = tiny_session.query("timeseries_log_histogram", metric="totalCost", bins_per_decade=40)
+    lines = _gid_lines(tiny_figure("fig03").figure.axes[1], "cdf:")
+    for region, line in lines.items():
+        h = hist.filter((pl.col("region") == region) & pl.col("bin").is_not_null()).sort("bin")
+        assert np.allclose(line.get_xdata(), h["upper"].to_numpy())
+        assert np.allclose(line.get_ydata(), h["cdf"].to_numpy())
+    # Fig 1: bubble positions are region_summary's functions and requests.
+    summary = tiny_session.query("region_summary")
+    (ax,) = tiny_figure("fig01").figure.axes
+    for c in ax.collections:
+        if (c.get_gid() or "").startswith("bubble:"):
+            row = summary.filter(pl.col("region") == c.get_gid().split(":")[1]).row(0, named=True)
+            assert tuple(c.get_offsets()[0]) == (row["functions"], row["requests"])
+    # Fig 9: bar segments are groups_trigger_by_runtime's shares.
+    shares = tiny_session.query("groups_trigger_by_runtime", region="R2")
+    (ax,) = tiny_figure("fig09").figure.axes
+    drawn = sorted(
+        round(rect.get_height(), 12) for cont in ax.containers for rect in cont if rect.get_height()
+    )
+    expected = sorted(
+        round(v, 12) for v in shares.filter(pl.col("runtime") != "unknown")["share"].to_list() if v
+    )
+    assert drawn == expected
