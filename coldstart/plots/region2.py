@@ -18,6 +18,12 @@ GROUP_KINDS = {
     "runtime": ("runtime", style.RUNTIME_GROUP_STACK, style.RUNTIME_COLORS),
     "resource": ("CPU-memory", style.RESOURCE_GROUP_STACK, style.RESOURCE_COLORS),
 }
+#: Fig 8d–f bar order along x, as the paper draws them (alphabetical, 'other' last).
+BAR_ORDER = {
+    "trigger": ("APIG-S", "OBS-A", "TIMER-A", "other A", "other S", "unknown", "workflow-S"),
+    "runtime": ("Custom", "Java", "Node.js", "Python2", "Python3", "http", "other"),
+    "resource": ("300-128", "400-256", "600-512", "1000-1024", "other"),
+}
 MEASURES = ("pods", "cold starts", "functions")
 MEASURE_HATCH = {"pods": "", "cold starts": "//", "functions": ".."}
 #: Fig 14 guides: total requests over 31 days equivalent to a mean inter-arrival time.
@@ -69,7 +75,7 @@ def plot_pods_by_group(
         if p.height == 0:
             style.no_data(ax)
             continue
-        groups = style.ordered(p["group"].unique().to_list(), order)
+        groups = style.ordered(p["group"].unique().to_list(), BAR_ORDER[kind])
         x = np.arange(len(groups))
         width = 0.8 / len(MEASURES)
         for i, measure in enumerate(MEASURES):
