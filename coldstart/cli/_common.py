@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from coldstart.errors import ColdstartError
 
@@ -32,7 +33,7 @@ def user_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except ColdstartError as exc:
-            err_console.print(f"[bold red]error:[/bold red] {exc}", markup=True)
+            err_console.print(f"[bold red]error:[/bold red] {escape(str(exc))}", markup=True)
             raise typer.Exit(code=exc.exit_code) from None
         except KeyboardInterrupt:
             err_console.print("interrupted; nothing was published")
