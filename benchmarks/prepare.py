@@ -49,6 +49,13 @@ def warehouse(preset: str, settings: Settings) -> Path:
     return wh
 
 
+def catalog(preset: str, settings: Settings) -> Path:
+    """``coldstart catalog`` of the preset's warehouse (views only; rewritten each time)."""
+    from coldstart.query.catalog import write_catalog
+
+    return write_catalog(settings.work_dir / preset / "catalog.duckdb", warehouse(preset, settings))
+
+
 def keep_warehouse(src: Path, preset: str, settings: Settings) -> Path:
     """Move a measured ingest's output into place as the preset's warehouse."""
     wh = warehouse_path(preset, settings)
