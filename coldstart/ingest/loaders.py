@@ -50,7 +50,7 @@ class SourceResult:
     examples: list[str] = field(default_factory=list)
     counters: dict[str, int] = field(default_factory=dict)
     outputs: list[str] = field(default_factory=list)  # staged files, relative to the warehouse
-    pieces: list[tuple[str, str, str | None, int, Path]] = field(default_factory=list)
+    pieces: list[tuple[str, str, str | None, int, Any]] = field(default_factory=list)  # Piece
 
     def count(self, name: str, n: int) -> None:
         self.counters[name] = self.counters.get(name, 0) + int(n)

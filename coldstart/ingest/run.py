@@ -344,7 +344,7 @@ def _execute(
                 groups.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or "", kv[0][3])
             )
 
-            def merge(item: tuple[tuple[str, str, str | None, int], dict[str, list[Path]]]) -> str:
+            def merge(item: tuple[tuple[str, str, str | None, int], dict[str, list[Any]]]) -> str:
                 (table, region, metric, day), pieces = item
                 rel, _ = merge_group(
                     root, ctx, table, region=region, metric=metric, day=day, pieces=pieces

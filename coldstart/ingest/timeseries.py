@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import reduce
 from pathlib import Path
 from typing import IO
@@ -31,6 +32,27 @@ from coldstart.warehouse import TABLES, partition_dir
 
 GROUP_FILE = "part-0.parquet"
 _KEYS = ["funcID", "time"]
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One column's non-empty cells of one file and day, in scratch space.
+
+    The file holds (f, time, value): ``f`` indexes ``names`` (the file's funcID columns), so
+    pieces carry no strings and the merge maps funcIDs once per file, not once per cell.
+    """
+
+    path: Path
+    names: tuple[str, ...]
+    unique_times: bool  # no minute twice in the file's rows of that day
+
+    def frame(self) -> pl.DataFrame:
+        """(funcID, time, value), as the general merge joins them."""
+        f = pl.read_parquet(self.path)
+        names = pl.Series("funcID", self.names, dtype=pl.String)
+        return pl.DataFrame(
+            {"funcID": names.gather(f["f"]), "time": f["time"], "value": f["value"]}
+        )
 
 
 def load_wide(
@@ -94,17 +116,18 @@ def load_wide(
     times = time_f.astype(np.int32)
     result.count("time_not_minute", int((times % 60 != 0).sum()))
     result.count("day_column_mismatch", int((days != times // release.SECONDS_PER_DAY).sum()))
-    names = pl.Series("funcID", funcs, dtype=pl.String)
+    names = tuple(funcs)
     column = stat if stat is not None else metric
     tag = hashlib.sha1(key.encode()).hexdigest()[:12]
     for day in np.unique(days):
         rows = days == day
         sub, sub_present = mat[:, rows], present[:, rows]
-        f_idx, r_idx = np.nonzero(sub_present)  # funcID-major, so pieces come out sorted
+        f_idx, r_idx = np.nonzero(sub_present)  # funcID-major
+        day_times = times[rows]
         piece = pl.DataFrame(
             {
-                "funcID": names.gather(f_idx),
-                "time": times[rows][r_idx],
+                "f": f_idx.astype(np.int32),
+                "time": day_times[r_idx],
                 "value": sub[f_idx, r_idx],
             }
         )
@@ -120,7 +143,8 @@ def load_wide(
         )
         path.parent.mkdir(parents=True, exist_ok=True)
         piece.write_parquet(path, compression="lz4", statistics=False)
-        result.pieces.append((table, column, group_metric, int(day), path))
+        unique = len(np.unique(day_times)) == len(day_times)
+        result.pieces.append((table, column, group_metric, int(day), Piece(path, names, unique)))
         result.rows_written += piece.height
     result.count("cells", result.rows_written)
     result.count("minutes", len(times))
@@ -140,7 +164,7 @@ def merge_group(
     region: str,
     metric: str | None,
     day: int,
-    pieces: dict[str, list[Path]],
+    pieces: dict[str, list[Piece]],
 ) -> tuple[str, int]:
     """Phase 2: stage one partition file with the new pieces merged into what is published.
 
@@ -151,16 +175,22 @@ def merge_group(
     keys = {"region": region, "day": day} | ({"metric": metric} if table == "timeseries" else {})
     rel = partition_dir(Path(), table, **keys) / GROUP_FILE
     cols = value_columns(table)
+    published = warehouse / rel
+    fast = None if published.exists() else _merge_dense(pieces, metric, region, day)
+    if fast is not None:  # the usual case: a new partition, one piece per column
+        missing = [c for c in cols if c not in fast.columns]
+        if table == "counts":
+            fast = fast.with_columns(pl.col(c).fill_null(0) for c in fast.columns if c in cols)
+        fill = 0 if table == "counts" else None
+        fast = fast.with_columns(pl.lit(fill, dtype=pl.Float64).alias(c) for c in missing)
+        rows = write_frame(ctx.staging / rel, fast, spec)
+        return rel.as_posix(), rows
     frames: list[pl.DataFrame] = []
     for col, paths in sorted(pieces.items()):
-        f = pl.concat([pl.read_parquet(p) for p in paths]).rename({"value": col})
+        f = pl.concat([p.frame() for p in paths]).rename({"value": col})
         if len(paths) > 1 and f.select(pl.struct(_KEYS).is_duplicated().any()).item():
-            raise InputError(
-                f"two files give {metric + '_' if metric else ''}{col} for {region} day {day}: "
-                "ingest only one copy of each day"
-            )
+            _two_files(metric, col, region, day)
         frames.append(f)
-    published = warehouse / rel
     if published.exists():
         old = pl.read_parquet(published).drop([c for c in pieces if c in cols])
         rest = [c for c in cols if c in old.columns]
@@ -184,11 +214,67 @@ def merge_group(
     return rel.as_posix(), rows
 
 
+def _two_files(metric: str | None, col: str, region: str, day: int) -> None:
+    raise InputError(
+        f"two files give {metric + '_' if metric else ''}{col} for {region} day {day}: "
+        "ingest only one copy of each day"
+    )
+
+
+def _merge_dense(
+    pieces: dict[str, list[Piece]], metric: str | None, region: str, day: int
+) -> pl.DataFrame | None:
+    """All columns of a partition side by side, without joins; None → use the joins.
+
+    Cells are numbered on the grid (sorted funcIDs × sorted minutes): the occupied cells, in
+    order, are the output rows already sorted by (funcID, time), and each column's values land
+    at their cells' ranks. Equal to the full outer joins (NULL where a column has no value)
+    when no file repeats a minute; otherwise returns None and the joins decide.
+    """
+    if any(not p.unique_times for ps in pieces.values() for p in ps):
+        return None
+    loaded = {col: [(p, pl.read_parquet(p.path)) for p in ps] for col, ps in pieces.items()}
+    name_sets = {p.names for ps in pieces.values() for p in ps}
+    funcs = sorted(set().union(*name_sets))  # str order = UTF-8 byte order = polars' order
+    index = {n: i for i, n in enumerate(funcs)}
+    maps = {names: np.array([index[n] for n in names], dtype=np.int64) for names in name_sets}
+    times = np.unique(np.concatenate([f["time"].to_numpy() for v in loaded.values() for _, f in v]))
+    n_times = len(times)
+    cells: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {}
+    occupied = np.zeros(len(funcs) * n_times, dtype=bool)
+    for col, items in loaded.items():
+        cells[col] = []
+        for p, f in items:
+            t = np.searchsorted(times, f["time"].to_numpy())
+            flat = maps[p.names][f["f"].to_numpy()] * n_times + t
+            cells[col].append((flat, f["value"].to_numpy()))
+        if len(items) > 1:
+            allflat = np.concatenate([c for c, _ in cells[col]])
+            seen = np.zeros(len(occupied), dtype=bool)
+            seen[allflat] = True
+            if np.count_nonzero(seen) != len(allflat):
+                _two_files(metric, col, region, day)
+        for flat, _ in cells[col]:
+            occupied[flat] = True
+    out = np.flatnonzero(occupied)
+    rank = np.cumsum(occupied, dtype=np.int64) - 1  # a cell's row in the output
+    data: dict[str, pl.Series] = {
+        "funcID": pl.Series("funcID", funcs, dtype=pl.String).gather(out // n_times),
+        "time": pl.Series("time", times[out % n_times]),
+    }
+    for col in sorted(cells):
+        values = np.full(len(out), np.nan)
+        for flat, v in cells[col]:
+            values[rank[flat]] = v
+        data[col] = pl.Series(col, values, nan_to_null=True)
+    return pl.DataFrame(data)
+
+
 def group_pieces(
     results: Iterable[SourceResult],
-) -> dict[tuple[str, str, str | None, int], dict[str, list[Path]]]:
-    """{(table, region, metric, day): {column: [piece paths]}} over phase-1 results."""
-    groups: dict[tuple[str, str, str | None, int], dict[str, list[Path]]] = {}
+) -> dict[tuple[str, str, str | None, int], dict[str, list[Piece]]]:
+    """{(table, region, metric, day): {column: [pieces]}} over phase-1 results."""
+    groups: dict[tuple[str, str, str | None, int], dict[str, list[Piece]]] = {}
     for r in results:
         for table, column, metric, day, path in r.pieces:
             region = r.source.region or "_"
