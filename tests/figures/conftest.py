@@ -21,30 +21,8 @@ matplotlib.use("Agg")
 
 import coldstart.query
 from coldstart import figures
-from coldstart.ingest import ingest
 
-
-def _shared_warehouse(
-    tmp_path_factory: pytest.TempPathFactory, worker_id: str, name: str, release: Path
-) -> Path:
-    base = tmp_path_factory.getbasetemp()
-    if worker_id != "master":
-        base = base.parent
-    root = base / f"figures-wh-{name}"
-    with open(base / f"figures-wh-{name}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (root / "DONE").exists():
-            ingest([release], root / "warehouse")
-            (root / "DONE").write_text("ok\n")
-    return root / "warehouse"
-
-
-@pytest.fixture(scope="session")
-def tiny_warehouse(
-    tmp_path_factory: pytest.TempPathFactory, worker_id: str, tiny_release: Path
-) -> Path:
-    """The `tiny` synthetic release ingested into a warehouse (all tables)."""
-    return _shared_warehouse(tmp_path_factory, worker_id, "tiny", tiny_release)
+# `tiny_warehouse` (the tiny trace, ingested once per run) comes from tests/conftest.py.
 
 
 @pytest.fixture(scope="session")

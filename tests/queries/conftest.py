@@ -8,7 +8,6 @@ matter for its hand-worked answer.
 
 from __future__ import annotations
 
-import fcntl
 import math
 import re
 from collections import defaultdict
@@ -21,7 +20,6 @@ import pyarrow.parquet as pq
 import pytest
 
 from coldstart import warehouse
-from coldstart.ingest import ingest
 from coldstart.query import Session
 from coldstart.query.sources import full_schema
 
@@ -230,21 +228,7 @@ def hand(hand_warehouse: Path) -> Iterator[Session]:
 # --- the synthetic tiny trace, ingested once per test run ----------------------------------
 
 
-@pytest.fixture(scope="session")
-def tiny_warehouse(
-    tiny_release: Path, tmp_path_factory: pytest.TempPathFactory, worker_id: str
-) -> Path:
-    """The `tiny` synthetic release ingested (shared by xdist workers under a file lock)."""
-    base = tmp_path_factory.getbasetemp()
-    if worker_id != "master":
-        base = base.parent
-    root = base / "queries-tiny-wh"
-    with open(base / "queries-tiny-wh.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (base / "queries-tiny-wh.done").exists():
-            ingest([str(tiny_release)], warehouse=root)
-            (base / "queries-tiny-wh.done").write_text("ok\n")
-    return root
+# `tiny_warehouse` (the tiny trace, ingested once per run) comes from tests/conftest.py.
 
 
 @pytest.fixture(scope="session")
