@@ -15,7 +15,7 @@ from pathlib import Path
 
 from coldstart.ingest import IngestResult, ingest
 from coldstart.progress import NullProgress, ProgressSink
-from coldstart.report import ReportResult, write_report
+from coldstart.report import DEFAULT_DPI, ReportResult, write_report
 from coldstart.report.output import prepare_out
 from coldstart.synth import SynthSummary, generate
 
@@ -43,13 +43,15 @@ def run_demo(
     seed: int = 0,
     progress: ProgressSink | None = None,
     on_step: Callable[[int, str], None] | None = None,
+    dpi: int | None = None,
 ) -> DemoResult:
     """Generate the trace under ``out/synth``, ingest it into ``out/warehouse`` and write the
     report into ``out/report``.
 
     Everything is rebuilt from scratch each time, so the demo is reproducible. ``on_step(i,
     name)`` is called as each of :data:`STEPS` starts (the CLI prints a line per step, which
-    also shows progress where bars cannot, e.g. in CI logs).
+    also shows progress where bars cannot, e.g. in CI logs). ``dpi``: resolution of the
+    report's figures (default :data:`coldstart.report.DEFAULT_DPI`).
     """
     t0 = time.perf_counter()
     out_path = Path(out)
@@ -69,7 +71,9 @@ def run_demo(
     result = ingest([summary.dataset], out_path / "warehouse", force=True, progress=progress)
     timings[STEPS[1]] = time.perf_counter() - t
     t = step(2)
-    report = write_report(result.warehouse, out_path / "report", progress=progress)
+    report = write_report(
+        result.warehouse, out_path / "report", dpi=dpi or DEFAULT_DPI, progress=progress
+    )
     timings[STEPS[2]] = time.perf_counter() - t
     return DemoResult(
         out=out_path,

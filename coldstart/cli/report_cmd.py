@@ -28,6 +28,9 @@ def report(
     regions: str | None = typer.Option(
         None, "--regions", help="Only these regions, comma-separated (e.g. R1,R2). Default: all."
     ),
+    dpi: int = typer.Option(
+        100, "--dpi", min=20, max=600, help="Resolution of the embedded figures (PNG)."
+    ),
     open_: bool = typer.Option(
         False, "--open", help="Open the HTML report in the default browser when done."
     ),
@@ -42,7 +45,9 @@ def report(
     from coldstart.report import write_report
 
     with progress_bars(quiet) as bars:
-        result = write_report(warehouse, out, regions=split_csv_option(regions), progress=bars)
+        result = write_report(
+            warehouse, out, regions=split_csv_option(regions), dpi=dpi, progress=bars
+        )
     skipped = [s.title for s in result.report.sections if s.skipped]
     typer.echo(f"report:   {result.paths.html}")
     typer.echo(f"markdown: {result.paths.markdown} (figures in {result.paths.files})")

@@ -10,6 +10,7 @@ figure data it came from. Nothing here is hard-coded from the paper.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from typing import Any
 
@@ -30,10 +31,14 @@ COMPONENTS = {
 
 
 def _rows(df: pl.DataFrame, *required: str) -> list[dict[str, Any]]:
-    """Rows with all ``required`` columns non-null."""
+    """Rows with all ``required`` columns present: not NULL and, if numbers, not NaN (a
+    correlation over constant minutes, say, is NaN and supports no sentence)."""
     if df.is_empty():
         return []
-    return df.drop_nulls(list(required)).to_dicts()
+    rows = df.drop_nulls(list(required)).to_dicts()
+    return [
+        r for r in rows if not any(isinstance(r[c], float) and math.isnan(r[c]) for c in required)
+    ]
 
 
 def _named_groups(df: pl.DataFrame, col: str, *required: str) -> list[dict[str, Any]]:
@@ -285,7 +290,7 @@ def count_correlation(spearman: pl.DataFrame) -> Finding | None:
     lo, hi = _extremes(rows, "rho")
     text = (
         "Per minute, the mean cold-start time and the number of cold starts correlate with "
-        f"Spearman ρ from {lo['rho']:+.2f} in {lo['region']} to {hi['rho']:+.2f} in "
+        f"Spearman ρ from {fmt.rho(lo['rho'])} in {lo['region']} to {fmt.rho(hi['rho'])} in "
         f"{hi['region']}."
     )
     values = {

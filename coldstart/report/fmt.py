@@ -57,6 +57,11 @@ def times(x: float) -> str:
     return f"{sig(x, 2)}×"
 
 
+def rho(x: float) -> str:
+    """A correlation with its sign, without a '-0.00'."""
+    return "0.00" if round(x, 2) == 0 else f"{x:+.2f}"
+
+
 def regions_list(names: list[str]) -> str:
     """['R1', 'R3', 'R4'] → 'R1, R3 and R4'."""
     if len(names) <= 1:
@@ -72,7 +77,7 @@ _FORMATTERS = {
     "pods": sig,
     "cores": sig,
     "requests/day": sig,
-    "rho": lambda x: f"{x:+.2f}",
+    "rho": rho,
     "norm": lambda x: f"{x:.2f}",
     "p": lambda x: f"{x:.2g}",
     "day": lambda x: str(int(x)),

@@ -19,25 +19,26 @@ import pytest
 from coldstart.ingest import ingest
 from coldstart.report import ReportResult, write_report
 
-
-def _shared(tmp_path_factory: pytest.TempPathFactory, worker_id: str, name: str) -> Path:
-    base = tmp_path_factory.getbasetemp()
-    return base.parent if worker_id != "master" else base
+#: Low-resolution figures for the reports only checked for structure (PNG encoding is half the
+#: cost of a report); the browser test's report keeps the default, since people look at it.
+FAST_DPI = 40
 
 
 def _shared_warehouse(
     tmp_path_factory: pytest.TempPathFactory,
     worker_id: str,
-    name: str,
+    prefix: str,
     release: Path,
     **kw: Any,
 ) -> Path:
-    base = _shared(tmp_path_factory, worker_id, name)
-    root = base / f"report-wh-{name}"
-    with open(base / f"report-wh-{name}.lock", "w") as lock:
+    base = tmp_path_factory.getbasetemp()
+    if worker_id != "master":  # xdist: the parent folder is common to all workers of this run
+        base = base.parent
+    root = base / prefix
+    with open(base / f"{prefix}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not (root / "DONE").exists():
-            ingest([release], root / "warehouse", force=True, **kw)
+            ingest([release], root / "warehouse", **kw)
             (root / "DONE").write_text("ok\n")
     return root / "warehouse"
 
@@ -46,22 +47,27 @@ def _shared_warehouse(
 def report_warehouse(
     tmp_path_factory: pytest.TempPathFactory, worker_id: str, tiny_release: Path
 ) -> Path:
-    """The `tiny` synthetic release ingested into a warehouse (all tables)."""
-    return _shared_warehouse(tmp_path_factory, worker_id, "tiny", tiny_release)
+    """The `tiny` synthetic release ingested into a warehouse (all tables).
+
+    Same folder, lock and marker as ``tiny_warehouse`` in tests/figures/conftest.py, so the
+    suite ingests the tiny trace once for both.
+    """
+    return _shared_warehouse(tmp_path_factory, worker_id, "figures-wh-tiny", tiny_release)
 
 
 @pytest.fixture(scope="session")
-def no_requests_warehouse(
+def partial_warehouse(
     tmp_path_factory: pytest.TempPathFactory, worker_id: str, tiny_release: Path
 ) -> Path:
-    """The `tiny` release without the per-request table (as if per_request/ were not
-    downloaded): the utility-ratio section must say so and be skipped."""
+    """The `tiny` release with only the cold starts and the function table: no requests (as
+    if per_request/ were not downloaded) and no per-minute data. Same folder and lock as
+    ``cold_starts_only_warehouse`` in tests/figures/conftest.py."""
     return _shared_warehouse(
         tmp_path_factory,
         worker_id,
-        "no-requests",
+        "figures-wh-cs-only",
         tiny_release,
-        tables=["cold_starts", "timeseries", "functions"],
+        tables=["cold_starts", "functions"],
     )
 
 
@@ -72,11 +78,13 @@ def tiny_report(tmp_path_factory: pytest.TempPathFactory, report_warehouse: Path
 
 
 @pytest.fixture(scope="session")
-def no_requests_report(
-    tmp_path_factory: pytest.TempPathFactory, no_requests_warehouse: Path
+def partial_report(
+    tmp_path_factory: pytest.TempPathFactory, partial_warehouse: Path
 ) -> ReportResult:
-    """The report of the warehouse without requests."""
-    return write_report(no_requests_warehouse, tmp_path_factory.mktemp("report-noreq") / "out")
+    """The report of the warehouse with cold starts and functions only."""
+    return write_report(
+        partial_warehouse, tmp_path_factory.mktemp("report-partial") / "out", dpi=FAST_DPI
+    )
 
 
 @pytest.fixture(scope="session")

@@ -9,20 +9,35 @@ from typer.testing import CliRunner
 
 from coldstart.cli import app
 
+from .conftest import FAST_DPI
+
 pytestmark = pytest.mark.xdist_group("report")
 runner = CliRunner()
 
 
-def test_report_writes_html_and_markdown(no_requests_warehouse: Path, tmp_path: Path) -> None:
+def test_report_writes_html_and_markdown(partial_warehouse: Path, tmp_path: Path) -> None:
     out = tmp_path / "rep"
     result = runner.invoke(
         app,
-        ["report", "--warehouse", str(no_requests_warehouse), "--out", str(out), "--regions", "R3"],
+        [
+            "report",
+            "--warehouse",
+            str(partial_warehouse),
+            "--out",
+            str(out),
+            "--regions",
+            "R3",
+            "--dpi",
+            str(FAST_DPI),
+        ],
     )
     assert result.exit_code == 0, result.output
     assert f"report:   {out / 'report.html'}" in result.output
     assert f"markdown: {out / 'report.md'}" in result.output
-    assert "skipped (no data): Region 2 by runtime and trigger; Pod utility ratio" in result.output
+    assert (
+        "skipped (no data): The regions at a glance; Region 2 by runtime and trigger"
+        in result.output
+    )
     assert (out / "report.html").stat().st_size > 10_000
     assert (out / "report_files" / "fig10.png").is_file()
 
@@ -65,7 +80,10 @@ def test_report_help_lists_options() -> None:
 
 
 @pytest.mark.slow
-def test_demo_generates_ingests_and_reports(tmp_path: Path) -> None:
+def test_demo_generates_ingests_and_reports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("coldstart.demo.DEFAULT_DPI", FAST_DPI)  # structure only: fast PNGs
     out = tmp_path / "demo"
     result = runner.invoke(app, ["demo", "--out", str(out), "--preset", "tiny"])
     assert result.exit_code == 0, result.output

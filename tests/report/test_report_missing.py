@@ -8,35 +8,48 @@ import pytest
 
 from coldstart.report import ReportResult, build_report
 
+from .conftest import FAST_DPI
+
 pytestmark = pytest.mark.xdist_group("report")
 
 
-def test_without_requests_the_utility_section_is_skipped(no_requests_report: ReportResult) -> None:
-    report = no_requests_report.report
-    utility = report.section("utility")
-    assert utility.skipped
-    assert "'requests'" in utility.skipped_reason and "per_request/" in utility.skipped_reason
-    assert not utility.figures and not utility.tables and not utility.findings
-    others = [s for s in report.sections if s.id != "utility"]
-    assert all(not s.skipped for s in others), [s.skipped_reason for s in others]
-    html = no_requests_report.paths.html.read_text(encoding="utf-8")
-    assert "(skipped: no data)" in html
-    assert utility.skipped_reason in html.replace("&#x27;", "'")
-    markdown = no_requests_report.paths.markdown.read_text(encoding="utf-8")
-    assert f"> {utility.skipped_reason}" in markdown
-    # what was ingested says there is no request table
-    assert "requests" not in report.ingested.frame["table"].to_list()
-
-
-def test_regions_filter_tables_and_skip_region2(no_requests_warehouse: Path) -> None:
-    report = build_report(no_requests_warehouse, regions=["R1", "R3"])
-    for section_id in ("region2", "utility"):
+def test_sections_without_their_tables_are_skipped(partial_report: ReportResult) -> None:
+    report = partial_report.report
+    html = partial_report.paths.html.read_text(encoding="utf-8").replace("&#x27;", "'")
+    markdown = partial_report.paths.markdown.read_text(encoding="utf-8")
+    expected = {
+        "utility": ("'requests'", "per_request/"),
+        "regions": ("'counts'", "quantiles/"),
+        "temporal": ("'counts'", "quantiles/"),
+    }
+    for section_id, words in expected.items():
         section = report.section(section_id)
-        assert section.skipped
+        assert section.skipped, section_id
+        assert section.skipped_reason.startswith("Skipped: this section needs the warehouse")
+        assert all(w in section.skipped_reason for w in words), section.skipped_reason
+        assert not section.figures and not section.tables and not section.findings
+        assert section.skipped_reason in html
+        assert f"> {section.skipped_reason}" in markdown
+    assert html.count("(skipped: no data)") == len(expected)
+    shown = [s for s in report.sections if s.id not in expected]
+    assert [s.id for s in shown] == ["distributions", "components", "region2"]
+    assert all(not s.skipped and s.findings for s in shown)
+    # Region 2 without per-minute counts: its pod shares are left out, the rest is there
+    region2 = report.section("region2")
+    assert region2.table("proportions_trigger") is None
+    assert region2.table("cold_starts_by_runtime") is not None
+    # what was ingested says there is no request table
+    assert set(report.ingested.frame["table"]) == {"cold_starts", "functions"}
+
+
+def test_regions_filter_tables_and_skip_region2(report_warehouse: Path) -> None:
+    report = build_report(report_warehouse, regions=["R1", "R3"], dpi=FAST_DPI)
+    for section_id in ("region2", "utility"):
+        assert report.section(section_id).skipped
     assert "--regions R1,R3" in report.section("region2").skipped_reason
     summary = report.section("regions").table("region_summary")
     assert summary is not None
     assert summary.frame["region"].to_list() == ["R1", "R3"]
-    text = report.section("distributions").finding("median_cold_start_range")
-    assert text is not None and "R2" not in text.text
+    finding = report.section("distributions").finding("median_cold_start_range")
+    assert finding is not None and "R2" not in finding.text
     assert set(report.ingested.frame["region"].str.split(", ").explode()) <= {"R1", "R3"}
