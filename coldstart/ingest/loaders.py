@@ -35,6 +35,7 @@ class LoadContext:
     function_requests: pl.DataFrame | None = None  # funcID, cpu_request (Int32)
     function_region: str = "R2"
     compiled: dict[tuple[str, bool], Any] = field(default_factory=dict)  # see _compiled
+    made_dirs: set[Path] = field(default_factory=set)  # scratch folders already created
 
 
 @dataclass

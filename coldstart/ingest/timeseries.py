@@ -21,6 +21,8 @@ from typing import IO
 
 import numpy as np
 import polars as pl
+import pyarrow as pa
+from pyarrow import feather
 
 from coldstart import release
 from coldstart.errors import InputError
@@ -46,9 +48,13 @@ class Piece:
     names: tuple[str, ...]
     unique_times: bool  # no minute twice in the file's rows of that day
 
+    def read(self) -> pa.Table:
+        return feather.read_table(self.path, memory_map=False)
+
     def frame(self) -> pl.DataFrame:
         """(funcID, time, value), as the general merge joins them."""
-        f = pl.read_parquet(self.path)
+        f = pl.from_arrow(self.read())
+        assert isinstance(f, pl.DataFrame)
         names = pl.Series("funcID", self.names, dtype=pl.String)
         return pl.DataFrame(
             {"funcID": names.gather(f["f"]), "time": f["time"], "value": f["value"]}
@@ -124,7 +130,9 @@ def load_wide(
         sub, sub_present = mat[:, rows], present[:, rows]
         f_idx, r_idx = np.nonzero(sub_present)  # funcID-major
         day_times = times[rows]
-        piece = pl.DataFrame(
+        # Arrow IPC via pyarrow for these scratch files: no polars query and no Parquet
+        # writer set-up per file (thousands of them), ~1 ms less each.
+        piece = pa.table(
             {
                 "f": f_idx.astype(np.int32),
                 "time": day_times[r_idx],
@@ -139,13 +147,17 @@ def load_wide(
             / source.region
             / (group_metric or "_")
             / str(day)
-            / (f"{column}-{tag}.parquet")
+            / (f"{column}-{tag}.arrow")
         )
-        path.parent.mkdir(parents=True, exist_ok=True)
-        piece.write_parquet(path, compression="lz4", statistics=False)
-        unique = len(np.unique(day_times)) == len(day_times)
+        if path.parent not in ctx.made_dirs:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            ctx.made_dirs.add(path.parent)
+        feather.write_feather(piece, path, compression="lz4")
+        unique = bool((day_times[1:] > day_times[:-1]).all()) or len(np.unique(day_times)) == len(
+            day_times
+        )
         result.pieces.append((table, column, group_metric, int(day), Piece(path, names, unique)))
-        result.rows_written += piece.height
+        result.rows_written += piece.num_rows
     result.count("cells", result.rows_written)
     result.count("minutes", len(times))
     result.bad_rows, result.examples = stats.bad_rows, stats.examples
@@ -233,7 +245,7 @@ def _merge_dense(
     """
     if any(not p.unique_times for ps in pieces.values() for p in ps):
         return None
-    loaded = {col: [(p, pl.read_parquet(p.path)) for p in ps] for col, ps in pieces.items()}
+    loaded = {col: [(p, p.read()) for p in ps] for col, ps in pieces.items()}
     name_sets = {p.names for ps in pieces.values() for p in ps}
     funcs = sorted(set().union(*name_sets))  # str order = UTF-8 byte order = polars' order
     index = {n: i for i, n in enumerate(funcs)}
