@@ -109,56 +109,90 @@ def run_child(code: str) -> tuple[float, float, dict]:
     return dt, max(after, before) / 1024, json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def measure(tool: str, table: str, dataset: Path, runs: int, pandas_path: str = "") -> dict | None:
-    files = [str(f) for f in csv_files(dataset, table)]
-    if not files:
-        return None
+def one_run(
+    tool: str, table: str, dataset: Path, files: list[str], pandas_path: str, baseline: str
+) -> tuple[float, float, float, int]:
+    """One run in a fresh grandchild: (seconds, peak RSS MB, CPU seconds, rows)."""
+    out = tempfile.mkdtemp(prefix=f"bench-{tool}-", dir=WORK)
+    src = str(dataset / TABLE_DIRS[table])
+    files_json = Path(out) / "files.json"
+    files_json.write_text(json.dumps(files))
+    code = f"FILES = json.load(open({str(files_json)!r}))\n" + CHILD[
+        "coldstart" if tool == "coldstart-before" else tool
+    ].format(src=src, out=out, table=table, pandas_path=pandas_path)
+    script = Path(out) / "child.py"
+    script.write_text("import json\n" + code)
+    # "coldstart-before": the same ingest from another checkout (e.g. a git worktree of the
+    # previous commit), first on the path, to compare before/after in one session.
+    env = f"dict(os.environ, PYTHONPATH={baseline!r})" if tool == "coldstart-before" else "None"
+    wrapper = (
+        "import subprocess, sys, json, resource, os\n"
+        f"p = subprocess.run([sys.executable, {str(script)!r}],"
+        f" capture_output=True, text=True, env={env})\n"
+        "assert p.returncode == 0, p.stderr\n"
+        "r = json.loads(p.stdout.strip().splitlines()[-1])\n"
+        "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+        "r['rss'] = u.ru_maxrss / 1024\n"
+        "r['cpu'] = u.ru_utime + u.ru_stime\n"
+        "print(json.dumps(r))\n"
+    )
+    dt, _, res = run_child(wrapper)
+    shutil.rmtree(out, ignore_errors=True)
+    return dt, res["rss"], res["cpu"], res["rows"]
+
+
+def applies(tool: str, table: str, pandas_path: str) -> bool:
     if tool in ("polars", "duckdb") and table in ("timeseries", "functions"):
-        return None  # one-line conversions do not apply to the wide tables
+        return False  # one-line conversions do not apply to the wide tables
     if tool == "pandas":
         probe = f"import sys; sys.path.insert(0, {pandas_path!r}); import pandas"
         if subprocess.run(
             [sys.executable, "-c", probe], capture_output=True, check=False
         ).returncode:
-            return None
+            return False
+    return True
+
+
+def measure_table(
+    tools: list[str],
+    table: str,
+    dataset: Path,
+    runs: int,
+    pandas_path: str = "",
+    baseline: str = "",
+) -> list[dict]:
+    """Runs of every tool on one table, interleaved (tool A, tool B, tool A, …) so that a
+    change in the machine's load hits all tools alike; medians per tool."""
+    files = [str(f) for f in csv_files(dataset, table)]
+    tools = [t for t in tools if applies(t, table, pandas_path)]
+    if not files or not tools:
+        return []
     mb = sum(os.path.getsize(f) for f in files) / 1e6
-    times, rss, rows = [], [], 0
+    got: dict[str, list[tuple[float, float, float, int]]] = {t: [] for t in tools}
     for _ in range(runs):
-        out = tempfile.mkdtemp(prefix=f"bench-{tool}-", dir=WORK)
-        src = str(dataset / TABLE_DIRS[table])
-        files_json = Path(out) / "files.json"
-        files_json.write_text(json.dumps(files))
-        code = f"FILES = json.load(open({str(files_json)!r}))\n" + CHILD[tool].format(
-            src=src, out=out, table=table, pandas_path=pandas_path
+        for tool in tools:
+            got[tool].append(one_run(tool, table, dataset, files, pandas_path, baseline))
+    out = []
+    for tool in tools:
+        t = statistics.median(r[0] for r in got[tool])
+        cpu = statistics.median(r[2] for r in got[tool])
+        rows = got[tool][-1][3]
+        out.append(
+            {
+                "tool": tool,
+                "table": table,
+                "files": len(files),
+                "csv_mb": round(mb, 1),
+                "rows_out": rows,
+                "seconds": round(t, 2),
+                "mb_per_s": round(mb / t, 1),
+                "rows_per_s": int(rows / t),
+                "cpu_s": round(cpu, 2),
+                "mb_per_cpu_s": round(mb / cpu, 1),
+                "peak_rss_mb": round(max(r[1] for r in got[tool])),
+            }
         )
-        script = Path(out) / "child.py"
-        script.write_text("import json\n" + code)
-        wrapper = (
-            "import subprocess, sys, json, resource\n"
-            f"p = subprocess.run([sys.executable, {str(script)!r}],"
-            " capture_output=True, text=True)\n"
-            "assert p.returncode == 0, p.stderr\n"
-            "r = json.loads(p.stdout.strip().splitlines()[-1])\n"
-            "r['rss'] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
-            "print(json.dumps(r))\n"
-        )
-        dt, _, res = run_child(wrapper)
-        times.append(dt)
-        rss.append(res["rss"])
-        rows = res["rows"]
-        shutil.rmtree(out, ignore_errors=True)
-    t = statistics.median(times)
-    return {
-        "tool": tool,
-        "table": table,
-        "files": len(files),
-        "csv_mb": round(mb, 1),
-        "rows_out": rows,
-        "seconds": round(t, 2),
-        "mb_per_s": round(mb / t, 1),
-        "rows_per_s": int(rows / t),
-        "peak_rss_mb": round(max(rss)),
-    }
+    return out
 
 
 def encoding_table() -> str:
@@ -215,6 +249,8 @@ def markdown(results: list[dict], preset: str, runs: int) -> str:
         "seconds",
         "mb_per_s",
         "rows_per_s",
+        "cpu_s",
+        "mb_per_cpu_s",
         "peak_rss_mb",
     ]
     out = [
@@ -262,6 +298,11 @@ def main() -> None:
     ap.add_argument(
         "--pandas-path", default="", help="folder holding pandas (not a project dependency)"
     )
+    ap.add_argument(
+        "--baseline-src",
+        default="",
+        help="another checkout of the project: adds a 'coldstart-before' tool run from it",
+    )
     ap.add_argument("--write-readme", action="store_true")
     args = ap.parse_args()
     if args.encoding:
@@ -270,13 +311,15 @@ def main() -> None:
     WORK.mkdir(parents=True, exist_ok=True)
     dataset = ensure_trace(args.preset)
     results = []
+    tools = args.tools.split(",")
+    if args.baseline_src:
+        tools.insert(1, "coldstart-before")
     for table in args.tables.split(","):
-        for tool in args.tools.split(","):
-            runs = args.timeseries_runs if table == "timeseries" else args.runs
-            r = measure(tool, table, dataset, runs, args.pandas_path)
-            if r is not None:
-                print(json.dumps(r), flush=True)
-                results.append(r)
+        runs = args.timeseries_runs if table == "timeseries" else args.runs
+        print(f"{table}: load average {os.getloadavg()}", file=sys.stderr, flush=True)
+        for r in measure_table(tools, table, dataset, runs, args.pandas_path, args.baseline_src):
+            print(json.dumps(r), flush=True)
+            results.append(r)
     section = markdown(results, args.preset, args.runs)
     print(section)
     if args.write_readme:
