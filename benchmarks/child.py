@@ -12,6 +12,7 @@ import importlib
 import json
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 
@@ -32,7 +33,21 @@ def main(argv: list[str]) -> None:
             answer.write_parquet(spec["answer"] + ".parquet")
         else:
             answer.to_pickle(spec["answer"] + ".pkl")
-    print(json.dumps({"work_s": work, "rows": rows, "input_mb": input_mb}), flush=True)
+    out = {"work_s": work, "rows": rows, "input_mb": input_mb, "peak_rss_mb": own_peak_rss_mb()}
+    print(json.dumps(out), flush=True)
+
+
+def own_peak_rss_mb() -> float:
+    """This process's peak RSS (``VmHWM``), counted from its own ``exec``.
+
+    ``ru_maxrss`` from ``wait4`` is not enough on Linux: at ``exec`` the kernel folds the
+    forked copy of the parent's memory high-water mark into the child's, so a small child
+    of a large runner reports the runner's peak.
+    """
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
 
 
 if __name__ == "__main__":

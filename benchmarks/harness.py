@@ -1,7 +1,9 @@
 """Timing and answer checks, shared by every measurement (polars-benchmark's ``run_query``).
 
 Each run is a fresh process started by :func:`run_once`, reaped with ``os.wait4`` so its
-wall time, CPU time (user + system) and peak RSS are that run's own, start-up included.
+wall time and CPU time (user + system) are that run's own, start-up included; its peak RSS is
+the ``VmHWM`` the child reports of itself (``wait4``'s ``ru_maxrss`` would include the
+runner's own high-water mark, inherited through ``fork``).
 The child (``python -m benchmarks.child``) also times its work from the inside, without
 interpreter start and imports, and saves its answer so :func:`check_answers` can compare the
 tools: a benchmark that compares different computations is worthless, so every pair is
@@ -217,7 +219,8 @@ def measure(
                 wall_s=wall,
                 work_s=float(info.get("work_s", wall)),
                 cpu_s=cpu,
-                peak_rss_mb=rss,
+                # The child's own high-water mark when it reports one (see child.py).
+                peak_rss_mb=float(info.get("peak_rss_mb") or rss),
                 input_mb=float(info.get("input_mb", 0.0)),
                 rows=int(info.get("rows", 0)),
                 load1=load,

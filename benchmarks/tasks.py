@@ -26,6 +26,7 @@ TOOL_IMPORTS: dict[str, tuple[str, ...]] = {
     "pandas": ("pandas", "numpy"),
     "dask": ("pandas", "numpy", "dask.dataframe"),
     "polars": ("polars",),
+    "cli": ("polars", "duckdb", "coldstart.query", "coldstart.cli"),
     "duckdb": ("duckdb",),
 }
 
@@ -228,7 +229,24 @@ def cdf_dask(dataset: str) -> Result:
     return df, int(df["n"].iloc[0]), reference.csv_mb(files)
 
 
+def cli(argv: list[str], out: str) -> Result:
+    """``coldstart <argv> <out>`` in this process (so its peak RSS is measured); files out."""
+    import sys
+
+    from coldstart.cli import main
+
+    sys.argv = ["coldstart", *argv, out]
+    try:
+        main()
+    except SystemExit as exc:
+        if exc.code not in (0, None):
+            raise
+    produced = [p for p in Path(out).rglob("*") if p.is_file()]
+    return None, len(produced), 0.0
+
+
 TASKS: dict[str, Callable[..., Result]] = {
+    "cli": cli,
     "ingest_coldstart": ingest_coldstart,
     "ingest_polars": ingest_polars,
     "ingest_duckdb": ingest_duckdb,
