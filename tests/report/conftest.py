@@ -1,22 +1,21 @@
-"""Fixtures of the report tests: the `tiny` trace ingested once per session, reports of it.
+"""Fixtures of the report tests: reports of the `tiny` trace's warehouse.
 
-Warehouses are shared by the xdist workers (built under a file lock in the session's common
-temp folder, as tests/conftest.py does for the synthetic traces). Every report test module is
-in the xdist group "report", so one worker builds each report once and the other worker stays
-free for the rest of the suite.
+The full warehouse is tests/conftest.py's ``tiny_warehouse`` (ingested once per run). The
+partial one is a copy of two of its tables, built once per run under a file lock in the
+session's common temp folder. Every report test module is in the xdist group "report", so one
+worker builds each report once and the other worker stays free for the rest of the suite.
 """
 
 from __future__ import annotations
 
 import fcntl
+import shutil
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import polars as pl
 import pytest
 
-from coldstart.ingest import ingest
 from coldstart.report import ReportResult, write_report
 
 #: Low-resolution figures for the reports only checked for structure (PNG encoding is half the
@@ -24,51 +23,32 @@ from coldstart.report import ReportResult, write_report
 FAST_DPI = 40
 
 
-def _shared_warehouse(
-    tmp_path_factory: pytest.TempPathFactory,
-    worker_id: str,
-    prefix: str,
-    release: Path,
-    **kw: Any,
-) -> Path:
-    base = tmp_path_factory.getbasetemp()
-    if worker_id != "master":  # xdist: the parent folder is common to all workers of this run
-        base = base.parent
-    root = base / prefix
-    with open(base / f"{prefix}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (root / "DONE").exists():
-            ingest([release], root / "warehouse", **kw)
-            (root / "DONE").write_text("ok\n")
-    return root / "warehouse"
-
-
 @pytest.fixture(scope="session")
-def report_warehouse(
-    tmp_path_factory: pytest.TempPathFactory, worker_id: str, tiny_release: Path
-) -> Path:
-    """The `tiny` synthetic release ingested into a warehouse (all tables).
-
-    Same folder, lock and marker as ``tiny_warehouse`` in tests/figures/conftest.py, so the
-    suite ingests the tiny trace once for both.
-    """
-    return _shared_warehouse(tmp_path_factory, worker_id, "figures-wh-tiny", tiny_release)
+def report_warehouse(tiny_warehouse: Path) -> Path:
+    """The `tiny` synthetic release ingested into a warehouse (all tables)."""
+    return tiny_warehouse
 
 
 @pytest.fixture(scope="session")
 def partial_warehouse(
-    tmp_path_factory: pytest.TempPathFactory, worker_id: str, tiny_release: Path
+    tmp_path_factory: pytest.TempPathFactory, worker_id: str, tiny_warehouse: Path
 ) -> Path:
-    """The `tiny` release with only the cold starts and the function table: no requests (as
-    if per_request/ were not downloaded) and no per-minute data. Same folder and lock as
-    ``cold_starts_only_warehouse`` in tests/figures/conftest.py."""
-    return _shared_warehouse(
-        tmp_path_factory,
-        worker_id,
-        "figures-wh-cs-only",
-        tiny_release,
-        tables=["cold_starts", "functions"],
-    )
+    """Only the cold starts and the function table of the tiny warehouse: no requests (as if
+    per_request/ were not downloaded) and no per-minute data. A warehouse table is just its
+    folder of Parquet files, so copying two of them is a valid (and cheap) warehouse."""
+    base = tmp_path_factory.getbasetemp()
+    if worker_id != "master":  # xdist: the parent folder is common to all workers of this run
+        base = base.parent
+    root = base / "report-wh-partial"
+    with open(base / "report-wh-partial.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (root / "DONE").exists():
+            for table in ("cold_starts", "functions"):
+                shutil.copytree(
+                    tiny_warehouse / table, root / "warehouse" / table, dirs_exist_ok=True
+                )
+            (root / "DONE").write_text("ok\n")
+    return root / "warehouse"
 
 
 @pytest.fixture(scope="session")
