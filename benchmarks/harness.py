@@ -229,7 +229,8 @@ def measure(
         tag = "warm-up" if i < 0 else f"run {i + 1}/{runs}"
         print(
             f"  {bench:<22} {tool:<10} {tag:<9} wall {wall:7.2f} s  work "
-            f"{m.runs[-1].work_s:7.2f} s  cpu {cpu:7.2f} s  rss {rss:6.0f} MB  load {load:.1f}",
+            f"{m.runs[-1].work_s:7.2f} s  cpu {cpu:7.2f} s  rss "
+            f"{m.runs[-1].peak_rss_mb:6.0f} MB  load {load:.1f}",
             flush=True,
         )
     return m
