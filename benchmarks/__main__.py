@@ -303,6 +303,13 @@ def run(settings: Settings, argv: list[str]) -> int:
         summary = {
             "preset": preset,
             "command": "python -m benchmarks " + " ".join(argv),
+            "commit": subprocess.run(
+                ["git", "rev-parse", "--short", "HEAD"],
+                capture_output=True,
+                text=True,
+                check=False,
+                cwd=REPO,
+            ).stdout.strip(),
             "started": time.strftime("%Y-%m-%d %H:%M", time.localtime(started)),
             "duration_s": time.time() - started,
             "settings": {

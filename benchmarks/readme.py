@@ -260,7 +260,8 @@ def block(settings: Settings) -> str:
         out += [
             f"### `{p}` preset ({s['dataset_mb']:,.0f} MB of CSV)",
             "",
-            f"`{s['command']}` — {s['started']}, {s['duration_s'] / 60:.0f} min; "
+            f"`{s['command']}` at commit {s.get('commit', '?')} — {s['started']}, "
+            f"{s['duration_s'] / 60:.0f} min; "
             f"{s['settings']['warmup']} warm-up + {s['settings']['runs']} runs "
             f"({s['settings']['slow_runs']} for ingest_all), "
             f"POLARS_MAX_THREADS={s['settings']['POLARS_MAX_THREADS']}. "
