@@ -45,7 +45,7 @@ def draw(table: pl.DataFrame, out: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, (ax_t, ax_m) = plt.subplots(1, 2, figsize=(10, 4))
+    fig, (ax_t, ax_m) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
     for tool, (color, label) in TOOLS.items():
         d = table.filter(pl.col("tool") == tool)
         if d.height == 0:
@@ -66,7 +66,7 @@ def draw(table: pl.DataFrame, out: Path) -> None:
     ax_t.set_ylabel("seconds (median; dashed = linear)")
     ax_t.set_title("Whole-release ingest time")
     ax_m.set_ylabel("peak RSS (MB)")
-    ax_m.set_ylim(bottom=0)
+    ax_m.set_ylim(0, max(1150.0, 1.1 * float(table["peak_rss_mb"].max() or 0)))
     ax_m.axhline(1024, color="grey", ls=":", lw=1)
     ax_m.text(
         0.01,
@@ -79,7 +79,6 @@ def draw(table: pl.DataFrame, out: Path) -> None:
     )
     ax_m.set_title("Peak memory")
     ax_t.legend(loc="upper left")
-    fig.tight_layout()
     fig.savefig(out, dpi=120)
     print(out)
 
