@@ -9,7 +9,6 @@ says what each part of the data does not cover.
 
 from __future__ import annotations
 
-import io
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from coldstart.ingest import check
 from coldstart.progress import NullProgress, ProgressSink
 from coldstart.report import findings as fnd
 from coldstart.report.model import Column, FigureBlock, Finding, Report, Section, Table
+from coldstart.report.render_figures import Drawn, draw_all
 
 #: Resolution of the embedded PNGs: sharp on screen and on paper, ≈2–3 MB of HTML in all.
 DEFAULT_DPI = 100
@@ -56,6 +56,7 @@ class _Ctx:
     table_caveats: dict[str, list[str]]
     timings: dict[str, float] = field(default_factory=dict)
     figure_data: dict[str, dict[str, pl.DataFrame]] = field(default_factory=dict)
+    drawn: dict[str, Drawn] = field(default_factory=dict)
 
     @property
     def options(self) -> figures.FigureOptions:
@@ -75,21 +76,16 @@ class _Ctx:
         return df
 
     def figure(self, fig_id: str) -> FigureBlock:
-        """Draw one figure to PNG bytes; its data stays in ``figure_data`` for the tables."""
-        t0 = time.perf_counter()
-        result = figures.make(fig_id, self.session, regions=self.regions)
+        """The drawn figure as a block; its data stays in ``figure_data`` for the tables."""
+        drawn = self.drawn[fig_id]
         spec = figures.FIGURES[fig_id]
         label = f"Fig {int(fig_id.removeprefix('fig'))}"
-        block = FigureBlock(fig_id, f"{label}: {spec.title}", result.caption)
-        if result.figure is None:
-            block.skipped_reason = result.skipped_reason
+        block = FigureBlock(fig_id, f"{label}: {spec.title}", drawn.caption, drawn.png)
+        if drawn.png is None:
+            block.skipped_reason = drawn.skipped_reason
         else:
-            buf = io.BytesIO()
-            result.figure.savefig(buf, format="png", dpi=self.dpi)
-            block.png = buf.getvalue()
-            self.figure_data[fig_id] = result.data
-        self.timings[f"figure {fig_id}"] = time.perf_counter() - t0
-        self.progress.advance(self.task)
+            self.figure_data[fig_id] = drawn.data
+        self.timings[f"figure {fig_id}"] = drawn.seconds
         return block
 
     def query_table(
@@ -657,18 +653,29 @@ def build_from_session(
     n_figures = sum(len(s.figures) for s in SECTIONS)
     task = progress.add_task("report: figures", total=n_figures)
     ctx = _Ctx(session, regions, dpi, progress, task, caveats)
+    reasons = {spec.id: _skip_reason(spec, ctx) for spec in SECTIONS}
+    wanted = [f for spec in SECTIONS if reasons[spec.id] is None for f in spec.figures]
+    progress.advance(task, n_figures - len(wanted))
+    t0 = time.perf_counter()
+    ctx.drawn = draw_all(
+        session,
+        wanted,
+        regions=regions,
+        dpi=dpi,
+        progress=progress,
+        task=task,
+    )
+    ctx.timings["figures"] = time.perf_counter() - t0
     sections = []
     for spec in SECTIONS:
         sec = Section(spec.id, spec.title, INTROS[spec.id])
-        reason = _skip_reason(spec, ctx)
+        reason = reasons[spec.id]
         if reason is None:
             t0 = time.perf_counter()
             spec.build(ctx, sec)
             ctx.timings[f"section {spec.id}"] = time.perf_counter() - t0
             if all(f.skipped for f in sec.figures) and not any(t.frame.height for t in sec.tables):
                 reason = "Skipped: no data for this section in the selected regions."
-        else:
-            progress.advance(task, len(spec.figures))
         if reason is not None:
             sec = Section(spec.id, spec.title, INTROS[spec.id], skipped_reason=reason)
         sections.append(sec)
