@@ -7,6 +7,8 @@ reviewable as plain Python. Run: ``.venv/bin/python notebooks/_build.py``.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -75,15 +77,26 @@ def anatomy() -> list:
         new_markdown_cell(
             "# Cold-start anatomy: regions, components, fits, hourly patterns\n\n" + MAKE_DATA
         ),
-        new_code_cell(SETUP + "\nfrom coldstart.analysis import fits"),
+        new_code_cell(
+            SETUP.replace(
+                "from coldstart import figures",
+                "from coldstart import figures\nfrom coldstart.analysis import fits",
+            )
+        ),
         new_markdown_cell(
             "## Regions\nMedian cold-start time and where the time goes, per region."
         ),
         new_code_cell(
             'by_region = wh.query("cold_starts_by_region")\n'
             "by_region.select(\n"
-            '    "region", "cold_starts", "p50_s", "mean_s",\n'
-            '    "pod_allocation_share", "deploy_code_share", "deploy_dependency_share", "scheduling_share",\n'
+            '    "region",\n'
+            '    "cold_starts",\n'
+            '    "p50_s",\n'
+            '    "mean_s",\n'
+            '    "pod_allocation_share",\n'
+            '    "deploy_code_share",\n'
+            '    "deploy_dependency_share",\n'
+            '    "scheduling_share",\n'
             ")"
         ),
         new_markdown_cell(
@@ -160,7 +173,9 @@ def region2() -> list:
         ),
         new_code_cell(
             'ratio = wh.query("pod_utility_ratio", region="R2")\n'
-            'ratio.select("podID", "runtime", "trigger_group", "cold_start_s", "useful_lifetime_s", "utility_ratio").head()'
+            "ratio.select(\n"
+            '    "podID", "runtime", "trigger_group", "cold_start_s", "useful_lifetime_s", "utility_ratio"\n'
+            ").head()"
         ),
         new_code_cell('wh.query("utility_ratio_by_trigger", region="R2")'),
         new_markdown_cell(
@@ -197,11 +212,13 @@ def adhoc_sql() -> list:
             "`$name` parameters are bound, never pasted into the text. `wh.con` is the DuckDB "
             "connection itself.\n\n" + MAKE_DATA
         ),
-        new_code_cell(SETUP),
+        new_code_cell(SETUP.replace("from coldstart import figures\n", "")),
         new_markdown_cell("What is there: the views and their columns."),
         new_code_cell(
-            'wh.sql("SELECT table_name, count(*) AS columns FROM information_schema.columns '
-            "WHERE table_name NOT LIKE '\\\\_%' ESCAPE '\\\\' GROUP BY 1 ORDER BY 1\")"
+            "wh.sql(\n"
+            '    "SELECT table_name, count(*) AS columns FROM information_schema.columns "\n'
+            "    \"WHERE NOT starts_with(table_name, '_') GROUP BY 1 ORDER BY 1\"\n"
+            ")"
         ),
         new_markdown_cell(
             "Execution time of requests by runtime on the request day: joins the request table "
@@ -282,6 +299,10 @@ def main() -> None:
         nb.metadata["language_info"] = {"name": "python"}
         nbformat.validate(nb)
         nbformat.write(nb, HERE / name)
+    # Committed notebooks follow the project's style like any other code.
+    ruff = Path(sys.executable).with_name("ruff")
+    paths = [str(HERE / name) for name in NOTEBOOKS]
+    subprocess.run([str(ruff), "format", "--quiet", *paths], check=True)
 
 
 if __name__ == "__main__":
