@@ -12,6 +12,7 @@ the warehouse already holds for that partition, and stages one file.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -40,25 +41,32 @@ _KEYS = ["funcID", "time"]
 class Piece:
     """One column's non-empty cells of one file and day, in scratch space.
 
-    The file holds (f, time, value): ``f`` indexes ``names`` (the file's funcID columns), so
-    pieces carry no strings and the merge maps funcIDs once per file, not once per cell.
+    The file holds (f, time, value): ``f`` indexes the file's funcID columns, whose names
+    travel in the file's metadata, so pieces carry no strings per cell and the merge maps
+    funcIDs once per file. (Not kept in memory: thousands of headers of thousands of names
+    would cost hundreds of MB until the merge.)
     """
 
     path: Path
-    names: tuple[str, ...]
     unique_times: bool  # no minute twice in the file's rows of that day
 
-    def read(self) -> pa.Table:
-        return feather.read_table(self.path, memory_map=False)
+    def read(self) -> tuple[pa.Table, tuple[str, ...]]:
+        table = feather.read_table(self.path, memory_map=False)
+        names = tuple(json.loads((table.schema.metadata or {})[_NAMES]))
+        return table, names
 
     def frame(self) -> pl.DataFrame:
         """(funcID, time, value), as the general merge joins them."""
-        f = pl.from_arrow(self.read())
+        table, names = self.read()
+        f = pl.from_arrow(table)
         assert isinstance(f, pl.DataFrame)
-        names = pl.Series("funcID", self.names, dtype=pl.String)
+        funcs = pl.Series("funcID", names, dtype=pl.String)
         return pl.DataFrame(
-            {"funcID": names.gather(f["f"]), "time": f["time"], "value": f["value"]}
+            {"funcID": funcs.gather(f["f"]), "time": f["time"], "value": f["value"]}
         )
+
+
+_NAMES = b"funcIDs"
 
 
 def load_wide(
@@ -122,7 +130,7 @@ def load_wide(
     times = time_f.astype(np.int32)
     result.count("time_not_minute", int((times % 60 != 0).sum()))
     result.count("day_column_mismatch", int((days != times // release.SECONDS_PER_DAY).sum()))
-    names = tuple(funcs)
+    names = {_NAMES: json.dumps(funcs).encode()}
     column = stat if stat is not None else metric
     tag = hashlib.sha1(key.encode()).hexdigest()[:12]
     for day in np.unique(days):
@@ -137,7 +145,8 @@ def load_wide(
                 "f": f_idx.astype(np.int32),
                 "time": day_times[r_idx],
                 "value": sub[f_idx, r_idx],
-            }
+            },
+            metadata=names,
         )
         table = "counts" if is_count else "timeseries"
         group_metric = None if is_count else metric
@@ -156,7 +165,7 @@ def load_wide(
         unique = bool((day_times[1:] > day_times[:-1]).all()) or len(np.unique(day_times)) == len(
             day_times
         )
-        result.pieces.append((table, column, group_metric, int(day), Piece(path, names, unique)))
+        result.pieces.append((table, column, group_metric, int(day), Piece(path, unique)))
         result.rows_written += piece.num_rows
     result.count("cells", result.rows_written)
     result.count("minutes", len(times))
@@ -245,20 +254,20 @@ def _merge_dense(
     """
     if any(not p.unique_times for ps in pieces.values() for p in ps):
         return None
-    loaded = {col: [(p, p.read()) for p in ps] for col, ps in pieces.items()}
-    name_sets = {p.names for ps in pieces.values() for p in ps}
+    loaded = {col: [p.read() for p in ps] for col, ps in pieces.items()}
+    name_sets = {names for v in loaded.values() for _, names in v}
     funcs = sorted(set().union(*name_sets))  # str order = UTF-8 byte order = polars' order
     index = {n: i for i, n in enumerate(funcs)}
     maps = {names: np.array([index[n] for n in names], dtype=np.int64) for names in name_sets}
-    times = np.unique(np.concatenate([f["time"].to_numpy() for v in loaded.values() for _, f in v]))
+    times = np.unique(np.concatenate([f["time"].to_numpy() for v in loaded.values() for f, _ in v]))
     n_times = len(times)
     cells: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {}
     occupied = np.zeros(len(funcs) * n_times, dtype=bool)
     for col, items in loaded.items():
         cells[col] = []
-        for p, f in items:
+        for f, names in items:
             t = np.searchsorted(times, f["time"].to_numpy())
-            flat = maps[p.names][f["f"].to_numpy()] * n_times + t
+            flat = maps[names][f["f"].to_numpy()] * n_times + t
             cells[col].append((flat, f["value"].to_numpy()))
         if len(items) > 1:
             allflat = np.concatenate([c for c, _ in cells[col]])
