@@ -15,7 +15,11 @@ pytestmark = pytest.mark.xdist_group("report")
 runner = CliRunner()
 
 
-def test_report_writes_html_and_markdown(partial_warehouse: Path, tmp_path: Path) -> None:
+def test_report_writes_html_and_markdown(
+    partial_warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[str] = []
+    monkeypatch.setattr("webbrowser.open", opened.append)
     out = tmp_path / "rep"
     result = runner.invoke(
         app,
@@ -29,6 +33,7 @@ def test_report_writes_html_and_markdown(partial_warehouse: Path, tmp_path: Path
             "R3",
             "--dpi",
             str(FAST_DPI),
+            "--open",
         ],
     )
     assert result.exit_code == 0, result.output
@@ -40,6 +45,7 @@ def test_report_writes_html_and_markdown(partial_warehouse: Path, tmp_path: Path
     )
     assert (out / "report.html").stat().st_size > 10_000
     assert (out / "report_files" / "fig10.png").is_file()
+    assert opened == [(out / "report.html").resolve().as_uri()]
 
 
 @pytest.mark.parametrize("make", ["missing", "empty"])
