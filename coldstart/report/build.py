@@ -321,6 +321,24 @@ def _region2(ctx: _Ctx, sec: Section) -> None:
             note=NOT_IN_TABLE_NOTE,
         )
     )
+    mix = ctx.query("groups_trigger_by_runtime", region=region)
+    if not mix.is_empty():
+        wide = mix.sort("trigger_group").pivot(on="trigger_group", index="runtime", values="share")
+        wide = wide.sort("runtime")
+        sec.tables.append(
+            Table(
+                "trigger_mix",
+                f"{region} trigger groups of each runtime's functions (Fig 9)",
+                f"query groups_trigger_by_runtime (region={region})",
+                [Column("runtime", "runtime")]
+                + [
+                    Column(c, c, "share", "share of the runtime's functions")
+                    for c in wide.columns[1:]
+                ],
+                wide,
+                note="–: no function of that runtime is in that trigger group.",
+            )
+        )
     props: dict[str, pl.DataFrame] = {}
     if "counts" in ctx.session.tables:
         for grouping in ("trigger", "runtime"):
