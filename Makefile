@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 setup: $(STAMP) ## Create .venv and install coldstart with its test tools
 
 demo: $(STAMP) ## The main job on the embedded default: synthetic trace -> warehouse -> report
-	$(BIN)/coldstart demo --out data/demo
+	$(BIN)/coldstart demo
 
 test: $(STAMP) ## Run the whole test suite (what CI runs)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
@@ -39,4 +39,4 @@ bench: $(STAMP) ## Benchmarks side by side with the pandas/Dask workflow (see be
 	$(BIN)/python -m benchmarks
 
 clean: ## Remove the virtualenv and generated data
-	rm -rf $(VENV) data/synth data/warehouse data/demo
+	rm -rf $(VENV) data/synth data/warehouse data/report

@@ -37,7 +37,7 @@ class DemoResult:
 
 
 def run_demo(
-    out: str | os.PathLike[str] = "data/demo",
+    out: str | os.PathLike[str] = "data",
     *,
     preset: str = "small",
     seed: int = 0,

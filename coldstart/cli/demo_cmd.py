@@ -16,10 +16,10 @@ from coldstart.progress import progress_bars
 @user_errors
 def demo(
     out: Path = typer.Option(
-        Path("data/demo"),
+        Path("data"),
         "--out",
         help="Folder for the synthetic trace (synth/), warehouse (warehouse/) and report "
-        "(report/).",
+        "(report/). The default puts the warehouse where the other commands look for it.",
     ),
     preset: str = typer.Option(
         "small", "--preset", help="Synthetic preset (tiny, small, medium, large)."
