@@ -58,8 +58,11 @@ def draw(table: pl.DataFrame, out: Path) -> None:
         # Linear reference through the origin and the largest input.
         xl, yl = x[-1], d["work_s"].to_list()[-1]
         ax_t.plot([x[0], xl], [yl * x[0] / xl, yl], "--", color=color, alpha=0.5, lw=1)
+    from matplotlib.ticker import NullFormatter
+
     for ax in (ax_t, ax_m):
         ax.set_xscale("log")
+        ax.xaxis.set_minor_formatter(NullFormatter())
         ax.set_xlabel("CSV input (MB, log scale)")
         ax.grid(alpha=0.3)
     ax_t.set_yscale("log")
