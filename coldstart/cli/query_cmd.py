@@ -6,12 +6,10 @@ so ``coldstart query … --format csv > out.csv`` and pipes get clean data.
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import polars as pl
 import typer
@@ -20,33 +18,14 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table as RichTable
 
-from coldstart.cli._common import app, err_console
+from coldstart.cli._common import app, err_console, user_errors
 from coldstart.config import resolve_warehouse
-from coldstart.errors import ColdstartError, UsageError
+from coldstart.errors import UsageError
 
 WAREHOUSE_HELP = "Warehouse folder [default: $COLDSTART_WAREHOUSE, else data/warehouse]."
 FORMATS = ("table", "csv", "json", "parquet")
 FORMAT_HELP = "Output format: table (default on a terminal), csv, json or parquet (needs -o)."
 MAX_TABLE_ROWS = 40
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _errors(func: F) -> F:
-    """Library errors -> one line on stderr (markup-escaped: DuckDB messages contain [..])."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except ColdstartError as exc:
-            err_console.print(f"[bold red]error:[/bold red] {escape(str(exc))}", markup=True)
-            raise typer.Exit(code=exc.exit_code) from None
-        except KeyboardInterrupt:
-            err_console.print("interrupted")
-            raise typer.Exit(code=130) from None
-
-    return wrapper  # type: ignore[return-value]
 
 
 def _open(warehouse: Path | None) -> Any:
@@ -56,7 +35,7 @@ def _open(warehouse: Path | None) -> Any:
 
 
 @app.command("queries")
-@_errors
+@user_errors
 def queries_command(
     warehouse: Path | None = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP),
     verbose: bool = typer.Option(
@@ -83,7 +62,7 @@ def queries_command(
 
 
 @app.command("query")
-@_errors
+@user_errors
 def query_command(
     name: str = typer.Argument(..., help="Named query (see `coldstart queries`)."),
     param: list[str] = typer.Option(
@@ -102,7 +81,7 @@ def query_command(
 
 
 @app.command("sql")
-@_errors
+@user_errors
 def sql_command(
     text: str = typer.Argument(..., help="One SELECT statement, or - to read it from stdin."),
     param: list[str] = typer.Option(
@@ -125,7 +104,7 @@ def sql_command(
 
 
 @app.command("catalog")
-@_errors
+@user_errors
 def catalog_command(
     path: Path = typer.Argument(
         Path("coldstart.duckdb"), help="DuckDB database file to write (replaced if present)."
