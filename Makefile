@@ -36,7 +36,7 @@ notebooks: $(STAMP) ## Start JupyterLab on notebooks/ (reads data/warehouse; mak
 	COLDSTART_WAREHOUSE=$${COLDSTART_WAREHOUSE:-$(CURDIR)/data/warehouse} $(BIN)/jupyter lab notebooks/
 
 bench: $(STAMP) ## Benchmarks side by side with the pandas/Dask workflow (see benchmarks/README.md)
-	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks --write-readme --plot
 
 clean: ## Remove the virtualenv and generated data
 	rm -rf $(VENV) data/synth data/warehouse data/report
