@@ -1,12 +1,14 @@
-"""Shared fixtures: synthetic traces generated once per test session.
+"""Shared fixtures: synthetic traces and warehouses built once per test session.
 
-Under pytest-xdist the workers share one copy (generated under a file lock in the
-session's common temp folder), so the suite pays for each preset once.
+Under pytest-xdist the workers share one copy of each (built under a file lock in the
+session's common temp folder), so the suite pays for each preset and ingest once.
 """
 
 from __future__ import annotations
 
 import fcntl
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,18 +16,31 @@ import pytest
 from coldstart.synth import generate
 
 
-def _shared_trace(
-    tmp_path_factory: pytest.TempPathFactory, worker_id: str, name: str, **kw: object
+def shared_dir(
+    tmp_path_factory: pytest.TempPathFactory,
+    worker_id: str,
+    name: str,
+    build: Callable[[Path], None],
 ) -> Path:
+    """A folder built once per run by ``build(folder)``, shared by all xdist workers."""
     base = tmp_path_factory.getbasetemp()
     if worker_id != "master":  # xdist: the parent folder is common to all workers of this run
         base = base.parent
-    root = base / f"synth-{name}"
-    with open(base / f"synth-{name}.lock", "w") as lock:
+    root = base / name
+    with open(base / f"{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not (root / "DONE").exists():
-            generate(root, force=True, **kw)  # type: ignore[arg-type]
+            build(root)
             (root / "DONE").write_text("ok\n")
+    return root
+
+
+def _shared_trace(
+    tmp_path_factory: pytest.TempPathFactory, worker_id: str, name: str, **kw: object
+) -> Path:
+    root = shared_dir(
+        tmp_path_factory, worker_id, f"synth-{name}", lambda d: generate(d, force=True, **kw)
+    )  # type: ignore[arg-type]
     return root / "cold_start_dataset"
 
 
@@ -62,13 +77,22 @@ def tiny_warehouse(
     """The `tiny` synthetic release ingested into a warehouse (all tables), once per run."""
     from coldstart.ingest import ingest
 
-    base = tmp_path_factory.getbasetemp()
-    if worker_id != "master":
-        base = base.parent
-    root = base / "tiny-warehouse"
-    with open(base / "tiny-warehouse.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (root / "DONE").exists():
-            ingest([tiny_release], root / "warehouse", force=True)
-            (root / "DONE").write_text("ok\n")
-    return root / "warehouse"
+    def build(root: Path) -> None:
+        ingest([tiny_release], root / "warehouse", force=True)
+
+    return shared_dir(tmp_path_factory, worker_id, "tiny-warehouse", build) / "warehouse"
+
+
+@pytest.fixture(scope="session")
+def cold_starts_only_warehouse(
+    tmp_path_factory: pytest.TempPathFactory, worker_id: str, tiny_warehouse: Path
+) -> Path:
+    """Only the cold starts and the function table of the tiny warehouse: no requests (as if
+    per_request/ were not downloaded) and no per-minute data. A warehouse table is just its
+    folder of Parquet files, so copying two of them is a valid (and cheap) warehouse."""
+
+    def build(root: Path) -> None:
+        for table in ("cold_starts", "functions"):
+            shutil.copytree(tiny_warehouse / table, root / "warehouse" / table, dirs_exist_ok=True)
+
+    return shared_dir(tmp_path_factory, worker_id, "wh-cold-starts-only", build) / "warehouse"

@@ -25,26 +25,7 @@ from coldstart import figures
 # `tiny_warehouse` (the tiny trace, ingested once per run) comes from tests/conftest.py.
 
 
-@pytest.fixture(scope="session")
-def cold_starts_only_warehouse(
-    tmp_path_factory: pytest.TempPathFactory, worker_id: str, tiny_warehouse: Path
-) -> Path:
-    """The `tiny` warehouse with only cold starts and the function table (no per-minute data,
-    no requests): figures that need those must be skipped, not crash. Copied from the full
-    warehouse (a Parquet table is just its folder), which is much cheaper than an ingest."""
-    base = tmp_path_factory.getbasetemp()
-    if worker_id != "master":
-        base = base.parent
-    root = base / "figures-wh-cs-only"
-    with open(base / "figures-wh-cs-only.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (root / "DONE").exists():
-            for table in ("cold_starts", "functions"):
-                shutil.copytree(
-                    tiny_warehouse / table, root / "warehouse" / table, dirs_exist_ok=True
-                )
-            (root / "DONE").write_text("ok\n")
-    return root / "warehouse"
+# `cold_starts_only_warehouse` comes from tests/conftest.py.
 
 
 @pytest.fixture(scope="session")

@@ -8,8 +8,6 @@ worker builds each report once and the other worker stays free for the rest of t
 
 from __future__ import annotations
 
-import fcntl
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -30,25 +28,9 @@ def report_warehouse(tiny_warehouse: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def partial_warehouse(
-    tmp_path_factory: pytest.TempPathFactory, worker_id: str, tiny_warehouse: Path
-) -> Path:
-    """Only the cold starts and the function table of the tiny warehouse: no requests (as if
-    per_request/ were not downloaded) and no per-minute data. A warehouse table is just its
-    folder of Parquet files, so copying two of them is a valid (and cheap) warehouse."""
-    base = tmp_path_factory.getbasetemp()
-    if worker_id != "master":  # xdist: the parent folder is common to all workers of this run
-        base = base.parent
-    root = base / "report-wh-partial"
-    with open(base / "report-wh-partial.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (root / "DONE").exists():
-            for table in ("cold_starts", "functions"):
-                shutil.copytree(
-                    tiny_warehouse / table, root / "warehouse" / table, dirs_exist_ok=True
-                )
-            (root / "DONE").write_text("ok\n")
-    return root / "warehouse"
+def partial_warehouse(cold_starts_only_warehouse: Path) -> Path:
+    """No requests and no per-minute data (tests/conftest.py's cold-starts-only copy)."""
+    return cold_starts_only_warehouse
 
 
 @pytest.fixture(scope="session")
