@@ -21,6 +21,7 @@ Rules (see ``shared/reference/paper_catalog.md`` §0.2–0.3):
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 
 import polars as pl
@@ -111,13 +112,33 @@ def pool_size(
     )
 
 
+def _limit_lookup() -> tuple[int, pl.Series]:
+    """The published limit→request table as a dense array indexed by limit // step."""
+    limits = release.CPU_LIMIT_TO_REQUEST
+    step = math.gcd(*limits)
+    table = [limits.get(i * step) for i in range(max(limits) // step + 1)]
+    return step, pl.Series("cpu_request", table, dtype=pl.Int32)
+
+
+_LIMIT_STEP, _LIMIT_TABLE = _limit_lookup()
+
+
 def cpu_request_from_limit(cpu_limit: str | pl.Expr = "cpu_limit") -> pl.Expr:
-    """CPU request (Int32 millicores) from the published limit→request table; NULL if unlisted."""
-    return (
-        _as_expr(cpu_limit)
-        .replace_strict(release.CPU_LIMIT_TO_REQUEST, default=None, return_dtype=pl.Int32)
-        .alias("cpu_request")
-    )
+    """CPU request (Int32 millicores) from the published limit→request table; NULL if unlisted.
+
+    A gather from a dense array rather than ``replace_strict``: the same answer, but without
+    building a hash table on every query (≈ 0.6 ms each, paid once per block at ingest).
+    """
+    limit = _as_expr(cpu_limit)
+    last = _LIMIT_TABLE.len() - 1
+    listed_step = (limit % _LIMIT_STEP == 0) & (limit >= 0) & (limit <= last * _LIMIT_STEP)
+    index = (limit // _LIMIT_STEP).clip(0, last)  # both branches are evaluated: keep it in range
+    return pl.when(listed_step).then(pl.lit(_LIMIT_TABLE).gather(index)).alias("cpu_request")
+
+
+def cpu_request_or_limit(from_table: str | pl.Expr, cpu_limit: str = "cpu_limit") -> pl.Expr:
+    """The rule: the function table's request where known (``from_table``), else the mapping."""
+    return pl.coalesce(_as_expr(from_table), cpu_request_from_limit(cpu_limit)).alias("cpu_request")
 
 
 def cpu_request(
@@ -128,20 +149,18 @@ def cpu_request(
     """CPU request: the function table's value for the funcID if known, else the mapping.
 
     ``function_requests`` has columns funcID and cpu_request (Int32 millicores); pass None when
-    no function table is available (every region but R2).
+    no function table is available (every region but R2). (The ingest joins the function table
+    instead and applies :func:`cpu_request_or_limit`: cheaper per block than this lookup.)
     """
-    fallback = cpu_request_from_limit(cpu_limit)
     if function_requests is None or function_requests.height == 0:
-        return fallback
-    lookup = dict(
-        zip(
-            function_requests["funcID"].to_list(),
-            function_requests["cpu_request"].to_list(),
-            strict=True,
-        )
+        return cpu_request_from_limit(cpu_limit)
+    from_table = pl.col(func_id_col).replace_strict(
+        function_requests["funcID"],
+        function_requests["cpu_request"],
+        default=None,
+        return_dtype=pl.Int32,
     )
-    from_table = pl.col(func_id_col).replace_strict(lookup, default=None, return_dtype=pl.Int32)
-    return pl.coalesce(from_table, fallback).alias("cpu_request")
+    return cpu_request_or_limit(from_table, cpu_limit)
 
 
 # --- time bins ------------------------------------------------------------------------------
@@ -297,6 +316,7 @@ __all__: Iterable[str] = [
     "TRIGGER_GROUP_ASSUMPTION",
     "cpu_request",
     "cpu_request_from_limit",
+    "cpu_request_or_limit",
     "day_of",
     "func_id",
     "hour_of",

@@ -126,3 +126,17 @@ def test_runtime_groups() -> None:
     out = pl.DataFrame({"runtime": [*runtimes, None]}).select(derive.runtime_group_expr())
     assert out.to_series().to_list() == [*expected, None]
     assert set(expected) == set(derive.RUNTIME_GROUPS)
+
+
+def test_cpu_request_from_limit_is_the_published_table_and_nothing_else() -> None:
+    listed = sorted(release.CPU_LIMIT_TO_REQUEST)
+    # every listed limit, the numbers around each, the step's multiples that are not listed,
+    # the ends of the lookup array and beyond, negatives and NULL
+    probes = sorted(
+        {v + d for v in listed for d in (-100, -1, 0, 1, 100)}
+        | {0, 100, 200, -100, -300, max(listed) + 100, 10**9, -(10**9)}
+    )
+    df = pl.DataFrame({"cpu_limit": [*probes, None]}, schema={"cpu_limit": pl.Int32})
+    got = df.select(derive.cpu_request_from_limit()).to_series().to_list()
+    assert got == [release.CPU_LIMIT_TO_REQUEST.get(v) for v in probes] + [None]
+    assert df.select(derive.cpu_request_from_limit()).dtypes == [pl.Int32]

@@ -14,9 +14,11 @@ from pathlib import Path
 from typing import IO, Any
 
 import polars as pl
+import pyarrow as pa
 
 from coldstart import derive, release
 from coldstart.errors import InputError
+from coldstart.ingest import request_ids
 from coldstart.ingest.csvread import LINE_COL, ReadStats, iter_blocks
 from coldstart.ingest.parts import PartWriter, write_frame
 from coldstart.ingest.sources import Source
@@ -197,8 +199,9 @@ def load_long(
             # has a fixed cost (~1 ms) that dominates on the many small per-request part files.
             # A block with a value the release forbids goes the validating way instead.
             fast = _derive_fast(raw, table, time_col, fn_requests, ctx)
+            rids: pa.FixedSizeBinaryArray | None = None
             if fast is not None:
-                block, counts = fast
+                block, counts, rids = fast
                 days = counts.pop(_DAYS)
                 for name, n in counts.items():
                     result.count(name, n or 0)
@@ -206,12 +209,15 @@ def load_long(
                 block = _derive_checked(raw, table, time_col, fn_requests, source, ctx, stats)
                 _count_quality(block, table, time_col, result)
                 days = None
+            if days is None and rids is not None:  # rows of several days: split them with the rest
+                block = block.with_columns(pl.Series("requestID", rids))
+                rids = None
             parts = (
                 [((days,), block)]
                 if days is not None
                 else block.partition_by("day", as_dict=True, maintain_order=True).items()
             )
-            batch = []
+            batch: list[tuple[PartWriter, pl.DataFrame, pa.FixedSizeBinaryArray | None]] = []
             for (day,), part in parts:
                 w = writers.get(day)
                 if w is None:
@@ -220,7 +226,7 @@ def load_long(
                     )
                     w = writers[day] = PartWriter(ctx.staging / rel, spec)
                     result.outputs.append(rel.as_posix())
-                batch.append((w, part))
+                batch.append((w, part, rids))
             if pending is not None:
                 pending.result()
                 pending = None
@@ -248,7 +254,7 @@ def load_long(
 _DAYS = "__one_day"  # the block's day if it has one day only (the usual case), else None
 
 
-def _stages(table: str, time_col: str, fn_requests: pl.DataFrame | None) -> list[list[pl.Expr]]:
+def _stages(table: str, time_col: str) -> list[list[pl.Expr]]:
     """The derived columns, in dependency order (each list needs the ones before it)."""
     stages: list[list[pl.Expr]] = []
     if table == "requests":
@@ -257,31 +263,57 @@ def _stages(table: str, time_col: str, fn_requests: pl.DataFrame | None) -> list
     stages.append(
         [derive.func_id(), derive.pool_size(), derive.minute_of(time_col), derive.hour_of(time_col)]
     )
-    stages.append([derive.cpu_request(fn_requests)])
     return stages
 
 
+_FN_REQUEST = "__fn_cpu_request"
+
+
+def _derive(
+    lazy: pl.LazyFrame, stages: list[list[pl.Expr]], fn_requests: pl.DataFrame | None
+) -> pl.LazyFrame:
+    """Apply the stages, then cpu_request: the function table joined by funcID (one hash join,
+    cheaper per block than a value lookup holding thousands of funcIDs), else the mapping."""
+    for stage in stages:
+        lazy = lazy.with_columns(*stage)
+    if fn_requests is None:
+        return lazy.with_columns(derive.cpu_request_from_limit())
+    table = fn_requests.lazy().select("funcID", pl.col("cpu_request").alias(_FN_REQUEST))
+    return lazy.join(table, on="funcID", how="left", maintain_order="left").with_columns(
+        derive.cpu_request_or_limit(_FN_REQUEST)
+    )
+
+
 def _compiled(
-    table: str, time_col: str, fn_requests: pl.DataFrame | None, ctx: LoadContext
+    table: str,
+    time_col: str,
+    ctx: LoadContext,
+    *,
+    rids_decoded: bool,
 ) -> tuple[list[list[pl.Expr]], dict[str, pl.Expr]]:
-    """Derived-column and count expressions, built once per ingest (building them per block —
-    the cpu_request lookup holds the function table — cost as much as running them)."""
-    key = (table, fn_requests is not None)
+    """Derived-column and count expressions, built once per ingest (building them per block
+    cost as much as running them on a small block).
+
+    ``rids_decoded``: the block's request IDs were decoded outside polars
+    (:mod:`coldstart.ingest.request_ids`), so the query neither decodes nor checks them.
+    """
+    key = (table, rids_decoded)
     got = ctx.compiled.get(key)
     if got is None:
         floats = _float_columns(READ_SCHEMAS[table])
-        first = [
-            pl.col(floats).fill_nan(None),
-            pl.col("requestID").str.decode("hex", strict=False).alias(_RID_BYTES),
-        ]
-        rid = pl.col("requestID")
-        bad = (
-            rid.is_not_null() & ((rid.str.len_bytes() != 64) | pl.col(_RID_BYTES).is_null())
-        ) | pl.col(time_col).is_null()
+        first = [pl.col(floats).fill_nan(None)]
+        bad = pl.col(time_col).is_null()
         if table == "cold_starts":
             bad = bad | pl.col("day").is_null()
-        checked = [bad.alias(_BAD), pl.col(_RID_BYTES).alias("requestID")]
-        stages = [first, checked, *_stages(table, time_col, fn_requests)]
+        checked = [bad.alias(_BAD)]
+        if not rids_decoded:
+            first.append(pl.col("requestID").str.decode("hex", strict=False).alias(_RID_BYTES))
+            rid = pl.col("requestID")
+            bad = bad | (
+                rid.is_not_null() & ((rid.str.len_bytes() != 64) | pl.col(_RID_BYTES).is_null())
+            )
+            checked = [bad.alias(_BAD), pl.col(_RID_BYTES).alias("requestID")]
+        stages = [first, checked, *_stages(table, time_col)]
         day = pl.col("day")
         counts = {
             **_quality_exprs(table, time_col),
@@ -301,22 +333,23 @@ def _derive_fast(
     time_col: str,
     fn_requests: pl.DataFrame | None,
     ctx: LoadContext,
-) -> tuple[pl.DataFrame, dict[str, int]] | None:
-    """Derived columns and quality counts of a block with nothing to reject; None otherwise.
+) -> tuple[pl.DataFrame, dict[str, int], pa.FixedSizeBinaryArray | None] | None:
+    """Derived columns, quality counts and (usually) the decoded request IDs of a block with
+    nothing to reject; None otherwise.
 
     Derives on the unchecked block (a NaN time is NULL by then, an invalid requestID decodes
     to NULL, so nothing can fail), and only then looks at the checks: the rare block that fails
-    them is redone by :func:`_derive_checked`, which names or skips the bad rows.
+    them is redone by :func:`_derive_checked`, which names or skips the bad rows. The request
+    IDs come back as a separate Arrow array when decoded outside polars (then the block's own
+    requestID column still holds the hex text), as None when decoded in the query.
     """
-    stages, count_exprs = _compiled(table, time_col, fn_requests, ctx)
-    lazy = raw.lazy()
-    for stage in stages:
-        lazy = lazy.with_columns(*stage)
-    block = lazy.collect()
+    rids = request_ids.decode(raw.get_column("requestID"))
+    stages, count_exprs = _compiled(table, time_col, ctx, rids_decoded=rids is not None)
+    block = _derive(raw.lazy(), stages, fn_requests).collect()
     counts = block.select(**count_exprs).row(0, named=True)
     if counts.pop(_BAD):
         return None
-    return block, counts  # its helper columns are left out when written (parts.to_arrow)
+    return block, counts, rids  # its helper columns are left out when written (parts.to_arrow)
 
 
 def _derive_checked(
@@ -331,14 +364,14 @@ def _derive_checked(
     """The validating way: reject (or skip and count) bad rows, then derive."""
     block = _reject_bad_values(raw, table, time_col, source.display, ctx, stats)
     lazy = block.lazy().with_columns(pl.col(_float_columns(READ_SCHEMAS[table])).fill_nan(None))
-    for stage in _stages(table, time_col, fn_requests):
-        lazy = lazy.with_columns(*stage)
-    return lazy.collect()
+    return _derive(lazy, _stages(table, time_col), fn_requests).collect()
 
 
-def _write_all(batch: list[tuple[PartWriter, pl.DataFrame]]) -> None:
-    for writer, part in batch:
-        writer.write(part)
+def _write_all(
+    batch: list[tuple[PartWriter, pl.DataFrame, pa.FixedSizeBinaryArray | None]],
+) -> None:
+    for writer, part, rids in batch:
+        writer.write(part, request_ids=rids)
 
 
 def _quality_exprs(table: str, time_col: str) -> dict[str, pl.Expr]:

@@ -16,13 +16,22 @@ import pyarrow.parquet as pq
 from coldstart.warehouse import PARQUET_COMPRESSION, REQUEST_ID_TYPE, Table
 
 
-def to_arrow(frame: pl.DataFrame, table: Table) -> pa.Table:
-    """The frame's table columns, cast to the table's exact Arrow schema (extra columns dropped)."""
+def to_arrow(
+    frame: pl.DataFrame, table: Table, request_ids: pa.FixedSizeBinaryArray | None = None
+) -> pa.Table:
+    """The frame's table columns, cast to the table's exact Arrow schema (extra columns dropped).
+
+    ``request_ids``, if given, replaces the frame's requestID column (already decoded, see
+    :mod:`coldstart.ingest.request_ids`).
+    """
     schema = table.arrow_schema()
-    data = frame.to_arrow()  # then pick columns by name: no polars query per write
     arrays = []
     for f in schema:
-        col = data.column(f.name)
+        if request_ids is not None and f.type == REQUEST_ID_TYPE:
+            arrays.append(request_ids)
+            continue
+        # Column by column: no polars query per write, and helper columns are never converted.
+        col = frame.get_column(f.name).to_arrow()
         if f.type == REQUEST_ID_TYPE and col.type != REQUEST_ID_TYPE:
             col = col.cast(pa.binary()).cast(REQUEST_ID_TYPE)
         elif col.type != f.type:
@@ -51,8 +60,10 @@ class PartWriter:
         self.rows = 0
         self._writer: pq.ParquetWriter | None = None
 
-    def write(self, frame: pl.DataFrame) -> None:
-        data = to_arrow(frame, self.table)
+    def write(
+        self, frame: pl.DataFrame, request_ids: pa.FixedSizeBinaryArray | None = None
+    ) -> None:
+        data = to_arrow(frame, self.table, request_ids)
         if self._writer is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._writer = pq.ParquetWriter(

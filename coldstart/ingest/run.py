@@ -178,9 +178,13 @@ def _function_requests(
         files = data_files(root, "functions")
     if not files:
         return None
-    return pl.concat(
-        [pl.read_parquet(f, columns=["funcID", "cpu_request"]) for f in files]
-    ).drop_nulls()
+    # One row per funcID (the last wins, should the table list one twice), so the loaders'
+    # join by funcID can never multiply rows.
+    return (
+        pl.concat([pl.read_parquet(f, columns=["funcID", "cpu_request"]) for f in files])
+        .drop_nulls()
+        .unique("funcID", keep="last", maintain_order=True)
+    )
 
 
 def _run_parallel(
