@@ -375,9 +375,9 @@ def render_markdown() -> str:
         "",
         "Types are Parquet/Arrow logical types. Integers are integers (the release writes some "
         "as floats); NaN in the release is stored as NULL; strings are dictionary-encoded "
-        "by the writer. Partition columns are typed by the reader from the folder names (DuckDB "
-        "and polars give `day` as a 64-bit integer); the types listed for them are the intended "
-        "ranges.",
+        "by the writer (except cold_starts.podID, unique per cold start). Partition columns "
+        "are typed by the reader from the folder names (DuckDB and polars give `day` as a "
+        "64-bit integer); the types listed for them are the intended ranges.",
         "",
     ]
     for t in TABLES.values():
