@@ -15,6 +15,7 @@ ingest's bookkeeping (manifest, journal, staging) and are ignored by those engin
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -71,7 +72,13 @@ class Table:
 
     def arrow_schema(self) -> pa.Schema:
         """The exact schema of every Parquet file of this table (partition keys excluded)."""
-        return pa.schema([pa.field(c.name, c.type, nullable=True) for c in self.columns])
+        return _arrow_schema(self.columns)
+
+
+@functools.cache
+def _arrow_schema(columns: tuple[Column, ...]) -> pa.Schema:
+    # Cached: the ingest asks for it on every block it writes.
+    return pa.schema([pa.field(c.name, c.type, nullable=True) for c in columns])
 
 
 _F64 = pa.float64()

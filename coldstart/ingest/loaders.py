@@ -269,6 +269,10 @@ def _stages(table: str, time_col: str) -> list[list[pl.Expr]]:
 _FN_REQUEST = "__fn_cpu_request"
 
 
+_CPU_REQUEST_FROM_LIMIT = derive.cpu_request_from_limit()
+_CPU_REQUEST_OR_LIMIT = derive.cpu_request_or_limit(_FN_REQUEST)
+
+
 def _derive(
     lazy: pl.LazyFrame, stages: list[list[pl.Expr]], fn_requests: pl.DataFrame | None
 ) -> pl.LazyFrame:
@@ -277,10 +281,10 @@ def _derive(
     for stage in stages:
         lazy = lazy.with_columns(*stage)
     if fn_requests is None:
-        return lazy.with_columns(derive.cpu_request_from_limit())
+        return lazy.with_columns(_CPU_REQUEST_FROM_LIMIT)
     table = fn_requests.lazy().select("funcID", pl.col("cpu_request").alias(_FN_REQUEST))
     return lazy.join(table, on="funcID", how="left", maintain_order="left").with_columns(
-        derive.cpu_request_or_limit(_FN_REQUEST)
+        _CPU_REQUEST_OR_LIMIT
     )
 
 
@@ -290,7 +294,7 @@ def _compiled(
     ctx: LoadContext,
     *,
     rids_decoded: bool,
-) -> tuple[list[list[pl.Expr]], dict[str, pl.Expr]]:
+) -> tuple[list[list[pl.Expr]], list[pl.Expr]]:
     """Derived-column and count expressions, built once per ingest (building them per block
     cost as much as running them on a small block).
 
@@ -315,11 +319,14 @@ def _compiled(
             checked = [bad.alias(_BAD), pl.col(_RID_BYTES).alias("requestID")]
         stages = [first, checked, *_stages(table, time_col)]
         day = pl.col("day")
-        counts = {
-            **_quality_exprs(table, time_col),
-            _BAD: pl.col(_BAD).any(),
-            _DAYS: pl.when(day.min() == day.max()).then(day.min()),
-        }
+        counts = [
+            expr.alias(name)
+            for name, expr in {
+                **_quality_exprs(table, time_col),
+                _BAD: pl.col(_BAD).any(),
+                _DAYS: pl.when(day.min() == day.max()).then(day.min()),
+            }.items()
+        ]
         got = ctx.compiled[key] = (stages, counts)
     return got
 
@@ -346,7 +353,7 @@ def _derive_fast(
     rids = request_ids.decode(raw.get_column("requestID"))
     stages, count_exprs = _compiled(table, time_col, ctx, rids_decoded=rids is not None)
     block = _derive(raw.lazy(), stages, fn_requests).collect()
-    counts = block.select(**count_exprs).row(0, named=True)
+    counts = block.select(count_exprs).row(0, named=True)
     if counts.pop(_BAD):
         return None
     return block, counts, rids  # its helper columns are left out when written (parts.to_arrow)
