@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import queue
 import shutil
+import threading
+from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -15,7 +18,7 @@ import polars as pl
 from coldstart import release
 from coldstart.config import resolve_warehouse
 from coldstart.errors import ColdstartError, InputError, OutputError, UsageError
-from coldstart.ingest.csvread import read_header
+from coldstart.ingest.csvread import BLOCK_BYTES, read_header
 from coldstart.ingest.loaders import (
     EXPECTED_COLUMNS,
     LoadContext,
@@ -41,11 +44,16 @@ from coldstart.warehouse import (
 
 DEFAULT_WORKERS = max(1, min(2, os.cpu_count() or 1))
 # The long tables load on two threads per worker. A thread holds the GIL for part of every
-# block (the Python between polars, NumPy and pyarrow calls) and waits on its file; a second
+# file (the Python between polars, NumPy and pyarrow calls) and waits on its file; a second
 # thread per core fills those gaps (cold starts, `medium`, 2 cores: 1.5 → 1.8 cores busy,
-# ≈ +15 % throughput) for two more blocks in memory (≈ +100 MB). The per-minute tables keep
-# one thread per worker: their blocks are many times larger.
+# ≈ +15 % throughput). The per-minute tables keep one thread per worker: their files are wide.
 LONG_TABLE_THREADS_PER_WORKER = 2
+# ...but a file of several blocks holds ≈ 15 blocks' worth of memory while it loads (read-ahead,
+# parsed, derived, being written: ≈ 240 MB at 16 MB blocks), and already keeps more than one
+# core busy on its own (read-ahead and writer threads). At most one such file per worker loads
+# at a time; smaller files fill the other threads. Worst case on 2 cores: 2 × 240 MB + 2 small
+# files × 60 MB + ≈ 150 MB of libraries ≈ 0.75 GB.
+BIG_FILE_BYTES = BLOCK_BYTES // 4
 
 _AFTER_FAILURE = (
     "Nothing was published: the warehouse is as it was. Fix or remove that file (or use "
@@ -217,6 +225,78 @@ def _run_parallel(
     return results
 
 
+def _run_bounded(
+    items: list[Any],
+    fn: Callable[[Any], Any],
+    *,
+    threads: int,
+    is_big: Callable[[Any], bool],
+    big_slots: int,
+    on_done: Callable[[Any], None],
+) -> list[Any]:
+    """Like :func:`_run_parallel`, but at most ``big_slots`` big items run at once, and a thread
+    takes small work rather than wait for a big slot. Results in the order of ``items``; the
+    first error stops the threads (each finishes the item it is on) and is raised here."""
+    if threads <= 1 or len(items) <= 1:
+        return _run_parallel(items, fn, 1, on_done)
+    bigs = deque(i for i, it in enumerate(items) if is_big(it))
+    smalls = deque(i for i, it in enumerate(items) if not is_big(it))
+    lock = threading.Lock()
+    slots = threading.Semaphore(big_slots)
+    stop = threading.Event()
+    finished: queue.SimpleQueue[tuple[int, BaseException | None]] = queue.SimpleQueue()
+    results: list[Any] = [None] * len(items)
+
+    def take() -> tuple[int | None, bool]:
+        with lock:
+            if bigs and slots.acquire(blocking=False):
+                return bigs.popleft(), True
+            if smalls:
+                return smalls.popleft(), False
+            if not bigs:
+                return None, False
+        slots.acquire()  # only big work is left: wait for a slot
+        with lock:
+            if bigs:
+                return bigs.popleft(), True
+        slots.release()
+        return None, False
+
+    def work() -> None:
+        while not stop.is_set():
+            i, big = take()
+            if i is None:
+                return
+            try:
+                results[i] = fn(items[i])
+            except BaseException as exc:  # handed to the caller's thread
+                stop.set()
+                finished.put((i, exc))
+                return
+            finally:
+                if big:
+                    slots.release()
+            finished.put((i, None))
+
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="ingest") as pool:
+        for _ in range(threads):
+            pool.submit(work)
+        try:
+            for _ in items:
+                while True:
+                    try:
+                        i, exc = finished.get(timeout=0.2)  # a timeout keeps Ctrl-C responsive
+                        break
+                    except queue.Empty:
+                        continue
+                if exc is not None:
+                    raise exc
+                on_done(items[i])
+        finally:
+            stop.set()
+    return results
+
+
 def ingest(
     sources: Sequence[str | Path] | str | Path,
     warehouse: str | Path | None = None,
@@ -345,8 +425,13 @@ def _execute(
         # Big files first keeps every thread busy until the end.
         by_size = sorted(todo, key=lambda p: -p.source.size)
         long = [p for p in by_size if p.table in ("cold_starts", "requests")]
-        results += _run_parallel(
-            long, lambda p: _load_one(p, ctx), workers * LONG_TABLE_THREADS_PER_WORKER, done
+        results += _run_bounded(
+            long,
+            lambda p: _load_one(p, ctx),
+            threads=workers * LONG_TABLE_THREADS_PER_WORKER,
+            is_big=lambda p: p.source.size > BIG_FILE_BYTES,
+            big_slots=workers,
+            on_done=done,
         )
         wide = [p for p in by_size if p.table == "timeseries"]
         results += _run_parallel(wide, lambda p: _load_one(p, ctx), workers, done)
