@@ -1,9 +1,11 @@
 """Per-minute tables: wide release files → long warehouse rows.
 
 The release has one CSV per (region, metric folder, day) with one column per funcID (2,400+
-columns). Phase 1 (:func:`load_wide`, one source at a time, in parallel) reads a file with an
-explicit Float64 schema and keeps its non-NaN cells with NumPy — the measured fast path (DuckDB
-UNPIVOT or one frame per column are 40–400× slower) — writing small long "pieces"
+columns). Phase 1 (:func:`load_wide`, one source at a time, in parallel) keeps a file's
+non-empty cells: read sparsely (:mod:`coldstart.ingest.wide_cells`, only the cells with text are
+parsed) when the file has the plain shape, else parsed whole with an explicit Float64 schema and
+searched with NumPy (DuckDB UNPIVOT or one frame per column were 40–400× slower) — writing small
+long "pieces"
 (funcID, time, value) to scratch space. Phase 2 (:func:`merge_group`) joins the pieces of one
 (region, metric, day) so all statistics of a metric sit side by side, merges them with what
 the warehouse already holds for that partition, and stages one file.
@@ -12,6 +14,7 @@ the warehouse already holds for that partition, and stages one file.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 from collections import Counter
 from collections.abc import Iterable
@@ -27,6 +30,7 @@ from pyarrow import feather
 
 from coldstart import release
 from coldstart.errors import InputError
+from coldstart.ingest import wide_cells
 from coldstart.ingest.csvread import ReadStats, iter_blocks
 from coldstart.ingest.loaders import LoadContext, SourceResult
 from coldstart.ingest.parts import write_frame
@@ -81,18 +85,119 @@ def load_wide(
     dupes = sorted(c for c, n in Counter(funcs).items() if n > 1)
     if dupes:
         raise InputError(f"{source.display}: duplicate columns in the header: {', '.join(dupes)}")
-    schema: dict[str, pl.DataType] = dict.fromkeys(header, pl.Float64)
     stats = ReadStats()
     result = SourceResult(source=source, table="timeseries", key=key)
+    cells = None
+    if source.size <= wide_cells.MAX_BYTES:
+        body = fh.read()
+        cells = wide_cells.read_cells(body, len(header))
+        fh = io.BytesIO(body)  # in case the validating reader has to take it after all
+    got = _from_cells(cells, is_count) if cells is not None else None
+    if got is None:
+        got = _from_blocks(source, header, fh, is_count, ctx, stats)
+    result.rows_read = got.n_rows if got is not None else stats.rows_read
+    if got is None or got.n_rows == 0:  # no data lines
+        result.bad_rows, result.examples = stats.bad_rows, stats.examples
+        return result
+    days, times = got.days, got.times
+    result.count("time_not_minute", int((times % 60 != 0).sum()))
+    result.count("day_column_mismatch", int((days != times // release.SECONDS_PER_DAY).sum()))
+    names = {_NAMES: json.dumps(funcs).encode()}
+    column = stat if stat is not None else metric
+    tag = hashlib.sha1(key.encode()).hexdigest()[:12]
+    one_day = len(days) == 0 or bool((days == days[0]).all())
+    cell_days = None if one_day else days[got.r]
+    for day in np.unique(days):
+        if one_day:
+            f_idx, r_idx, values = got.f, got.r, got.values
+        else:
+            m = cell_days == day
+            f_idx, r_idx, values = got.f[m], got.r[m], got.values[m]
+        day_times = times[days == day]
+        # Arrow IPC via pyarrow for these scratch files: no polars query and no Parquet
+        # writer set-up per file (thousands of them), ~1 ms less each.
+        piece = pa.table(
+            {"f": f_idx.astype(np.int32), "time": times[r_idx], "value": values},
+            metadata=names,
+        )
+        table = "counts" if is_count else "timeseries"
+        group_metric = None if is_count else metric
+        path = (
+            ctx.scratch
+            / table
+            / source.region
+            / (group_metric or "_")
+            / str(day)
+            / (f"{column}-{tag}.arrow")
+        )
+        if path.parent not in ctx.made_dirs:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            ctx.made_dirs.add(path.parent)
+        feather.write_feather(piece, path, compression="lz4")
+        unique = bool((day_times[1:] > day_times[:-1]).all()) or len(np.unique(day_times)) == len(
+            day_times
+        )
+        result.pieces.append((table, column, group_metric, int(day), Piece(path, unique)))
+        result.rows_written += piece.num_rows
+    result.count("cells", result.rows_written)
+    result.count("minutes", len(times))
+    result.bad_rows, result.examples = stats.bad_rows, stats.examples
+    return result
+
+
+@dataclass(frozen=True)
+class _Long:
+    """A wide file's rows (day, time per kept row) and its cells with a value, funcID-major:
+    f (index into the funcID columns), r (row), values."""
+
+    n_rows: int  # data lines read
+    days: np.ndarray  # int16
+    times: np.ndarray  # int32
+    f: np.ndarray
+    r: np.ndarray
+    values: np.ndarray
+
+
+def _from_cells(cells: wide_cells.Cells, is_count: bool) -> _Long | None:
+    """The sparse reading, if every row is good; None → the validating way (which names or
+    skips the bad rows exactly as for any file)."""
+    n = cells.n_rows
+    key_cols = cells.cols < 2
+    if np.count_nonzero(key_cols) != 2 * n:
+        return None  # an empty day or time
+    day_f = cells.values[cells.cols == 0]
+    time_f = cells.values[cells.cols == 1]
+    for values in (day_f, time_f):
+        if (np.isnan(values) | (values != np.floor(values))).any():
+            return None
+    value = ~key_cols & ~np.isnan(cells.values)  # NaN written as text is "no value", as empty
+    f = cells.cols[value] - 2
+    r = cells.rows[value]
+    v = cells.values[value]
+    if is_count and ((v != np.floor(v)) | (v < 0)).any():
+        return None
+    order = np.argsort(f, kind="stable")  # row-major → funcID-major, rows in order
+    return _Long(n, day_f.astype(np.int16), time_f.astype(np.int32), f[order], r[order], v[order])
+
+
+def _from_blocks(
+    source: Source,
+    header: list[str],
+    fh: IO[bytes],
+    is_count: bool,
+    ctx: LoadContext,
+    stats: ReadStats,
+) -> _Long | None:
+    """The validating reading: blocks through csvread, bad rows named or skipped and counted."""
+    funcs = header[2:]
+    schema: dict[str, pl.DataType] = dict.fromkeys(header, pl.Float64)
     blocks = list(
         iter_blocks(
             fh, source.display, header, schema, skip_bad_rows=ctx.skip_bad_rows, stats=stats
         )
     )
-    result.rows_read = stats.rows_read
     if not blocks:
-        result.bad_rows, result.examples = stats.bad_rows, stats.examples
-        return result
+        return None
     # One conversion of the whole frame to a (rows × columns) float matrix; everything after
     # is NumPy. (Per-column polars expressions over 2,400 columns cost more than the parse.)
     full = np.concatenate([b.to_numpy() for b in blocks]) if len(blocks) > 1 else None
@@ -126,51 +231,15 @@ def load_wide(
         keep &= ~wrong.any(axis=0)
     if not keep.all():
         mat, present, day_f, time_f = mat[:, keep], present[:, keep], day_f[keep], time_f[keep]
-    days = day_f.astype(np.int16)
-    times = time_f.astype(np.int32)
-    result.count("time_not_minute", int((times % 60 != 0).sum()))
-    result.count("day_column_mismatch", int((days != times // release.SECONDS_PER_DAY).sum()))
-    names = {_NAMES: json.dumps(funcs).encode()}
-    column = stat if stat is not None else metric
-    tag = hashlib.sha1(key.encode()).hexdigest()[:12]
-    for day in np.unique(days):
-        rows = days == day
-        sub, sub_present = mat[:, rows], present[:, rows]
-        f_idx, r_idx = np.nonzero(sub_present)  # funcID-major
-        day_times = times[rows]
-        # Arrow IPC via pyarrow for these scratch files: no polars query and no Parquet
-        # writer set-up per file (thousands of them), ~1 ms less each.
-        piece = pa.table(
-            {
-                "f": f_idx.astype(np.int32),
-                "time": day_times[r_idx],
-                "value": sub[f_idx, r_idx],
-            },
-            metadata=names,
-        )
-        table = "counts" if is_count else "timeseries"
-        group_metric = None if is_count else metric
-        path = (
-            ctx.scratch
-            / table
-            / source.region
-            / (group_metric or "_")
-            / str(day)
-            / (f"{column}-{tag}.arrow")
-        )
-        if path.parent not in ctx.made_dirs:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            ctx.made_dirs.add(path.parent)
-        feather.write_feather(piece, path, compression="lz4")
-        unique = bool((day_times[1:] > day_times[:-1]).all()) or len(np.unique(day_times)) == len(
-            day_times
-        )
-        result.pieces.append((table, column, group_metric, int(day), Piece(path, unique)))
-        result.rows_written += piece.num_rows
-    result.count("cells", result.rows_written)
-    result.count("minutes", len(times))
-    result.bad_rows, result.examples = stats.bad_rows, stats.examples
-    return result
+    f_idx, r_idx = np.nonzero(present)  # funcID-major
+    return _Long(
+        stats.rows_read,
+        day_f.astype(np.int16),
+        time_f.astype(np.int32),
+        f_idx,
+        r_idx,
+        mat[f_idx, r_idx],
+    )
 
 
 def value_columns(table: str) -> tuple[str, ...]:
