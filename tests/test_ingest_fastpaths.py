@@ -151,11 +151,14 @@ def _tables(wh: Path) -> dict[str, pl.DataFrame]:
     }
 
 
+@pytest.mark.parametrize("slice_rows", [timeseries.MERGE_SLICE_ROWS, 1, 25])
 @pytest.mark.parametrize(("seed", "repeat"), [(1, False), (2, False), (3, True)])
 def test_dense_merge_equals_joins(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int, repeat: bool
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int, repeat: bool, slice_rows: int
 ) -> None:
+    # slice_rows 1 and 25: the dense merge writes a funcID (or a few) per row group
     src = write_tree(tmp_path / "src", _random_tree(seed, repeat))
+    monkeypatch.setattr(timeseries, "MERGE_SLICE_ROWS", slice_rows)
     ingest([src], warehouse=tmp_path / "dense")
     monkeypatch.setattr(timeseries, "_merge_dense", lambda *a, **k: None)
     ingest([src], warehouse=tmp_path / "joins")

@@ -30,7 +30,7 @@ from coldstart.ingest.manifest import Manifest, load_manifest
 from coldstart.ingest.publish import Transaction, WarehouseLock, recover
 from coldstart.ingest.quality import CheckResult, check
 from coldstart.ingest.sources import Source, discover
-from coldstart.ingest.timeseries import group_pieces, load_wide, merge_group
+from coldstart.ingest.timeseries import group_cells, group_pieces, load_wide, merge_group
 from coldstart.progress import NullProgress, ProgressSink
 from coldstart.warehouse import (
     FUNCTIONS_REGION,
@@ -54,6 +54,10 @@ LONG_TABLE_THREADS_PER_WORKER = 2
 # at a time; smaller files fill the other threads. Worst case on 2 cores: 2 × 240 MB + 2 small
 # files × 60 MB + ≈ 150 MB of libraries ≈ 0.75 GB.
 BIG_FILE_BYTES = BLOCK_BYTES // 4
+# One merge of a per-minute partition holds ~12 bytes per cell of its pieces (a Region 2
+# partition of the release: 10 statistics × 2,420 funcIDs × 1,440 minutes, up to 35 M cells,
+# ~400 MB with its output slices). Partitions above this size merge one at a time.
+BIG_MERGE_CELLS = 4_000_000
 
 _AFTER_FAILURE = (
     "Nothing was published: the warehouse is as it was. Fix or remove that file (or use "
@@ -451,7 +455,14 @@ def _execute(
                 )
                 return rel
 
-            rels = _run_parallel(items, merge, workers, lambda _: progress.advance(gtask))
+            rels = _run_bounded(
+                items,
+                merge,
+                threads=workers,
+                is_big=lambda item: group_cells(item[1]) > BIG_MERGE_CELLS,
+                big_slots=1,
+                on_done=lambda _: progress.advance(gtask),
+            )
             merged = {k: rel for (k, _), rel in zip(items, rels, strict=True)}
 
         for r in results:

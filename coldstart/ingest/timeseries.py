@@ -33,7 +33,7 @@ from coldstart.errors import InputError
 from coldstart.ingest import wide_cells
 from coldstart.ingest.csvread import ReadStats, iter_blocks
 from coldstart.ingest.loaders import LoadContext, SourceResult
-from coldstart.ingest.parts import write_frame
+from coldstart.ingest.parts import PartWriter, write_frame
 from coldstart.ingest.sources import Source
 from coldstart.warehouse import TABLES, partition_dir
 
@@ -53,11 +53,20 @@ class Piece:
 
     path: Path
     unique_times: bool  # no minute twice in the file's rows of that day
+    cells: int = 0  # rows of the piece (what its merge will hold in memory: ~12 bytes each)
 
     def read(self) -> tuple[pa.Table, tuple[str, ...]]:
         table = feather.read_table(self.path, memory_map=False)
         names = tuple(json.loads((table.schema.metadata or {})[_NAMES]))
         return table, names
+
+    def read_names(self) -> tuple[str, ...]:
+        """The file's funcID columns, from the piece's schema only (no data read)."""
+        schema = feather.read_table(self.path, columns=[], memory_map=True).schema
+        return tuple(json.loads((schema.metadata or {})[_NAMES]))
+
+    def read_times(self) -> np.ndarray:
+        return feather.read_table(self.path, columns=["time"], memory_map=False)["time"].to_numpy()
 
     def frame(self) -> pl.DataFrame:
         """(funcID, time, value), as the general merge joins them."""
@@ -137,7 +146,9 @@ def load_wide(
         unique = bool((day_times[1:] > day_times[:-1]).all()) or len(np.unique(day_times)) == len(
             day_times
         )
-        result.pieces.append((table, column, group_metric, int(day), Piece(path, unique)))
+        result.pieces.append(
+            (table, column, group_metric, int(day), Piece(path, unique, piece.num_rows))
+        )
         result.rows_written += piece.num_rows
     result.count("cells", result.rows_written)
     result.count("minutes", len(times))
@@ -266,15 +277,10 @@ def merge_group(
     rel = partition_dir(Path(), table, **keys) / GROUP_FILE
     cols = value_columns(table)
     published = warehouse / rel
-    fast = None if published.exists() else _merge_dense(pieces, metric, region, day)
-    if fast is not None:  # the usual case: a new partition, one piece per column
-        missing = [c for c in cols if c not in fast.columns]
-        if table == "counts":
-            fast = fast.with_columns(pl.col(c).fill_null(0) for c in fast.columns if c in cols)
-        fill = 0 if table == "counts" else None
-        fast = fast.with_columns(pl.lit(fill, dtype=pl.Float64).alias(c) for c in missing)
-        rows = write_frame(ctx.staging / rel, fast, spec)
-        return rel.as_posix(), rows
+    if not published.exists():  # the usual case: a new partition, one piece per column
+        rows = _merge_dense(ctx.staging / rel, table, pieces, metric, region, day)
+        if rows is not None:
+            return rel.as_posix(), rows
     frames: list[pl.DataFrame] = []
     for col, paths in sorted(pieces.items()):
         f = pl.concat([p.frame() for p in paths]).rename({"value": col})
@@ -311,53 +317,105 @@ def _two_files(metric: str | None, col: str, region: str, day: int) -> None:
     )
 
 
-def _merge_dense(
-    pieces: dict[str, list[Piece]], metric: str | None, region: str, day: int
-) -> pl.DataFrame | None:
-    """All columns of a partition side by side, without joins; None → use the joins.
+# Output rows per row group of a dense merge. A Region 2 partition of the release has up to
+# 2,420 funcIDs × 1,440 minutes = 3.5 M rows of 12 columns; built whole it took 1.1 GB (two
+# merges at once: over 2 GB). In slices of ~250 k rows the merge holds its inputs (12 bytes per
+# cell) and one slice.
+MERGE_SLICE_ROWS = 250_000
 
-    Cells are numbered on the grid (sorted funcIDs × sorted minutes): the occupied cells, in
-    order, are the output rows already sorted by (funcID, time), and each column's values land
-    at their cells' ranks. Equal to the full outer joins (NULL where a column has no value)
-    when no file repeats a minute; otherwise returns None and the joins decide.
+
+def _merge_dense(
+    path: Path,
+    table: str,
+    pieces: dict[str, list[Piece]],
+    metric: str | None,
+    region: str,
+    day: int,
+) -> int | None:
+    """All columns of a new partition side by side, without joins, written to ``path`` in
+    slices; returns the rows written, or None → use the joins.
+
+    Cells are numbered on the grid (sorted funcIDs × sorted minutes): each column's cells,
+    sorted by that number, say which output rows it fills, and the output rows of a range of
+    funcIDs are the union of the columns' cells in that range, already in (funcID, time) order.
+    Equal to the full outer joins (NULL where a column has no value) when no file repeats a
+    minute; otherwise returns None and the joins decide.
     """
     if any(not p.unique_times for ps in pieces.values() for p in ps):
         return None
-    loaded = {col: [p.read() for p in ps] for col, ps in pieces.items()}
-    name_sets = {names for v in loaded.values() for _, names in v}
-    funcs = sorted(set().union(*name_sets))  # str order = UTF-8 byte order = polars' order
+    spec = TABLES[table]
+    names_of = {p: p.read_names() for ps in pieces.values() for p in ps}
+    funcs = sorted(set().union(*names_of.values()))  # str order = UTF-8 byte order = polars'
     index = {n: i for i, n in enumerate(funcs)}
-    maps = {names: np.array([index[n] for n in names], dtype=np.int64) for names in name_sets}
-    times = np.unique(np.concatenate([f["time"].to_numpy() for v in loaded.values() for f, _ in v]))
+    times = np.unique(np.concatenate([p.read_times() for ps in pieces.values() for p in ps]))
     n_times = len(times)
-    cells: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {}
-    occupied = np.zeros(len(funcs) * n_times, dtype=bool)
-    for col, items in loaded.items():
-        cells[col] = []
-        for f, names in items:
-            t = np.searchsorted(times, f["time"].to_numpy())
-            flat = maps[names][f["f"].to_numpy()] * n_times + t
-            cells[col].append((flat, f["value"].to_numpy()))
-        if len(items) > 1:
-            allflat = np.concatenate([c for c, _ in cells[col]])
-            seen = np.zeros(len(occupied), dtype=bool)
-            seen[allflat] = True
-            if np.count_nonzero(seen) != len(allflat):
-                _two_files(metric, col, region, day)
-        for flat, _ in cells[col]:
-            occupied[flat] = True
-    out = np.flatnonzero(occupied)
-    rank = np.cumsum(occupied, dtype=np.int64) - 1  # a cell's row in the output
-    data: dict[str, pl.Series] = {
-        "funcID": pl.Series("funcID", funcs, dtype=pl.String).gather(out // n_times),
-        "time": pl.Series("time", times[out % n_times]),
-    }
-    for col in sorted(cells):
-        values = np.full(len(out), np.nan)
-        for flat, v in cells[col]:
-            values[rank[flat]] = v
-        data[col] = pl.Series(col, values, nan_to_null=True)
-    return pl.DataFrame(data)
+    key_type = np.int32 if len(funcs) * n_times < 2**31 else np.int64
+    # Per column: its cells' grid numbers, sorted, and their values (the pieces are dropped).
+    columns: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    for col, ps in sorted(pieces.items()):
+        keys, values = [], []
+        for p in ps:
+            tbl = p.read()[0]
+            to_global = np.array([index[n] for n in names_of[p]], dtype=key_type)
+            k = to_global[tbl["f"].to_numpy()] * key_type(n_times)
+            k += np.searchsorted(times, tbl["time"].to_numpy()).astype(key_type)
+            keys.append(k)
+            values.append(tbl["value"].to_numpy())
+            del tbl
+        key = np.concatenate(keys) if len(keys) > 1 else keys[0]
+        value = np.concatenate(values) if len(values) > 1 else values[0]
+        if len(key) > 1 and not (key[1:] > key[:-1]).all():  # not already in grid order
+            order = np.argsort(key, kind="stable")
+            key, value = key[order], value[order]
+        if len(key) > 1 and (key[1:] == key[:-1]).any():
+            _two_files(metric, col, region, day)
+        columns[col] = (key, value)
+    is_count = table == "counts"
+    fill = 0.0 if is_count else None
+    all_funcs = pl.Series("funcID", funcs, dtype=pl.String)
+    funcs_per_slice = max(1, MERGE_SLICE_ROWS // max(n_times, 1))
+    writer = PartWriter(path, spec)
+    try:
+        for g0 in range(0, len(funcs), funcs_per_slice):
+            lo, hi = g0 * n_times, min(g0 + funcs_per_slice, len(funcs)) * n_times
+            parts = {}
+            for col, (key, value) in columns.items():
+                a, b = np.searchsorted(key, [lo, hi])
+                parts[col] = (key[a:b], value[a:b])
+            occupied = np.zeros(hi - lo, dtype=bool)
+            for k, _ in parts.values():
+                occupied[k - lo] = True
+            out = np.flatnonzero(occupied)
+            if not len(out):
+                continue
+            rank = np.cumsum(occupied, dtype=np.int64) - 1  # a grid cell's output row
+            data: dict[str, pl.Series] = {
+                "funcID": all_funcs.gather((out + lo) // n_times),
+                "time": pl.Series("time", times[(out + lo) % n_times]),
+            }
+            for col in value_columns(table):
+                if col not in parts:
+                    data[col] = pl.repeat(fill, len(out), dtype=pl.Float64, eager=True).alias(col)
+                    continue
+                k, v = parts[col]
+                filled = np.full(len(out), 0.0 if is_count else np.nan)
+                filled[rank[k - lo]] = v
+                data[col] = pl.Series(col, filled, nan_to_null=not is_count)
+            writer.write(pl.DataFrame(data))
+    finally:
+        writer.close()
+    if writer.rows == 0:  # every piece empty: an empty file, as the joins would write
+        write_frame(path, pl.DataFrame(schema=_empty_schema(table)), spec)
+    return writer.rows
+
+
+def _empty_schema(table: str) -> dict[str, pl.DataType]:
+    return {"funcID": pl.String, "time": pl.Int32} | dict.fromkeys(value_columns(table), pl.Float64)
+
+
+def group_cells(pieces: dict[str, list[Piece]]) -> int:
+    """Cells of a partition's pieces: the size of its merge."""
+    return sum(p.cells for ps in pieces.values() for p in ps)
 
 
 def group_pieces(
