@@ -13,8 +13,10 @@ run's own, and reports the median of ``--runs`` runs. Beside it:
   for the per-minute tables, whose files each have their own columns, file by file);
 * ``duckdb``: ``COPY (SELECT * FROM read_csv(files)) TO out (FORMAT parquet)`` (long tables).
 
-``--tables`` also takes ``requests_merged``: the request rows with one part per region, i.e.
-parts of the release's size, where per-file costs no longer dominate.
+``--tables`` also takes ``requests_merged`` (the request rows with one part per region, i.e.
+parts of the release's size, where per-file costs no longer dominate) and
+``timeseries_real_width`` (per-minute files as wide as the release's Region 2: memory grows
+with width, and the presets below ``large`` are narrower).
 
 The baselines do none of the derived columns, validation or wide→long work; they show what
 "just convert it" costs. Nothing here is asserted in tests.
@@ -83,10 +85,57 @@ def merged_requests(dataset: Path) -> Path:
     return out
 
 
+# "timeseries_real_width": per-minute files of the release's Region 2 width (2,420 funcIDs ×
+# 1,440 minutes, ~50 % of cells filled, ≈ 15.7 MB each; 43 metric folders × 2 days) — the
+# synthetic presets below `large` are narrower, and memory grows with width. Random values:
+# for throughput and memory, not for analysis.
+REAL_WIDTH = "timeseries_real_width"
+REAL_WIDTH_FUNCS = 2420
+
+
+def real_width_series(dataset: Path) -> Path:
+    """A per-minute tree of real-width files with ``dataset``'s metric folders (built once)."""
+    import numpy as np
+
+    out = WORK / "real-width" / "cold_start_dataset"
+    done = out / ".complete"
+    if done.exists():
+        return out
+    rng = np.random.default_rng(0)
+    funcs = [
+        f"{a}---{b}---pool{c}-300-128"
+        for a, b, c in rng.integers(1, 10**6, (REAL_WIDTH_FUNCS, 3)) % [10**6, 10**6, 60]
+    ]
+    folders = sorted(p.name for p in (dataset / TABLE_DIRS["timeseries"] / "R2").iterdir())
+    header = "day,time," + ",".join(funcs) + "\n"
+    for day in (0, 1):
+        times = day * 86_400 + 60 * np.arange(1440)
+        bodies = {}  # one body per kind and day, shared by the folders (formatting is slow)
+        for count in (False, True):
+            filled = rng.random((1440, REAL_WIDTH_FUNCS)) < 0.5
+            if count:
+                text = rng.integers(0, 50, filled.shape).astype(str)
+            else:
+                text = np.char.mod("%.6g", np.round(rng.random(filled.shape) * 10, 6))
+            cells = np.where(filled, text, "")
+            bodies[count] = "".join(
+                f"{day},{t}," + ",".join(row) + "\n" for t, row in zip(times, cells, strict=True)
+            )
+        for folder in folders:
+            count = folder in ("requests", "num_pods", "num_cold_starts")
+            target = out / TABLE_DIRS["timeseries"] / "R2" / folder / f"day_{day}.csv"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(header + bodies[count])
+    done.touch()
+    return out
+
+
 def source_of(dataset: Path, table: str) -> tuple[Path, str]:
     """(folder to ingest, warehouse table) of a benchmarked table."""
     if table == MERGED:
         return merged_requests(dataset) / TABLE_DIRS["requests"], "requests"
+    if table == REAL_WIDTH:
+        return real_width_series(dataset) / TABLE_DIRS["timeseries"], "timeseries"
     return dataset / TABLE_DIRS[table], table
 
 
@@ -168,7 +217,7 @@ def one_run(
     files_json = Path(out) / "files.json"
     files_json.write_text(json.dumps(files))
     template = "coldstart" if tool == "coldstart-before" else tool
-    if template == "polars" and table == "timeseries":
+    if template == "polars" and wh_table == "timeseries":
         template = "polars-wide"
     code = f"FILES = json.load(open({str(files_json)!r}))\n" + CHILD[template].format(
         src=src, out=out, table=wh_table, pandas_path=pandas_path
@@ -195,7 +244,7 @@ def one_run(
 
 
 def applies(tool: str, table: str, pandas_path: str) -> bool:
-    if tool == "duckdb" and table in ("timeseries", "functions"):
+    if tool == "duckdb" and table in ("timeseries", REAL_WIDTH, "functions"):
         return False  # polars' per-file conversion stands for the one-liners on wide files
     if tool == "polars" and table == "functions":
         return False  # one small file
@@ -370,7 +419,7 @@ def main() -> None:
     if args.baseline_src:
         tools.insert(1, "coldstart-before")
     for table in args.tables.split(","):
-        runs = args.timeseries_runs if table == "timeseries" else args.runs
+        runs = args.timeseries_runs if table in ("timeseries", REAL_WIDTH) else args.runs
         print(f"{table}: load average {os.getloadavg()}", file=sys.stderr, flush=True)
         for r in measure_table(tools, table, dataset, runs, args.pandas_path, args.baseline_src):
             print(json.dumps(r), flush=True)
