@@ -18,6 +18,7 @@ import io
 import json
 from collections import Counter
 from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import reduce
 from pathlib import Path
@@ -375,6 +376,10 @@ def _merge_dense(
     all_funcs = pl.Series("funcID", funcs, dtype=pl.String)
     funcs_per_slice = max(1, MERGE_SLICE_ROWS // max(n_times, 1))
     writer = PartWriter(path, spec)
+    # A slice is encoded (pyarrow, GIL released) while the next one is built: a big merge runs
+    # alone (see run.BIG_MERGE_CELLS), and this keeps a second core busy for one more slice.
+    pool = ThreadPoolExecutor(1, thread_name_prefix="merge-writer")
+    pending: Future[None] | None = None
     try:
         for g0 in range(0, len(funcs), funcs_per_slice):
             lo, hi = g0 * n_times, min(g0 + funcs_per_slice, len(funcs)) * n_times
@@ -401,8 +406,14 @@ def _merge_dense(
                 filled = np.full(len(out), 0.0 if is_count else np.nan)
                 filled[rank[k - lo]] = v
                 data[col] = pl.Series(col, filled, nan_to_null=not is_count)
-            writer.write(pl.DataFrame(data))
+            frame = pl.DataFrame(data)
+            if pending is not None:
+                pending.result()
+            pending = pool.submit(writer.write, frame)
+        if pending is not None:
+            pending.result()
     finally:
+        pool.shutdown(wait=True)
         writer.close()
     if writer.rows == 0:  # every piece empty: an empty file, as the joins would write
         write_frame(path, pl.DataFrame(schema=_empty_schema(table)), spec)
