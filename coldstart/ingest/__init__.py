@@ -9,9 +9,11 @@ Public API::
     check("data/warehouse") # the same quality summary, on demand
 
 Modules: ``sources`` (finding files, zips read in place), ``csvread`` (streaming validated
-CSV blocks), ``loaders`` (long tables, functions), ``timeseries`` (wide → long), ``parts``
-(Parquet writing), ``manifest``, ``publish`` (staging, journal, atomic commit), ``quality``
-(summary), ``run`` (orchestration). The schema is in :mod:`coldstart.warehouse`.
+CSV blocks), ``request_ids`` (hex → 32 bytes), ``loaders`` (long tables, functions),
+``wide_cells`` (sparse reading of the per-minute files), ``timeseries`` (wide → long),
+``parts`` (Parquet writing), ``manifest``, ``publish`` (staging, journal, atomic commit),
+``quality`` (summary), ``run`` (orchestration and the memory-bounded thread scheduling).
+The schema is in :mod:`coldstart.warehouse`.
 """
 
 from __future__ import annotations
