@@ -162,14 +162,22 @@ def test_dense_merge_equals_joins(
     ingest([src], warehouse=tmp_path / "dense")
     monkeypatch.setattr(timeseries, "_merge_dense", lambda *a, **k: None)
     ingest([src], warehouse=tmp_path / "joins")
-    dense, joins = _tables(tmp_path / "dense"), _tables(tmp_path / "joins")
-    assert dense.keys() == joins.keys()
-    assert len(dense) == 4
-    for rel, frame in dense.items():
-        mine, other = frame, joins[rel]
-        if repeat:  # a repeated minute goes the join way; the order of its tied rows is free
-            mine, other = mine.sort(pl.all()), other.sort(pl.all())
-        assert mine.equals(other), rel
+    assert_same_series_tables(tmp_path / "dense", tmp_path / "joins", ties_free=repeat)
+
+
+def assert_same_series_tables(a: Path, b: Path, *, ties_free: bool) -> None:
+    """The per-minute partitions of two warehouses of ``_random_tree`` hold the same rows.
+
+    ``ties_free``: a repeated minute goes the join way, where the order of tied rows is free.
+    """
+    mine, other = _tables(a), _tables(b)
+    assert mine.keys() == other.keys()
+    assert len(mine) == 4
+    for rel, frame in mine.items():
+        x, y = frame, other[rel]
+        if ties_free:
+            x, y = x.sort(pl.all()), y.sort(pl.all())
+        assert x.equals(y), rel
 
 
 def test_two_files_for_one_day_is_an_error_on_both_paths(
