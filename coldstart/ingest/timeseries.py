@@ -61,13 +61,11 @@ class Piece:
         names = tuple(json.loads((table.schema.metadata or {})[_NAMES]))
         return table, names
 
-    def read_names(self) -> tuple[str, ...]:
-        """The file's funcID columns, from the piece's schema only (no data read)."""
-        schema = feather.read_table(self.path, columns=[], memory_map=True).schema
-        return tuple(json.loads((schema.metadata or {})[_NAMES]))
-
-    def read_times(self) -> np.ndarray:
-        return feather.read_table(self.path, columns=["time"], memory_map=False)["time"].to_numpy()
+    def read_meta(self) -> tuple[tuple[str, ...], np.ndarray]:
+        """The file's funcID columns and its minutes of that day, from the piece's schema only
+        (no data read): what the merge needs to lay out its grid."""
+        meta = feather.read_table(self.path, columns=[], memory_map=True).schema.metadata or {}
+        return tuple(json.loads(meta[_NAMES])), np.array(json.loads(meta[_TIMES]), np.int32)
 
     def frame(self) -> pl.DataFrame:
         """(funcID, time, value), as the general merge joins them."""
@@ -81,6 +79,7 @@ class Piece:
 
 
 _NAMES = b"funcIDs"
+_TIMES = b"minutes"
 
 
 def load_wide(
@@ -109,10 +108,11 @@ def load_wide(
     if got is None or got.n_rows == 0:  # no data lines
         result.bad_rows, result.examples = stats.bad_rows, stats.examples
         return result
+    got, names_sorted = _by_name(got, funcs)
     days, times = got.days, got.times
     result.count("time_not_minute", int((times % 60 != 0).sum()))
     result.count("day_column_mismatch", int((days != times // release.SECONDS_PER_DAY).sum()))
-    names = {_NAMES: json.dumps(funcs).encode()}
+    names = json.dumps(names_sorted).encode()
     column = stat if stat is not None else metric
     tag = hashlib.sha1(key.encode()).hexdigest()[:12]
     one_day = len(days) == 0 or bool((days == days[0]).all())
@@ -128,7 +128,7 @@ def load_wide(
         # writer set-up per file (thousands of them), ~1 ms less each.
         piece = pa.table(
             {"f": f_idx.astype(np.int32), "time": times[r_idx], "value": values},
-            metadata=names,
+            metadata={_NAMES: names, _TIMES: json.dumps(np.unique(day_times).tolist()).encode()},
         )
         table = "counts" if is_count else "timeseries"
         group_metric = None if is_count else metric
@@ -170,6 +170,31 @@ class _Long:
     values: np.ndarray
 
 
+def _by_name(got: _Long, funcs: list[str]) -> tuple[_Long, list[str]]:
+    """The cells numbered by the file's funcIDs in name order, funcID-major, rows in order.
+
+    The merge numbers cells on a grid of sorted funcIDs; pieces already in that order (the
+    usual case: minutes in order in the file) need no sort there, where big partitions are
+    merged one at a time. Sorting here runs in parallel over files, and on small integers
+    NumPy's stable sort is a radix sort (10× faster than on int64).
+    """
+    names = sorted(funcs)  # str order, as the merge's
+    if names == funcs:
+        rank = None
+    else:
+        position = {n: i for i, n in enumerate(names)}
+        rank = np.array([position[n] for n in funcs], dtype=np.int64)
+    f = got.f if rank is None else rank[got.f]
+    small = f.astype(np.uint16) if len(funcs) < 2**16 else f
+    # Both readers give each funcID's cells in row order, so funcIDs in order = sorted.
+    if len(small) > 1 and not (small[1:] >= small[:-1]).all():
+        order = np.argsort(small, kind="stable")  # rows stay in order within a funcID
+        return _Long(
+            got.n_rows, got.days, got.times, f[order], got.r[order], got.values[order]
+        ), names
+    return _Long(got.n_rows, got.days, got.times, f, got.r, got.values), names
+
+
 def _from_cells(cells: wide_cells.Cells, is_count: bool) -> _Long | None:
     """The sparse reading, if every row is good; None → the validating way (which names or
     skips the bad rows exactly as for any file)."""
@@ -188,8 +213,7 @@ def _from_cells(cells: wide_cells.Cells, is_count: bool) -> _Long | None:
     v = cells.values[value]
     if is_count and ((v != np.floor(v)) | (v < 0)).any():
         return None
-    order = np.argsort(f, kind="stable")  # row-major → funcID-major, rows in order
-    return _Long(n, day_f.astype(np.int16), time_f.astype(np.int32), f[order], r[order], v[order])
+    return _Long(n, day_f.astype(np.int16), time_f.astype(np.int32), f, r, v)  # row-major
 
 
 def _from_blocks(
@@ -345,21 +369,22 @@ def _merge_dense(
     if any(not p.unique_times for ps in pieces.values() for p in ps):
         return None
     spec = TABLES[table]
-    names_of = {p: p.read_names() for ps in pieces.values() for p in ps}
-    funcs = sorted(set().union(*names_of.values()))  # str order = UTF-8 byte order = polars'
+    meta = {p: p.read_meta() for ps in pieces.values() for p in ps}
+    funcs = sorted(set().union(*(names for names, _ in meta.values())))  # str order = polars'
     index = {n: i for i, n in enumerate(funcs)}
-    times = np.unique(np.concatenate([p.read_times() for ps in pieces.values() for p in ps]))
+    times = np.unique(np.concatenate([t for _, t in meta.values()]))  # the files' minutes
     n_times = len(times)
     key_type = np.int32 if len(funcs) * n_times < 2**31 else np.int64
+    time_index = _time_index(times)
     # Per column: its cells' grid numbers, sorted, and their values (the pieces are dropped).
     columns: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for col, ps in sorted(pieces.items()):
         keys, values = [], []
         for p in ps:
             tbl = p.read()[0]
-            to_global = np.array([index[n] for n in names_of[p]], dtype=key_type)
+            to_global = np.array([index[n] for n in meta[p][0]], dtype=key_type)
             k = to_global[tbl["f"].to_numpy()] * key_type(n_times)
-            k += np.searchsorted(times, tbl["time"].to_numpy()).astype(key_type)
+            k += time_index(tbl["time"].to_numpy()).astype(key_type, copy=False)
             keys.append(k)
             values.append(tbl["value"].to_numpy())
             del tbl
@@ -418,6 +443,17 @@ def _merge_dense(
     if writer.rows == 0:  # every piece empty: an empty file, as the joins would write
         write_frame(path, pl.DataFrame(schema=_empty_schema(table)), spec)
     return writer.rows
+
+
+def _time_index(times: np.ndarray):  # type: ignore[no-untyped-def]
+    """A function mapping times (all in ``times``, sorted) to their positions: a lookup array
+    over the span (a day is at most 86,400 s) — 10× a binary search per cell."""
+    if not len(times) or int(times[-1]) - int(times[0]) > 10 * 86_400:
+        return lambda t: np.searchsorted(times, t)
+    first = int(times[0])
+    lookup = np.zeros(int(times[-1]) - first + 1, dtype=np.int32)
+    lookup[times - first] = np.arange(len(times), dtype=np.int32)
+    return lambda t: lookup[t - first]
 
 
 def _empty_schema(table: str) -> dict[str, pl.DataType]:
