@@ -191,3 +191,18 @@ def test_two_files_for_one_day_is_an_error_on_both_paths(
     monkeypatch.setattr(timeseries, "_merge_dense", lambda *a, **k: None)
     with pytest.raises(InputError, match="two files give cpu_usage_avg for R2 day 0"):
         ingest([src], warehouse=tmp_path / "b")
+
+
+@pytest.mark.parametrize(
+    "times",
+    [
+        [0, 60, 120, 86_340],  # one day: lookup array
+        [0, 60, 30 * 86_400],  # a month apart: binary search
+        [5],
+    ],
+)
+def test_time_index_gives_positions(times: list[int]) -> None:
+    t = np.array(times, dtype=np.int32)
+    index = timeseries._time_index(t)
+    cells = np.array([times[-1], times[0], *times], dtype=np.int32)
+    assert index(cells).tolist() == [len(times) - 1, 0, *range(len(times))]
