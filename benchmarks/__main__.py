@@ -259,13 +259,14 @@ def machine() -> dict[str, Any]:
 COLDSTART_TOOLS = ("coldstart", "catalog")
 
 
-def ratios(measurements: list[Measurement]) -> list[dict[str, Any]]:
+def ratios(measurements: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Pair by pair: baseline work time / coldstart work time, and peak RSS the same way.
 
     Each coldstart way (the session, and the catalog file where measured) is paired with
-    each baseline of the same benchmark.
+    each baseline of the same benchmark. From the summaries (medians, max RSS), so that a
+    partial run's ratios cover the measurements it kept from earlier runs too.
     """
-    by = {(m.bench, m.tool): m for m in measurements}
+    by = {(m["bench"], m["tool"]): m for m in measurements}
     out = []
     for (bench, tool), m in by.items():
         if tool in COLDSTART_TOOLS:
@@ -279,9 +280,9 @@ def ratios(measurements: list[Measurement]) -> list[dict[str, Any]]:
                     "bench": bench,
                     "coldstart": ours,
                     "baseline": tool,
-                    "speedup": m.stat("work_s") / c.stat("work_s"),
-                    "speedup_wall": m.stat("wall_s") / c.stat("wall_s"),
-                    "rss_ratio": c.stat("peak_rss_mb", "max") / m.stat("peak_rss_mb", "max"),
+                    "speedup": m["work_s"] / c["work_s"],
+                    "speedup_wall": m["wall_s"] / c["wall_s"],
+                    "rss_ratio": c["peak_rss_mb"] / m["peak_rss_mb"],
                 }
             )
     return out
@@ -323,7 +324,7 @@ def run(settings: Settings, argv: list[str]) -> int:
             "machine": machine(),
             "dataset_mb": sum(f.stat().st_size for f in r.dataset.rglob("*.csv")) / 1e6,
             "measurements": [m.summary() for m in r.measurements],
-            "ratios": ratios(r.measurements),
+            "ratios": [],  # below, once earlier measurements are merged in
             "checks": [c.__dict__ for c in r.checks],
             "notes": r.notes,
         }
@@ -337,6 +338,7 @@ def run(settings: Settings, argv: list[str]) -> int:
             summary["checks"] = [
                 c for c in old["checks"] if c["bench"] not in kept_checks
             ] + summary["checks"]
+        summary["ratios"] = ratios(summary["measurements"])
         path.write_text(json.dumps(summary, indent=1, default=str))
         bad = [c for c in r.checks if not c.ok]
         print(
