@@ -111,3 +111,30 @@ def test_plot_and_readme_block_from_the_results(bench_run: dict, tmp_path: Path)
     text = readme.block(settings)
     for needle in ("### `tiny` preset", "Ratios, pair by pair", "Answer checks", "Estimate"):
         assert needle in text
+
+
+def test_ratios_pair_every_coldstart_way_with_every_baseline() -> None:
+    from benchmarks.__main__ import ratios
+
+    def m(bench: str, tool: str, work: float, wall: float, rss: float) -> dict:
+        return {"bench": bench, "tool": tool, "work_s": work, "wall_s": wall, "peak_rss_mb": rss}
+
+    got = ratios(
+        [
+            m("by_region", "coldstart", 0.5, 1.0, 400),
+            m("by_region", "catalog", 0.25, 0.8, 300),
+            m("by_region", "pandas", 5.0, 6.0, 1200),
+            m("ingest_all", "coldstart", 80, 81, 500),  # kept from an earlier run
+            m("ingest_all", "pandas", 100, 101, 1000),
+            m("lonely", "pandas", 1, 1, 1),  # no coldstart side: no pair
+        ]
+    )
+    pairs = {(r["bench"], r["coldstart"], r["baseline"]): r for r in got}
+    assert set(pairs) == {
+        ("by_region", "coldstart", "pandas"),
+        ("by_region", "catalog", "pandas"),
+        ("ingest_all", "coldstart", "pandas"),
+    }
+    r = pairs[("by_region", "catalog", "pandas")]
+    assert (r["speedup"], r["speedup_wall"], r["rss_ratio"]) == (20.0, 7.5, 0.25)
+    assert pairs[("ingest_all", "coldstart", "pandas")]["speedup"] == 1.25
