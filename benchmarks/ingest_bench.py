@@ -38,7 +38,6 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 WORK = HERE / ".work"
-README = HERE / "README.md"
 TABLE_DIRS = {
     "cold_starts": "cold_start",
     "requests": "per_request",
@@ -378,15 +377,9 @@ def markdown(results: list[dict], preset: str, runs: int) -> str:
 
 
 def write_readme(section: str) -> None:
-    start, end = "<!-- ingest-bench:start -->", "<!-- ingest-bench:end -->"
-    text = README.read_text() if README.exists() else "# Benchmarks\n"
-    block = f"{start}\n{section}\n{end}"
-    if start in text:
-        head, rest = text.split(start, 1)
-        text = head + block + rest.split(end, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    README.write_text(text)
+    from benchmarks.readme import replace_block
+
+    replace_block("<!-- ingest-bench:start -->", "<!-- ingest-bench:end -->", section)
 
 
 def main() -> None:

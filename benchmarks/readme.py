@@ -330,15 +330,21 @@ def block(settings: Settings) -> str:
     return "\n".join(out)
 
 
-def write(settings: Settings) -> None:
+def replace_block(start: str, end: str, body: str) -> None:
+    """Put ``body`` between the ``start`` and ``end`` markers of README.md (appended, with
+    its markers, if they are not there yet); the text around them stays as written."""
     text = README.read_text() if README.exists() else "# Benchmarks\n"
-    body = f"{START}\n{block(settings)}\n{END}"
-    if START in text:
-        head, rest = text.split(START, 1)
-        text = head + body + rest.split(END, 1)[1]
+    new = f"{start}\n{body}\n{end}"
+    if start in text:
+        head, rest = text.split(start, 1)
+        text = head + new + rest.split(end, 1)[1]
     else:
-        text = text.rstrip("\n") + "\n\n" + body + "\n"
+        text = text.rstrip("\n") + "\n\n" + new + "\n"
     README.write_text(text)
+
+
+def write(settings: Settings) -> None:
+    replace_block(START, END, block(settings))
     print(f"updated {README}")
 
 
