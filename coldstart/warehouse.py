@@ -6,7 +6,7 @@ and every Parquet file written against it. Change a column here, bump :data:`SCH
 and add a line to :data:`CHANGES` saying what breaks and how to migrate (re-ingest with
 ``--force``: the ingest refuses to mix versions).
 
-Layout: ``<warehouse>/<table>/<key>=<value>/…/part-<id>.parquet``, Hive-style, zstd, plain
+Layout: ``<warehouse>/<table>/<key>=<value>/…/{part,pack}-<id>.parquet``, Hive-style, zstd, plain
 Parquet types only (no engine-specific extensions), so polars, DuckDB, pyarrow and Spark read
 it with their ordinary Hive-partition support. Partition columns live in the directory names,
 not inside the files (the Hive convention). Files and folders starting with ``_`` are the
@@ -24,9 +24,18 @@ import pyarrow as pa
 from coldstart import release
 from coldstart.derive import TRIGGER_GROUP_ASSUMPTION
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+# Older versions this coldstart reads and extends as they are (no --force needed).
+READABLE_VERSIONS = (1, 2)
 
-CHANGES: tuple[str, ...] = ("1 — first version.",)
+CHANGES: tuple[str, ...] = (
+    "1 — first version.",
+    "2 — small per-request part files (≤ 4 MB) of one region are written together into shared "
+    "`pack-<id>.parquet` files, and the manifest records each source's rows in them "
+    "(`part_rows`). The tables and columns are unchanged, and version-1 warehouses are read "
+    "and extended as they are. coldstart 0.1.0 refuses a version-2 warehouse rather than "
+    "re-ingest into shared files it does not know (with `--force` it rebuilds it whole).",
+)
 
 PARQUET_COMPRESSION = "zstd"
 MANIFEST_FILE = "_manifest.json"
@@ -183,6 +192,9 @@ REQUESTS = Table(
     ),
     notes=(
         "`day` = floor(time_worker/86400); the release covers day 30 only.",
+        "A part file of 4 MB or less shares a `pack-<id>.parquet` with the region's other "
+        "small parts (as in the synthetic trace; the release's parts are bigger): rows keep "
+        "their file's order, file after file in name order.",
         "time bins are from time_worker. R1 keeps only the top 100 pods per function; "
         "R3 is a subsample.",
     ),
@@ -435,6 +447,9 @@ PUBLISH_NOTES = """\
   CRC, rows read/written/skipped, quality counters) and the schema version. A source whose
   logical name (e.g. `cold_starts/R1/day_5.csv`) and size are already recorded is skipped,
   whether it came from a folder or a zip; `--force` re-ingests the given sources.
+  For a source in a shared `pack-<id>.parquet` it also records its rows there (`part_rows`,
+  [start, stop)): re-ingesting some sources of a pack rewrites the pack with the others' rows,
+  so they need not be read again (nor even still exist).
 * Every ingest writes into `_staging/<txn>/` first. Only when all input has been read and
   written does it publish: it writes `_journal.json` (the list of files to add and replace),
   moves old files aside into the staging folder, moves new files in and finally replaces

@@ -11,7 +11,7 @@ from _ingest_fixtures import COLD_HEADER, COLD_ROWS, csv_text, files, tree_snaps
 
 from coldstart.errors import UsageError
 from coldstart.ingest import check, ingest, parts, publish
-from coldstart.warehouse import JOURNAL_FILE, MANIFEST_FILE
+from coldstart.warehouse import JOURNAL_FILE, MANIFEST_FILE, SCHEMA_VERSION
 
 
 def test_second_run_changes_nothing(tmp_path: Path) -> None:
@@ -165,4 +165,18 @@ def test_schema_version_mismatch_needs_force(tmp_path: Path) -> None:
         ingest([src], warehouse=wh)
     r = ingest([src], warehouse=wh, force=True)
     assert r.ingested == 7
-    assert json.loads((wh / MANIFEST_FILE).read_text())["schema_version"] == 1
+    assert json.loads((wh / MANIFEST_FILE).read_text())["schema_version"] == SCHEMA_VERSION
+
+
+def test_version_1_warehouse_is_extended_without_force(tmp_path: Path) -> None:
+    src = write_tree(tmp_path / "src")
+    wh = tmp_path / "wh"
+    ingest([src], warehouse=wh)
+    m = json.loads((wh / MANIFEST_FILE).read_text())
+    m["schema_version"] = 1
+    (wh / MANIFEST_FILE).write_text(json.dumps(m))
+    day1 = src / "cold_start" / "R2" / "day_1.csv"
+    day1.write_text(csv_text(COLD_HEADER, [COLD_ROWS[0].replace("0,51937.425", "1,90000.0")]))
+    r = ingest([src], warehouse=wh)
+    assert r.ingested == 1 and r.skipped == 7
+    assert json.loads((wh / MANIFEST_FILE).read_text())["schema_version"] == SCHEMA_VERSION

@@ -186,27 +186,36 @@ def _parse_fast(
     schema: dict[str, pl.DataType],
     stats: ReadStats,
 ) -> tuple[pl.DataFrame, int] | None:
-    """The common case in two vectorised counts and one polars parse; None → go the slow way.
-
-    If the block has exactly (columns − 1) commas per line and polars accepts it, every line has
-    the right number of fields: a short line would need a long one to balance the count, and
-    polars refuses long lines. Blank lines upset the count and take the slow path.
-    """
+    """The common case in two vectorised counts and one polars parse (:func:`parse_plain`);
+    None → go the slow way."""
     # NumPy rather than bytes.count: SIMD-fast (6× here) and it lets go of the GIL, which
     # bytes.count holds — with two files loading at once, it held the other worker back.
-    arr = np.frombuffer(data, dtype=np.uint8)
-    n_lines = int(np.count_nonzero(arr == _NEWLINE))
-    if int(np.count_nonzero(arr == _COMMA)) != (len(columns) - 1) * n_lines:
+    n_lines = int(np.count_nonzero(np.frombuffer(data, dtype=np.uint8) == _NEWLINE))
+    frame = parse_plain(data, n_lines, columns, schema)
+    if frame is None:
+        return None
+    stats.rows_read += n_lines
+    lines = np.arange(first_line, first_line + n_lines, dtype=np.int64)
+    return frame.hstack([pl.Series(LINE_COL, lines)]), n_lines
+
+
+def parse_plain(
+    data: bytes, n_lines: int, columns: list[str], schema: dict[str, pl.DataType]
+) -> pl.DataFrame | None:
+    """``data`` (``n_lines`` whole lines) parsed, if every line is a plain row; else None.
+
+    Exactly (columns − 1) commas per line on average and polars accepting the block mean every
+    line has the right number of fields: a short line would need a long one to balance the
+    count, and polars refuses long lines. Blank lines upset the count (→ None).
+    """
+    commas = int(np.count_nonzero(np.frombuffer(data, dtype=np.uint8) == _COMMA))
+    if commas != (len(columns) - 1) * n_lines:
         return None
     try:
         frame = _read(data, columns, schema)
     except (pl.exceptions.ComputeError, pl.exceptions.InvalidOperationError):
         return None
-    if frame.height != n_lines:
-        return None
-    stats.rows_read += n_lines
-    lines = np.arange(first_line, first_line + n_lines, dtype=np.int64)
-    return frame.hstack([pl.Series(LINE_COL, lines)]), n_lines
+    return frame if frame.height == n_lines else None
 
 
 def _read(data: bytes, columns: list[str], schema: dict[str, pl.DataType]) -> pl.DataFrame:

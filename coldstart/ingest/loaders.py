@@ -25,6 +25,8 @@ from coldstart.ingest.sources import Source
 from coldstart.warehouse import TABLES, partition_dir
 
 COMPONENT_TOLERANCE_S = 1e-6
+TIME_COLUMNS = {"cold_starts": "time", "requests": "time_worker"}  # a long table's row time
+SOURCE_COL = "__source"  # a row's source within a pack (coldstart.ingest.packs)
 
 
 @dataclass
@@ -53,6 +55,9 @@ class SourceResult:
     examples: list[str] = field(default_factory=list)
     counters: dict[str, int] = field(default_factory=dict)
     outputs: list[str] = field(default_factory=list)  # staged files, relative to the warehouse
+    # For outputs shared with other sources (coldstart.ingest.packs): this source's rows there,
+    # as [start, stop) row indexes, so its rows can be replaced without re-reading the others.
+    part_rows: dict[str, list[int]] = field(default_factory=dict)
     pieces: list[tuple[str, str, str | None, int, Any]] = field(default_factory=list)  # Piece
 
     def count(self, name: str, n: int) -> None:
@@ -179,7 +184,7 @@ def load_long(
     spec = TABLES[table]
     schema = READ_SCHEMAS[table]
     columns = list(EXPECTED_COLUMNS[table])
-    time_col = "time" if table == "cold_starts" else "time_worker"
+    time_col = TIME_COLUMNS[table]
     result = SourceResult(source=source, table=table, key=key)
     stats = ReadStats()
     writers: dict[int, PartWriter] = {}
@@ -202,7 +207,7 @@ def load_long(
             rids: pa.FixedSizeBinaryArray | None = None
             if fast is not None:
                 block, counts, rids = fast
-                days = counts.pop(_DAYS)
+                days = counts.pop(ONE_DAY)
                 for name, n in counts.items():
                     result.count(name, n or 0)
             else:
@@ -251,7 +256,7 @@ def load_long(
     return result
 
 
-_DAYS = "__one_day"  # the block's day if it has one day only (the usual case), else None
+ONE_DAY = "__one_day"  # the block's day if it has one day only (the usual case), else None
 
 
 def _stages(table: str, time_col: str) -> list[list[pl.Expr]]:
@@ -324,7 +329,7 @@ def _compiled(
             for name, expr in {
                 **_quality_exprs(table, time_col),
                 _BAD: pl.col(_BAD).any(),
-                _DAYS: pl.when(day.min() == day.max()).then(day.min()),
+                ONE_DAY: pl.when(day.min() == day.max()).then(day.min()),
             }.items()
         ]
         got = ctx.compiled[key] = (stages, counts)
@@ -357,6 +362,27 @@ def _derive_fast(
     if counts.pop(_BAD):
         return None
     return block, counts, rids  # its helper columns are left out when written (parts.to_arrow)
+
+
+def derive_sources(
+    raw: pl.DataFrame,
+    table: str,
+    fn_requests: pl.DataFrame | None,
+    ctx: LoadContext,
+) -> tuple[pl.DataFrame, dict[int, dict[str, Any]], pa.FixedSizeBinaryArray | None] | None:
+    """:func:`_derive_fast` for the rows of several sources at once (see
+    :mod:`coldstart.ingest.packs`): ``raw`` carries each row's source index in ``SOURCE_COL``,
+    and the quality counts come back per source index (one group-by instead of one query per
+    source). None if any row has a value the release forbids."""
+    time_col = TIME_COLUMNS[table]
+    rids = request_ids.decode(raw.get_column("requestID"))
+    stages, count_exprs = _compiled(table, time_col, ctx, rids_decoded=rids is not None)
+    block = _derive(raw.lazy(), stages, fn_requests).collect()
+    counts = block.group_by(SOURCE_COL).agg(count_exprs)
+    if counts.get_column(_BAD).any():
+        return None
+    per_source = {row.pop(SOURCE_COL): row for row in counts.drop(_BAD).iter_rows(named=True)}
+    return block, per_source, rids
 
 
 def _derive_checked(

@@ -15,7 +15,7 @@ from typing import Any
 
 from coldstart.errors import InputError, UsageError
 from coldstart.ingest.sources import Source
-from coldstart.warehouse import MANIFEST_FILE, SCHEMA_VERSION
+from coldstart.warehouse import MANIFEST_FILE, READABLE_VERSIONS, SCHEMA_VERSION
 
 
 @dataclass
@@ -58,6 +58,8 @@ def load_manifest(root: Path, *, force: bool) -> Manifest:
     except (OSError, ValueError) as exc:
         raise InputError(f"{path}: unreadable manifest ({exc}); re-ingest with --force") from None
     version = data.get("schema_version")
+    if version in READABLE_VERSIONS:  # an older layout this code extends: it is written anew
+        version = SCHEMA_VERSION
     if version != SCHEMA_VERSION:
         if force:
             return _stale(data)

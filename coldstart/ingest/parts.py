@@ -72,7 +72,10 @@ class PartWriter:
     def write(
         self, frame: pl.DataFrame, request_ids: pa.FixedSizeBinaryArray | None = None
     ) -> None:
-        data = to_arrow(frame, self.table, request_ids)
+        self.write_arrow(to_arrow(frame, self.table, request_ids))
+
+    def write_arrow(self, data: pa.Table) -> None:
+        """Append an Arrow table that already has the table's exact schema."""
         if self._writer is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._writer = pq.ParquetWriter(

@@ -27,6 +27,7 @@ from coldstart.ingest.loaders import (
     load_long,
 )
 from coldstart.ingest.manifest import Manifest, load_manifest
+from coldstart.ingest.packs import Pack, carry_over, form_packs, load_pack
 from coldstart.ingest.publish import Transaction, WarehouseLock, recover
 from coldstart.ingest.quality import CheckResult, check
 from coldstart.ingest.sources import Source, discover
@@ -167,6 +168,16 @@ def _plan(
     return plans
 
 
+def _check_header(source: Source, planned: str, header: list[str]) -> str:
+    """The header's table, which must be the one the file was planned as (from its folder)."""
+    table = detect_table(header, source.display)
+    if table != planned:
+        raise InputError(
+            f"{source.display}: its folder says {planned} but its header is that of {table}"
+        )
+    return table
+
+
 def _load_one(plan: _Planned, ctx: LoadContext) -> SourceResult:
     s = plan.source
     assert plan.table is not None
@@ -175,11 +186,7 @@ def _load_one(plan: _Planned, ctx: LoadContext) -> SourceResult:
         header = read_header(fh)
         if not header:
             return SourceResult(source=s, table=plan.table, key=plan.key)
-        table = detect_table(header, s.display)
-        if table != plan.table:
-            raise InputError(
-                f"{s.display}: its folder says {plan.table} but its header is that of {table}"
-            )
+        table = _check_header(s, plan.table, header)
         if table == "functions":
             return load_functions(s, fh, plan.key, ctx)
         if table == "timeseries":
@@ -428,15 +435,18 @@ def _execute(
         ctx.function_requests = _function_requests(root, results, ctx)
         # Big files first keeps every thread busy until the end.
         by_size = sorted(todo, key=lambda p: -p.source.size)
-        long = [p for p in by_size if p.table in ("cold_starts", "requests")]
-        results += _run_bounded(
+        long = _long_work([p for p in by_size if p.table in ("cold_starts", "requests")])
+        for got in _run_bounded(
             long,
-            lambda p: _load_one(p, ctx),
+            lambda item: _load_long_item(item, ctx),
             threads=workers * LONG_TABLE_THREADS_PER_WORKER,
-            is_big=lambda p: p.source.size > BIG_FILE_BYTES,
+            is_big=lambda item: isinstance(item, _Planned) and item.source.size > BIG_FILE_BYTES,
             big_slots=workers,
-            on_done=done,
-        )
+            on_done=lambda item: progress.advance(
+                tasks[item.table or ""], len(item.members) if isinstance(item, Pack) else 1
+            ),
+        ):
+            results += got
         wide = [p for p in by_size if p.table == "timeseries"]
         results += _run_parallel(wide, lambda p: _load_one(p, ctx), workers, done)
 
@@ -465,14 +475,11 @@ def _execute(
             )
             merged = {k: rel for (k, _), rel in zip(items, rels, strict=True)}
 
+        _replace_outputs(root, txn, manifest, [r for r in results if r.table != "timeseries"])
         for r in results:
-            old = manifest.sources.get(r.key, {})
             outputs = r.outputs
             if r.table == "timeseries":
                 outputs = sorted({merged[(t, r.source.region, m, d)] for t, _, m, d, _ in r.pieces})
-            else:
-                for rel in set(old.get("outputs", [])) - set(outputs):
-                    txn.delete(rel)
             manifest.sources[r.key] = {
                 "table": r.table,
                 "region": r.source.region,
@@ -486,8 +493,61 @@ def _execute(
                 "bad_row_examples": r.examples,
                 "counters": r.counters,
                 "outputs": outputs,
+                **({"part_rows": r.part_rows} if r.part_rows else {}),
             }
         txn.commit(manifest.to_json())
     except BaseException:
         txn.abort()
         raise
+
+
+def _long_work(plans: list[_Planned]) -> list[_Planned | Pack]:
+    """The long tables' work: small request parts in packs, everything else one by one; big
+    work first (packs are about as big as a block)."""
+    by_key = {p.key: p for p in plans}
+    packs, alone = form_packs((p.table or "", p.source, p.key or "") for p in plans)
+    work: list[_Planned | Pack] = [*packs, *(by_key[key] for _, _, key in alone)]
+    return sorted(work, key=lambda w: -(w.size if isinstance(w, Pack) else w.source.size))
+
+
+def _load_long_item(item: _Planned | Pack, ctx: LoadContext) -> list[SourceResult]:
+    if isinstance(item, _Planned):
+        return [_load_one(item, ctx)]
+    got = load_pack(item, ctx, lambda s, _key, header: _check_header(s, item.table, header))
+    if got is not None:
+        return got
+    # Not plain (load_pack staged nothing): one by one, which names the bad rows or skips and
+    # counts them.
+    return [_load_one(_Planned(s, item.table, key, "todo"), ctx) for s, key in item.members]
+
+
+def _replace_outputs(
+    root: Path, txn: Transaction, manifest: Manifest, results: list[SourceResult]
+) -> None:
+    """Delete the published files that re-ingested sources no longer write, at commit.
+
+    A part shared by a pack (see coldstart.ingest.packs) is deleted only if all the sources in
+    it were re-ingested; otherwise it is rewritten with the rows of the others, whose manifest
+    entries get their new row ranges.
+    """
+    redone = {r.key for r in results}
+    losing: set[str] = set()
+    for r in results:
+        old = manifest.sources.get(r.key, {})
+        for rel in set(old.get("outputs", [])) - set(r.outputs):
+            if rel in old.get("part_rows", {}):
+                losing.add(rel)
+            else:
+                txn.delete(rel)
+    for rel in sorted(losing):
+        kept = {
+            key: entry["part_rows"][rel]
+            for key, entry in manifest.sources.items()
+            if key not in redone and rel in entry.get("part_rows", {})
+        }
+        if not kept:
+            txn.delete(rel)
+            continue
+        table = next(manifest.sources[k]["table"] for k in kept)
+        for key, rows in carry_over(root / rel, txn.new / rel, table, kept).items():
+            manifest.sources[key]["part_rows"][rel] = rows
