@@ -18,6 +18,10 @@ parts of the release's size, where per-file costs no longer dominate) and
 ``timeseries_real_width`` (per-minute files as wide as the release's Region 2: memory grows
 with width, and the presets below ``large`` are narrower).
 
+``--tools`` also takes ``coldstart-nowrite`` and ``coldstart-noderive``: the same ingest with
+the derived columns computed but not written, or neither (``benchmarks/derived_off.py``), to
+measure what they cost.
+
 The baselines do none of the derived columns, validation or wide→long work; they show what
 "just convert it" costs. Nothing here is asserted in tests.
 """
@@ -148,6 +152,17 @@ from coldstart.ingest import ingest
 r = ingest([{src!r}], warehouse={out!r}, tables=[{table!r}])
 print(json.dumps({{"rows": int(r.quality.rows["rows"].sum())}}))
 """,
+    # Attribution (benchmarks/derived_off.py): the same ingest with derived columns computed
+    # but not written, or neither computed nor written.
+    "coldstart-off": """
+import sys
+sys.path.insert(0, {root!r})
+from benchmarks import derived_off
+derived_off.apply({mode!r})
+from coldstart.ingest import ingest
+r = ingest([{src!r}], warehouse={out!r}, tables=[{table!r}])
+print(json.dumps({{"rows": int(r.quality.rows["rows"].sum())}}))
+""",
     "pandas": """
 import sys
 if {pandas_path!r}:
@@ -218,8 +233,15 @@ def one_run(
     template = "coldstart" if tool == "coldstart-before" else tool
     if template == "polars" and wh_table == "timeseries":
         template = "polars-wide"
+    if tool in ("coldstart-nowrite", "coldstart-noderive"):
+        template = "coldstart-off"
     code = f"FILES = json.load(open({str(files_json)!r}))\n" + CHILD[template].format(
-        src=src, out=out, table=wh_table, pandas_path=pandas_path
+        src=src,
+        out=out,
+        table=wh_table,
+        pandas_path=pandas_path,
+        root=str(HERE.parent),
+        mode=tool.removeprefix("coldstart-"),
     )
     script = Path(out) / "child.py"
     script.write_text("import json\n" + code)
