@@ -154,13 +154,19 @@ def test_killed_after_commit_point_keeps_the_new_state(
     assert len(manifest["sources"]) == 7
 
 
-def test_schema_version_mismatch_needs_force(tmp_path: Path) -> None:
+def _warehouse_of_version(tmp_path: Path, version: int) -> tuple[Path, Path]:
+    """(source tree, warehouse) with the manifest claiming ``version``."""
     src = write_tree(tmp_path / "src")
     wh = tmp_path / "wh"
     ingest([src], warehouse=wh)
     m = json.loads((wh / MANIFEST_FILE).read_text())
-    m["schema_version"] = 0
+    m["schema_version"] = version
     (wh / MANIFEST_FILE).write_text(json.dumps(m))
+    return src, wh
+
+
+def test_schema_version_mismatch_needs_force(tmp_path: Path) -> None:
+    src, wh = _warehouse_of_version(tmp_path, 0)
     with pytest.raises(UsageError, match="--force"):
         ingest([src], warehouse=wh)
     r = ingest([src], warehouse=wh, force=True)
@@ -169,12 +175,7 @@ def test_schema_version_mismatch_needs_force(tmp_path: Path) -> None:
 
 
 def test_version_1_warehouse_is_extended_without_force(tmp_path: Path) -> None:
-    src = write_tree(tmp_path / "src")
-    wh = tmp_path / "wh"
-    ingest([src], warehouse=wh)
-    m = json.loads((wh / MANIFEST_FILE).read_text())
-    m["schema_version"] = 1
-    (wh / MANIFEST_FILE).write_text(json.dumps(m))
+    src, wh = _warehouse_of_version(tmp_path, 1)
     day1 = src / "cold_start" / "R2" / "day_1.csv"
     day1.write_text(csv_text(COLD_HEADER, [COLD_ROWS[0].replace("0,51937.425", "1,90000.0")]))
     r = ingest([src], warehouse=wh)
