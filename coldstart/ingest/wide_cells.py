@@ -4,9 +4,11 @@ A per-minute file of the release has a column per funcID (1,000–2,400) and a r
 and most cells are empty: a function is idle in most minutes (Region 2 of the synthetic
 `medium` trace: 1.4 M cells, 120 k of them with a value, 1.6 bytes per cell). A CSV parser
 pays for every cell; the dense matrix it returns is then searched for the few values. Here
-NumPy finds the delimiters, keeps the cells that have text, and polars parses only those, as
-one column: 2.5–2.7× less CPU for the same cells (measured on `medium` R2/R4 files, ~8 %
-filled; still 1.5× at 30 % filled).
+NumPy finds where the cells with text start and end (a few passes over the bytes, and arrays
+only as long as the filled cells), and pyarrow casts their text to numbers in one call:
+2.1× faster than the one-column-CSV way it replaced (1.35× on files of the release's width,
+≈ 50 % filled), which was itself 2.5–2.7× less CPU than a dense parse (`medium` files, ~8 %
+filled).
 
 Only the plain shape is taken: no quotes, no CR, every line with exactly the header's number of
 fields, every value a number. Anything else returns None and the caller uses the validating
@@ -18,9 +20,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import polars as pl
+import pyarrow as pa
+import pyarrow.compute as pc
 
-_COMMA, _NEWLINE, _QUOTE, _CR = (ord(c) for c in ',\n"\r')
+_COMMA, _NEWLINE = ord(","), ord("\n")
 
 # Whole-file reads only up to this size (the release's widest files are 16.5 MB): the file and
 # its index arrays take ~12 bytes per byte of CSV (measured: +145 MB for an 11.7 MB file of
@@ -44,53 +47,42 @@ def read_cells(body: bytes, n_cols: int) -> Cells | None:
         return Cells(0, *(np.empty(0, np.int64),) * 2, np.empty(0))
     if not body.endswith(b"\n"):
         body += b"\n"
+    if b'"' in body or b"\r" in body:  # memchr: faster than any NumPy pass
+        return None
     a = np.frombuffer(body, dtype=np.uint8)
-    found = _delimiters(a, n_cols)
-    if found is None:
+    newline = a == _NEWLINE
+    delim = (a == _COMMA) | newline
+    text = ~delim
+    after_delim = np.empty_like(delim)
+    after_delim[0] = True
+    after_delim[1:] = delim[:-1]
+    # Only the cells with text are located (one int64 each, not one per cell): a text byte
+    # after a delimiter starts one, the delimiter after a text byte ends it (every line ends
+    # with a newline, so every cell has one).
+    starts = np.flatnonzero(text & after_delim)
+    ends = np.flatnonzero(text[:-1] & delim[1:]) + 1
+    before = np.zeros(len(starts) + 1, dtype=np.int64)
+    np.cumsum(ends - starts, out=before[1:])  # text bytes before each filled cell, and in all
+    cell = starts - before[:-1]  # the delimiters before a cell: its index, row-major
+    lines = np.flatnonzero(newline)
+    # Exactly n_cols cells per line: the delimiters up to line i's newline are n_cols·(i+1).
+    upto = lines + 1 - before[np.searchsorted(starts, lines)]
+    if not np.array_equal(upto, np.arange(1, len(lines) + 1, dtype=np.int64) * n_cols):
         return None
-    is_delim, delims = found
-    n_cells = len(delims)
-    starts = np.empty(n_cells, dtype=np.int64)
-    starts[0] = 0
-    starts[1:] = delims[:-1] + 1
-    filled = np.flatnonzero(delims > starts)  # cells with text, row-major
-    # The bytes of the filled cells, each ended by a newline: a one-column CSV.
-    keep = ~is_delim
-    keep[delims[filled]] = True
-    text = a[keep]
-    text[is_delim[keep]] = _NEWLINE  # fancy indexing above made a copy: safe to write
-    try:
-        values = pl.read_csv(
-            text.tobytes(),
-            has_header=False,
-            new_columns=["v"],
-            schema={"v": pl.Float64},
-            raise_if_empty=False,
-        )["v"]
-    except (pl.exceptions.ComputeError, pl.exceptions.InvalidOperationError):
-        return None  # a value that is not a number: the validating reader names it
-    if values.len() != len(filled) or values.null_count():
-        return None
-    return Cells(
-        n_rows=n_cells // n_cols,
-        rows=filled // n_cols,
-        cols=filled % n_cols,
-        values=values.to_numpy(),
+    # The filled cells' text, back to back, is an Arrow string array with offsets ``before``:
+    # cast to float64 by pyarrow (3× faster than parsing it as a one-column CSV). It accepts
+    # what polars' CSV parser accepts, with the same values, or less (" 1"): the rest goes the
+    # validating way.
+    strings = pa.LargeStringArray.from_buffers(
+        len(starts), pa.py_buffer(before), pa.py_buffer(a[text])
     )
-
-
-def _delimiters(a: np.ndarray, n_cols: int) -> tuple[np.ndarray, np.ndarray] | None:
-    """(delimiter mask, delimiter positions) if every line has exactly ``n_cols`` plain fields."""
-    if np.count_nonzero((a == _QUOTE) | (a == _CR)):
-        return None
-    is_delim = (a == _COMMA) | (a == _NEWLINE)
-    delims = np.flatnonzero(is_delim)  # one per cell: the byte that ends it
-    ends_line = a[delims] == _NEWLINE
-    # the newlines must be exactly every n_cols-th delimiter
-    if (
-        len(delims) % n_cols
-        or np.count_nonzero(ends_line) * n_cols != len(delims)
-        or not ends_line[n_cols - 1 :: n_cols].all()
-    ):
-        return None
-    return is_delim, delims
+    try:
+        values = pc.cast(strings, pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None  # a value that is not a number: the validating reader names it
+    return Cells(
+        n_rows=len(lines),
+        rows=cell // n_cols,
+        cols=cell % n_cols,
+        values=values.to_numpy(zero_copy_only=False),
+    )
