@@ -111,6 +111,23 @@ def test_non_integral_count(tmp_path: Path) -> None:
         ingest([p], warehouse=tmp_path / "wh")
 
 
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ("inf,0,1.0", r"line 2, column day: inf is not a whole number from -32768 to 32767"),
+        ("0,1e12,1.0", r"line 2, column time: 1000000000000\.0 is not a whole number from"),
+        ("0,0,1.0\n40000,60,1.0", r"line 3, column day: 40000\.0 is not a whole number"),
+    ],
+)
+def test_day_or_time_its_column_cannot_hold(tmp_path: Path, rows: str, message: str) -> None:
+    # Stored as Int16 / Int32: without the check they would wrap around silently.
+    p = tmp_path / "quantiles" / "R1" / "cpu_usage_avg" / "day_0.csv"
+    p.parent.mkdir(parents=True)
+    p.write_text(f"day,time,1---2---pool22-300-128\n{rows}\n")
+    with pytest.raises(InputError, match=message):
+        ingest([p], warehouse=tmp_path / "wh")
+
+
 def test_region_unknown(tmp_path: Path) -> None:
     p = tmp_path / "loose" / "day_0.csv"
     p.parent.mkdir()

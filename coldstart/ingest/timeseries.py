@@ -195,6 +195,20 @@ def _by_name(got: _Long, funcs: list[str]) -> tuple[_Long, list[str]]:
     return _Long(got.n_rows, got.days, got.times, f, got.r, got.values), names
 
 
+# day and time are stored as Int16 and Int32: a value outside (inf, 1e12) would wrap around.
+_KEY_RANGES = {
+    "day": (np.iinfo(np.int16).min, np.iinfo(np.int16).max),
+    "time": (np.iinfo(np.int32).min, np.iinfo(np.int32).max),
+}
+
+
+def _not_key(values: np.ndarray, col: str) -> np.ndarray:
+    """Rows whose day or time is not a whole number its column can hold (NaN included)."""
+    lo, hi = _KEY_RANGES[col]
+    with np.errstate(invalid="ignore"):
+        return ~((values >= lo) & (values <= hi)) | (values != np.floor(values))
+
+
 def _from_cells(cells: wide_cells.Cells, is_count: bool) -> _Long | None:
     """The sparse reading, if every row is good; None → the validating way (which names or
     skips the bad rows exactly as for any file)."""
@@ -204,8 +218,8 @@ def _from_cells(cells: wide_cells.Cells, is_count: bool) -> _Long | None:
         return None  # an empty day or time
     day_f = cells.values[cells.cols == 0]
     time_f = cells.values[cells.cols == 1]
-    for values in (day_f, time_f):
-        if (np.isnan(values) | (values != np.floor(values))).any():
+    for col, values in (("day", day_f), ("time", time_f)):
+        if _not_key(values, col).any():
             return None
     value = ~key_cols & ~np.isnan(cells.values)  # NaN written as text is "no value", as empty
     f = cells.cols[value] - 2
@@ -242,11 +256,12 @@ def _from_blocks(
     day_f, time_f = full[:, 0], full[:, 1]
     keep = np.ones(len(full), dtype=bool)
     for col, values in (("day", day_f), ("time", time_f)):
-        bad = np.isnan(values) | (values != np.floor(values))
+        bad = _not_key(values, col)
         for i in np.flatnonzero(bad & keep):
+            lo, hi = _KEY_RANGES[col]
             reason = (
                 f"{source.display}, line {lines[i]}, column {col}: {float(values[i])!r} is not "
-                "a whole number"
+                f"a whole number from {lo} to {hi}"
             )
             if not ctx.skip_bad_rows:
                 raise InputError(reason)
