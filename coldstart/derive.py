@@ -166,19 +166,28 @@ def cpu_request(
 # --- time bins ------------------------------------------------------------------------------
 
 
+# The time bins are NULL for a time their integer type cannot hold (inf, 1e12 s), rather than an
+# error mid-query: the ingest refuses such rows by name (see MAX_ABS_TIME) before writing.
+
+
 def day_of(time: str | pl.Expr = "time") -> pl.Expr:
     """Day index 0–30 = floor(time / 86 400) (Int16)."""
-    return (_as_expr(time) // release.SECONDS_PER_DAY).cast(pl.Int16).alias("day")
+    return (_as_expr(time) // release.SECONDS_PER_DAY).cast(pl.Int16, strict=False).alias("day")
 
 
 def minute_of(time: str | pl.Expr = "time") -> pl.Expr:
     """Start of the minute in seconds, floor(time/60)·60 (Int32): joins the per-minute ``time``."""
-    return ((_as_expr(time) // 60) * 60).cast(pl.Int32).alias("time_minute")
+    return ((_as_expr(time) // 60) * 60).cast(pl.Int32, strict=False).alias("time_minute")
 
 
 def hour_of(time: str | pl.Expr = "time") -> pl.Expr:
     """Hour index 0–743 = floor(time / 3 600) (Int16)."""
-    return (_as_expr(time) // 3600).cast(pl.Int16).alias("hour")
+    return (_as_expr(time) // 3600).cast(pl.Int16, strict=False).alias("hour")
+
+
+# The largest |time| (seconds from the trace's start) whose bins all fit their types: the hour
+# (Int16) binds, at ≈ 3.7 years. The release spans 31 days.
+MAX_ABS_TIME = 32767 * 3600.0
 
 
 # --- triggers -------------------------------------------------------------------------------
@@ -309,6 +318,7 @@ def _as_expr(e: str | pl.Expr) -> pl.Expr:
 
 __all__: Iterable[str] = [
     "FUNC_ID_SEPARATOR",
+    "MAX_ABS_TIME",
     "POOL_LARGE",
     "POOL_SMALL",
     "RUNTIME_GROUPS",

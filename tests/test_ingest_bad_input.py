@@ -7,7 +7,15 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from _ingest_fixtures import COLD_HEADER, COLD_ROWS, csv_text, tree_snapshot, write_tree
+from _ingest_fixtures import (
+    COLD_HEADER,
+    COLD_ROWS,
+    REQ_HEADER,
+    REQ_ROWS,
+    csv_text,
+    tree_snapshot,
+    write_tree,
+)
 
 from coldstart.errors import InputError, UsageError
 from coldstart.ingest import check, ingest
@@ -64,6 +72,30 @@ def test_non_numeric_skipped_with_flag(tmp_path: Path) -> None:
     r = ingest([p], warehouse=tmp_path / "wh", skip_bad_rows=True)
     assert r.quality.totals["rows"].to_list() == [1]
     assert "column clusterName: x is not a valid integer" in r.quality.examples[0]
+
+
+def test_integer_out_of_its_column_range_names_line_and_range(tmp_path: Path) -> None:
+    bad = COLD_ROWS[1].replace("0,86399.999", "40000,86399.999")  # day is Int16
+    p = _cold(tmp_path, [COLD_ROWS[0], bad])
+    with pytest.raises(InputError) as err:
+        ingest([p], warehouse=tmp_path / "wh")
+    assert "line 3, column day: 40000 is not a valid integer from -32768 to 32767" in str(err.value)
+
+
+@pytest.mark.parametrize("time", ["1e12", "inf", "-2e8"])
+def test_time_the_bins_cannot_hold_is_named_or_skipped(tmp_path: Path, time: str) -> None:
+    # Its hour (Int16) would overflow: refused by name, not a traceback from the cast.
+    bad = COLD_ROWS[1].replace("86399.999", time)
+    p = _cold(tmp_path, [COLD_ROWS[0], bad])
+    with pytest.raises(InputError, match=r"line 3, column time: .* is not a time in seconds"):
+        ingest([p], warehouse=tmp_path / "wh")
+    r = ingest([p], warehouse=tmp_path / "wh", skip_bad_rows=True)
+    assert r.quality.totals["rows"].to_list() == [1]
+    req = tmp_path / "per_request" / "R1" / "part-0.csv"
+    req.parent.mkdir(parents=True)
+    req.write_text(csv_text(REQ_HEADER, [REQ_ROWS[0], REQ_ROWS[1].replace("2592061.0", time)]))
+    with pytest.raises(InputError, match=r"line 3, column time_worker: .* is not a time"):
+        ingest([req], warehouse=tmp_path / "wh2")
 
 
 def test_bad_request_id(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ over the lines of one block) runs only after polars has refused a block.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -274,18 +275,20 @@ def _diagnose(
 
 def _checker(dtype: pl.DataType):  # type: ignore[no-untyped-def]
     if dtype.is_integer():
-        return _is_int
+        info = np.iinfo(str(dtype).lower())
+        return functools.partial(_is_int, lo=int(info.min), hi=int(info.max))
     if dtype.is_float():
         return _is_float
     return None
 
 
-def _is_int(v: str) -> bool:
+def _is_int(v: str, lo: int, hi: int) -> bool:
+    """A whole number the column's integer type holds (e.g. Int16: −32768…32767)."""
     try:
-        int(v)
+        x = int(v)
     except ValueError:
         return False
-    return True
+    return lo <= x <= hi
 
 
 def _is_float(v: str) -> bool:
@@ -298,7 +301,8 @@ def _is_float(v: str) -> bool:
 
 def _type_word(dtype: pl.DataType) -> str:
     if dtype.is_integer():
-        return "integer"
+        info = np.iinfo(str(dtype).lower())
+        return f"integer from {info.min} to {info.max}"
     if dtype.is_float():
         return "number"
     return str(dtype)

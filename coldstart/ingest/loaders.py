@@ -142,33 +142,44 @@ def _reject_bad_values(
     ctx: LoadContext,
     stats: ReadStats,
 ) -> pl.DataFrame:
-    """Rows polars parsed but the release forbids: a malformed requestID, no time, no day.
+    """Rows polars parsed but the release forbids: a malformed requestID, no time or one the
+    time bins cannot hold, no day.
 
     Returns the block with requestID decoded to its 32 raw bytes. The hex decoding doubles as
     the check, so the common case (nothing to reject) decodes once and runs one query.
     """
     rid = pl.col("requestID")
     decoded = pl.col(_RID_BYTES)
-    checks = {
-        "requestID": (
+    time = pl.col(time_col).fill_nan(None)
+    checks = [  # (mask name, column named in the message, rows to reject, what is wrong)
+        (
+            "requestID",
+            "requestID",
             rid.is_not_null() & ((rid.str.len_bytes() != 64) | decoded.is_null()),
             "is not a 64-hex-digit request hash",
         ),
-        time_col: (pl.col(time_col).fill_nan(None).is_null(), "is empty (the row has no time)"),
-    }
+        (time_col, time_col, time.is_null(), "is empty (the row has no time)"),
+        (
+            "__time_range",
+            time_col,
+            time.abs() > derive.MAX_ABS_TIME,
+            f"is not a time in seconds within ±{derive.MAX_ABS_TIME:.0f} of the trace's start "
+            "(the day, hour and minute columns cannot hold it)",
+        ),
+    ]
     if table == "cold_starts":
-        checks["day"] = (pl.col("day").is_null(), "is empty")
+        checks.append(("day", "day", pl.col("day").is_null(), "is empty"))
     masks = (
         block.lazy()
         .with_columns(rid.str.decode("hex", strict=False).alias(_RID_BYTES))
-        .select(decoded, *(expr.alias(col) for col, (expr, _) in checks.items()))
+        .select(decoded, *(expr.fill_null(False).alias(name) for name, _, expr, _ in checks))
         .collect()
     )
     if not masks.select(pl.any_horizontal(pl.exclude(_RID_BYTES).any())).item():
         return block.with_columns(masks[_RID_BYTES].alias("requestID"))
-    for col, (_, describe) in checks.items():
-        keep = ~masks[col]
-        block = reject(block, masks[col], describe, col, display, ctx, stats)
+    for name, col, _, describe in checks:
+        keep = ~masks[name]
+        block = reject(block, masks[name], describe, col, display, ctx, stats)
         masks = masks.filter(keep)
     return block.with_columns(masks[_RID_BYTES].alias("requestID"))
 
@@ -311,7 +322,7 @@ def _compiled(
     if got is None:
         floats = _float_columns(READ_SCHEMAS[table])
         first = [pl.col(floats).fill_nan(None)]
-        bad = pl.col(time_col).is_null()
+        bad = pl.col(time_col).is_null() | (pl.col(time_col).abs() > derive.MAX_ABS_TIME)
         if table == "cold_starts":
             bad = bad | pl.col("day").is_null()
         checked = [bad.alias(_BAD)]
