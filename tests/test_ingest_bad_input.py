@@ -160,6 +160,18 @@ def test_day_or_time_its_column_cannot_hold(tmp_path: Path, rows: str, message: 
         ingest([p], warehouse=tmp_path / "wh")
 
 
+@pytest.mark.parametrize(("series", "value"), [("num_pods", "1e10"), ("requests", "inf")])
+def test_count_its_column_cannot_hold(tmp_path: Path, series: str, value: str) -> None:
+    # num_pods is Int32, requests Int64 (exact up to 2**53 from the release's floats).
+    p = tmp_path / "quantiles" / "R1" / series / "day_0.csv"
+    p.parent.mkdir(parents=True)
+    p.write_text(f"day,time,1---2---pool22-300-128\n0,0,1.0\n0,60,{value}\n")
+    with pytest.raises(InputError, match=r"line 3, column 1---2---pool22-300-128: .* is not a "):
+        ingest([p], warehouse=tmp_path / "wh")
+    r = ingest([p], warehouse=tmp_path / "wh", skip_bad_rows=True)
+    assert r.quality.totals.filter(pl.col("table") == "counts")["rows"].to_list() == [1]
+
+
 def test_region_unknown(tmp_path: Path) -> None:
     p = tmp_path / "loose" / "day_0.csv"
     p.parent.mkdir()

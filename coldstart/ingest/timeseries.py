@@ -101,9 +101,10 @@ def load_wide(
         body = fh.read()
         cells = wide_cells.read_cells(body, len(header))
         fh = io.BytesIO(body)  # in case the validating reader has to take it after all
-    got = _from_cells(cells, is_count) if cells is not None else None
+    count_max = _COUNT_MAX[metric] if is_count else None
+    got = _from_cells(cells, count_max) if cells is not None else None
     if got is None:
-        got = _from_blocks(source, header, fh, is_count, ctx, stats)
+        got = _from_blocks(source, header, fh, count_max, ctx, stats)
     result.rows_read = got.n_rows if got is not None else stats.rows_read
     if got is None or got.n_rows == 0:  # no data lines
         result.bad_rows, result.examples = stats.bad_rows, stats.examples
@@ -202,6 +203,22 @@ _KEY_RANGES = {
 }
 
 
+def _count_max(column: str) -> float:
+    """The largest count its warehouse column holds exactly (Int32, or Int64 within float64's
+    2**53: the release writes counts as floats)."""
+    arrow_type = next(c.type for c in TABLES["counts"].columns if c.name == column)
+    return float(min(np.iinfo(arrow_type.to_pandas_dtype()).max, 2**53))
+
+
+_COUNT_MAX = {c: _count_max(c) for c in release.COUNT_SERIES}
+
+
+def _not_count(values: np.ndarray, hi: float) -> np.ndarray:
+    """Values that are not a whole count from 0 to ``hi`` (inf and 1e20 included)."""
+    with np.errstate(invalid="ignore"):
+        return ~((values >= 0) & (values <= hi)) | (values != np.floor(values))
+
+
 def _not_key(values: np.ndarray, col: str) -> np.ndarray:
     """Rows whose day or time is not a whole number its column can hold (NaN included)."""
     lo, hi = _KEY_RANGES[col]
@@ -209,7 +226,7 @@ def _not_key(values: np.ndarray, col: str) -> np.ndarray:
         return ~((values >= lo) & (values <= hi)) | (values != np.floor(values))
 
 
-def _from_cells(cells: wide_cells.Cells, is_count: bool) -> _Long | None:
+def _from_cells(cells: wide_cells.Cells, count_max: float | None) -> _Long | None:
     """The sparse reading, if every row is good; None → the validating way (which names or
     skips the bad rows exactly as for any file)."""
     n = cells.n_rows
@@ -225,7 +242,7 @@ def _from_cells(cells: wide_cells.Cells, is_count: bool) -> _Long | None:
     f = cells.cols[value] - 2
     r = cells.rows[value]
     v = cells.values[value]
-    if is_count and ((v != np.floor(v)) | (v < 0)).any():
+    if count_max is not None and _not_count(v, count_max).any():
         return None
     return _Long(n, day_f.astype(np.int16), time_f.astype(np.int32), f, r, v)  # row-major
 
@@ -234,7 +251,7 @@ def _from_blocks(
     source: Source,
     header: list[str],
     fh: IO[bytes],
-    is_count: bool,
+    count_max: float | None,
     ctx: LoadContext,
     stats: ReadStats,
 ) -> _Long | None:
@@ -269,12 +286,12 @@ def _from_blocks(
         keep &= ~bad
     mat = full[:, 2:-1].T  # funcs × rows
     present = ~np.isnan(mat)
-    if is_count:
-        wrong = present & ((mat != np.floor(mat)) | (mat < 0))
+    if count_max is not None:
+        wrong = present & _not_count(mat, count_max)
         for f_i, r_i in zip(*np.nonzero(wrong & keep), strict=True):
             reason = (
                 f"{source.display}, line {lines[r_i]}, column {funcs[f_i]}: "
-                f"{float(mat[f_i, r_i])!r} is not a whole, non-negative count"
+                f"{float(mat[f_i, r_i])!r} is not a whole count from 0 to {count_max:.0f}"
             )
             if not ctx.skip_bad_rows:
                 raise InputError(reason)
