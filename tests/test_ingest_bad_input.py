@@ -10,6 +10,8 @@ import pytest
 from _ingest_fixtures import (
     COLD_HEADER,
     COLD_ROWS,
+    FUNC_HEADER,
+    FUNC_ROWS,
     REQ_HEADER,
     REQ_ROWS,
     csv_text,
@@ -170,6 +172,17 @@ def test_count_its_column_cannot_hold(tmp_path: Path, series: str, value: str) -
         ingest([p], warehouse=tmp_path / "wh")
     r = ingest([p], warehouse=tmp_path / "wh", skip_bad_rows=True)
     assert r.quality.totals.filter(pl.col("table") == "counts")["rows"].to_list() == [1]
+
+
+@pytest.mark.parametrize("cpu", ["1e12", "inf", "-5", "12.5"])
+def test_function_cpu_request_that_is_not_millicores(tmp_path: Path, cpu: str) -> None:
+    p = tmp_path / "runtime_triggerType" / "df_funcID_runtime_triggerType.csv"
+    p.parent.mkdir(parents=True)
+    p.write_text(csv_text(FUNC_HEADER, [FUNC_ROWS[0], FUNC_ROWS[1].replace(",300,", f",{cpu},")]))
+    with pytest.raises(InputError, match=r"line 3, column cpu_request: .* is not a whole number"):
+        ingest([p], warehouse=tmp_path / "wh")
+    r = ingest([p], warehouse=tmp_path / "wh", skip_bad_rows=True)
+    assert r.quality.totals["rows"].to_list() == [1]
 
 
 def test_region_unknown(tmp_path: Path) -> None:

@@ -445,6 +445,9 @@ def _count_quality(block: pl.DataFrame, table: str, time_col: str, result: Sourc
         result.count(name, n or 0)
 
 
+_MAX_MILLICORES = 2**31 - 1  # cpu_request is Int32
+
+
 def load_functions(source: Source, fh: IO[bytes], key: str, ctx: LoadContext) -> SourceResult:
     """The function table (Region 2): parse funcID, pool, runtime group and trigger columns."""
     spec = TABLES["functions"]
@@ -465,8 +468,10 @@ def load_functions(source: Source, fh: IO[bytes], key: str, ctx: LoadContext) ->
     req = pl.col("cpu_request")
     frame = reject(
         frame,
-        frame.select(req.is_not_null() & (req != req.round(0))).to_series(),
-        "is not a whole number of millicores",
+        frame.select(
+            req.is_not_null() & ((req != req.round(0)) | ~req.is_between(0, _MAX_MILLICORES))
+        ).to_series(),
+        f"is not a whole number of millicores from 0 to {_MAX_MILLICORES}",
         "cpu_request",
         source.display,
         ctx,
