@@ -10,7 +10,8 @@ Public API::
 
 Modules: ``sources`` (finding files, zips read in place), ``csvread`` (streaming validated
 CSV blocks), ``request_ids`` (hex → 32 bytes), ``loaders`` (long tables, functions),
-``wide_cells`` (sparse reading of the per-minute files), ``timeseries`` (wide → long),
+``packs`` (small request parts loaded together into shared parts), ``wide_cells`` (sparse
+reading of the per-minute files), ``timeseries`` (wide → long),
 ``parts`` (Parquet writing), ``manifest``, ``publish`` (staging, journal, atomic commit),
 ``quality`` (summary), ``run`` (orchestration and the memory-bounded thread scheduling).
 The schema is in :mod:`coldstart.warehouse`.
