@@ -30,8 +30,15 @@ from coldstart.ingest.manifest import Manifest, load_manifest
 from coldstart.ingest.packs import Pack, carry_over, form_packs, load_pack
 from coldstart.ingest.publish import Transaction, WarehouseLock, recover
 from coldstart.ingest.quality import CheckResult, check
+from coldstart.ingest.series_batches import (
+    GroupKey,
+    SeriesMerge,
+    day_hint,
+    expected_groups,
+)
+from coldstart.ingest.series_batches import cells as series_cells
 from coldstart.ingest.sources import Source, discover
-from coldstart.ingest.timeseries import group_cells, group_pieces, load_wide, merge_group
+from coldstart.ingest.timeseries import load_wide
 from coldstart.progress import NullProgress, ProgressSink
 from coldstart.warehouse import (
     FUNCTIONS_REGION,
@@ -448,32 +455,8 @@ def _execute(
         ):
             results += got
         wide = [p for p in by_size if p.table == "timeseries"]
-        results += _run_parallel(wide, lambda p: _load_one(p, ctx), workers, done)
-
-        groups = group_pieces(r for r in results if r.table == "timeseries")
-        merged: dict[tuple[Any, ...], str] = {}
-        if groups:
-            gtask = progress.add_task("merge series", total=len(groups))
-            items = sorted(
-                groups.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or "", kv[0][3])
-            )
-
-            def merge(item: tuple[tuple[str, str, str | None, int], dict[str, list[Any]]]) -> str:
-                (table, region, metric, day), pieces = item
-                rel, _ = merge_group(
-                    root, ctx, table, region=region, metric=metric, day=day, pieces=pieces
-                )
-                return rel
-
-            rels = _run_bounded(
-                items,
-                merge,
-                threads=workers,
-                is_big=lambda item: group_cells(item[1]) > BIG_MERGE_CELLS,
-                big_slots=1,
-                on_done=lambda _: progress.advance(gtask),
-            )
-            merged = {k: rel for (k, _), rel in zip(items, rels, strict=True)}
+        got, merged = _load_series(root, ctx, wide, workers=workers, progress=progress, done=done)
+        results += got
 
         _replace_outputs(root, txn, manifest, [r for r in results if r.table != "timeseries"])
         for r in results:
@@ -551,3 +534,48 @@ def _replace_outputs(
         table = next(manifest.sources[k]["table"] for k in kept)
         for key, rows in carry_over(root / rel, txn.new / rel, table, kept).items():
             manifest.sources[key]["part_rows"][rel] = rows
+
+
+def _load_series(
+    root: Path,
+    ctx: LoadContext,
+    plans: list[_Planned],
+    *,
+    workers: int,
+    progress: ProgressSink,
+    done: Callable[[_Planned], None],
+) -> tuple[list[SourceResult], dict[GroupKey, str]]:
+    """Load the per-minute files region by region and day by day, merging each batch's
+    partitions before the next (coldstart.ingest.series_batches); returns the results and the
+    staged file of every partition."""
+    if not plans:
+        return [], {}
+    state = SeriesMerge(root, ctx)
+    gtask = progress.add_task("merge series", total=len(expected_groups(plans)))
+    batches: dict[tuple[str, int | None], list[_Planned]] = {}
+    for p in plans:
+        batches.setdefault((p.source.region or "_", day_hint(p.source.basename)), []).append(p)
+
+    def run_merges(items: list[Any], fn: Callable[[Any], str]) -> None:
+        rels = _run_bounded(
+            items,
+            fn,
+            threads=workers,
+            is_big=lambda item: series_cells(item) > BIG_MERGE_CELLS,
+            big_slots=1,
+            on_done=lambda _: progress.advance(gtask),
+        )
+        for (key, _), rel in zip(items, rels, strict=True):
+            state.merged[key] = rel
+
+    results: list[SourceResult] = []
+    for region, day in sorted(batches, key=lambda b: (b[1] is None, b[0], b[1] or 0)):
+        batch = sorted(batches[(region, day)], key=lambda p: -p.source.size)  # big first
+        got = _run_parallel(batch, lambda p: _load_one(p, ctx), workers, done)
+        results += got
+        state.add(got)
+        if day is not None:
+            run_merges(state.take(lambda k, r=region, d=day: k[1] == r and k[3] == d), state.merge)
+    run_merges(state.take(lambda _: True), state.merge)  # days no file is named after
+    run_merges(state.take_late(), state.combine)
+    return results, state.merged

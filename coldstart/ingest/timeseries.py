@@ -367,6 +367,39 @@ def merge_group(
     return rel.as_posix(), rows
 
 
+def combine_late(
+    ctx: LoadContext,
+    table: str,
+    rel: str,
+    *,
+    metric: str | None,
+    region: str,
+    day: int,
+    pieces: dict[str, list[Piece]],
+) -> int:
+    """Add pieces that arrived after their partition was merged in this ingest (a file with rows
+    of another day than its name's: see coldstart.ingest.series_batches) to its staged file.
+
+    Unlike a re-ingest, which replaces a column, these cells join the column's cells from the
+    other files of this ingest; a cell given twice is an error, as in one merge. Returns rows.
+    """
+    staged = ctx.staging / rel
+    cols = value_columns(table)
+    merged = pl.read_parquet(staged).with_columns(pl.col(list(cols)).cast(pl.Float64))
+    for col, paths in sorted(pieces.items()):
+        new = pl.concat([p.frame() for p in paths]).rename({"value": "__new"})
+        if new.select(pl.struct(_KEYS).is_duplicated().any()).item():
+            _two_files(metric, col, region, day)
+        merged = merged.join(new, on=_KEYS, how="full", coalesce=True)
+        had = (pl.col(col) != 0) if table == "counts" else pl.col(col).is_not_null()
+        if merged.select((had & pl.col("__new").is_not_null()).any()).item():
+            _two_files(metric, col, region, day)
+        merged = merged.with_columns(pl.coalesce("__new", col).alias(col)).drop("__new")
+    if table == "counts":
+        merged = merged.with_columns(pl.col(list(cols)).fill_null(0))
+    return write_frame(staged, merged.sort(_KEYS), TABLES[table])
+
+
 def _two_files(metric: str | None, col: str, region: str, day: int) -> None:
     raise InputError(
         f"two files give {metric + '_' if metric else ''}{col} for {region} day {day}: "
