@@ -456,7 +456,7 @@ PUBLISH_NOTES = """\
   `_manifest.json` with one rename — the commit point.
 * The per-minute files pass through `_staging/<txn>/scratch` as long pieces (about their
   CSV's size at the release's density) and are merged region-day by region-day, each batch's
-  pieces deleted once merged: the scratch holds about two region-days at a time, not the
+  pieces deleted once merged: the scratch holds about one region-day at a time, not the
   whole ingest.
 * Any error or Ctrl-C before the commit point rolls back at once: new files are removed and
   old ones moved back, so the warehouse is byte-for-byte as it was. If the process is killed

@@ -76,6 +76,5 @@ def test_scratch_holds_one_batch_of_pieces(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.setattr(SeriesMerge, "merge", spy)
     result = ingest([src], warehouse=tmp_path / "wh")
     assert result.ingested == 13  # 4 series × 3 days + the function table
-    # 12 pieces in all; at any merge at most the merging day's 4 and the next day's 4 (which
-    # load meanwhile) are there
-    assert len(seen) == 6 and max(seen) <= 8
+    # 12 pieces in all; at any merge only the current day's 4 (or fewer) are there
+    assert len(seen) == 6 and max(seen) <= 4

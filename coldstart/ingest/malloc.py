@@ -1,13 +1,13 @@
 """glibc malloc settings for the ingest: keep freed memory for reuse instead of returning it.
 
 The ingest allocates and frees arrays of 1–30 MB thousands of times (a per-minute file's masks
-and cell indexes, a partition's merge). glibc serves those from fresh ``mmap`` pages (and
-gives back the top of its heap when 128 KB of it is free), so every file pays the kernel to
-zero its pages again: on `medium`'s Region 2 per-minute files, 3.5 M page faults and 12 s of
-system time in a 25 s ingest. A fixed 32 MB mmap threshold and a 256 MB trim threshold keep
-that memory in the heap for the next file: 0.14 M faults, 4 s of system time, 20 s. The cost
-is that up to 256 MB freed at the end of a step may stay mapped until the next step reuses it
-(peak RSS is what the benchmarks measure, and they include it).
+and cell indexes, a partition's merge). glibc serves many of them from fresh ``mmap`` pages
+and trims its heap as soon as a little of it is free, so file after file pays the kernel to
+zero pages again: on `medium`'s Region 2 per-minute files 3.8 M page faults, 23 s. Fixed
+32 MB mmap and trim thresholds keep that memory in the heap for the next file: 0.14 M
+faults, 17.4 s. The cost: up to 32 MB freed per malloc arena may stay mapped until reused
+(peak RSS, which the benchmarks measure, includes it; a larger trim threshold, 256 MB, was
+no faster and raised peak RSS by up to 200 MB).
 
 Process-wide and only on glibc (Linux); elsewhere, or if it cannot be set, nothing happens.
 """
@@ -22,7 +22,7 @@ import sys
 _M_TRIM_THRESHOLD = -1
 _M_MMAP_THRESHOLD = -3
 MMAP_THRESHOLD = 32 << 20
-TRIM_THRESHOLD = 256 << 20
+TRIM_THRESHOLD = 32 << 20
 
 
 @functools.cache

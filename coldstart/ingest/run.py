@@ -548,14 +548,8 @@ def _load_series(
     done: Callable[[_Planned], None],
 ) -> tuple[list[SourceResult], dict[GroupKey, str]]:
     """Load the per-minute files region by region and day by day, merging each batch's
-    partitions while the next batch loads (coldstart.ingest.series_batches); returns the
-    results and the staged file of every partition.
-
-    Each step runs the merges of the batch before and the loads of this one on the same
-    ``workers`` threads, merges first: a thread that would wait for a big merge to finish
-    loads files meanwhile. At most one big merge runs at a time (as before batching), so the
-    worst case is one big merge beside one file load.
-    """
+    partitions before the next (coldstart.ingest.series_batches); returns the results and the
+    staged file of every partition."""
     if not plans:
         return [], {}
     state = SeriesMerge(root, ctx)
@@ -564,33 +558,26 @@ def _load_series(
     for p in plans:
         batches.setdefault((p.source.region or "_", day_hint(p.source.basename)), []).append(p)
 
-    def step(merges: list[Any], loads: list[_Planned], merge: Callable[[Any], str]) -> None:
-        items: list[tuple[str, Any]] = [("merge", m) for m in merges]
-        items += [("load", p) for p in sorted(loads, key=lambda p: -p.source.size)]
-        out = _run_bounded(
+    def run_merges(items: list[Any], fn: Callable[[Any], str]) -> None:
+        rels = _run_bounded(
             items,
-            lambda it: merge(it[1]) if it[0] == "merge" else _load_one(it[1], ctx),
+            fn,
             threads=workers,
-            is_big=lambda it: it[0] == "merge" and series_cells(it[1]) > BIG_MERGE_CELLS,
+            is_big=lambda item: series_cells(item) > BIG_MERGE_CELLS,
             big_slots=1,
-            on_done=lambda it: progress.advance(gtask) if it[0] == "merge" else done(it[1]),
+            on_done=lambda _: progress.advance(gtask),
         )
-        for (kind, it), got in zip(items, out, strict=True):
-            if kind == "merge":
-                state.merged[it[0]] = got
-            else:
-                results.append(got)
-        state.add([got for (kind, _), got in zip(items, out, strict=True) if kind == "load"])
+        for (key, _), rel in zip(items, rels, strict=True):
+            state.merged[key] = rel
 
     results: list[SourceResult] = []
-    ready: list[Any] = []
     for region, day in sorted(batches, key=lambda b: (b[1] is None, b[0], b[1] or 0)):
-        step(ready, batches[(region, day)], state.merge)
-        ready = (
-            state.take(lambda k, r=region, d=day: k[1] == r and k[3] == d)
-            if day is not None
-            else []
-        )
-    step(ready + state.take(lambda _: True), [], state.merge)  # and days no file is named after
-    step(state.take_late(), [], state.combine)
+        batch = sorted(batches[(region, day)], key=lambda p: -p.source.size)  # big first
+        got = _run_parallel(batch, lambda p: _load_one(p, ctx), workers, done)
+        results += got
+        state.add(got)
+        if day is not None:
+            run_merges(state.take(lambda k, r=region, d=day: k[1] == r and k[3] == d), state.merge)
+    run_merges(state.take(lambda _: True), state.merge)  # days no file is named after
+    run_merges(state.take_late(), state.combine)
     return results, state.merged
