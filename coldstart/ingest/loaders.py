@@ -350,6 +350,20 @@ def _compiled(
 _BAD = "__bad"
 
 
+def _derive_unchecked(
+    raw: pl.DataFrame,
+    table: str,
+    time_col: str,
+    fn_requests: pl.DataFrame | None,
+    ctx: LoadContext,
+) -> tuple[pl.DataFrame, list[pl.Expr], pa.FixedSizeBinaryArray | None]:
+    """The derived block (checks as a column), its count expressions and the request IDs
+    decoded outside polars (None if they were decoded in the query)."""
+    rids = request_ids.decode(raw.get_column("requestID"))
+    stages, count_exprs = _compiled(table, time_col, ctx, rids_decoded=rids is not None)
+    return _derive(raw.lazy(), stages, fn_requests).collect(), count_exprs, rids
+
+
 def _derive_fast(
     raw: pl.DataFrame,
     table: str,
@@ -366,9 +380,7 @@ def _derive_fast(
     IDs come back as a separate Arrow array when decoded outside polars (then the block's own
     requestID column still holds the hex text), as None when decoded in the query.
     """
-    rids = request_ids.decode(raw.get_column("requestID"))
-    stages, count_exprs = _compiled(table, time_col, ctx, rids_decoded=rids is not None)
-    block = _derive(raw.lazy(), stages, fn_requests).collect()
+    block, count_exprs, rids = _derive_unchecked(raw, table, time_col, fn_requests, ctx)
     counts = block.select(count_exprs).row(0, named=True)
     if counts.pop(_BAD):
         return None
@@ -385,10 +397,7 @@ def derive_sources(
     :mod:`coldstart.ingest.packs`): ``raw`` carries each row's source index in ``SOURCE_COL``,
     and the quality counts come back per source index (one group-by instead of one query per
     source). None if any row has a value the release forbids."""
-    time_col = TIME_COLUMNS[table]
-    rids = request_ids.decode(raw.get_column("requestID"))
-    stages, count_exprs = _compiled(table, time_col, ctx, rids_decoded=rids is not None)
-    block = _derive(raw.lazy(), stages, fn_requests).collect()
+    block, count_exprs, rids = _derive_unchecked(raw, table, TIME_COLUMNS[table], fn_requests, ctx)
     counts = block.group_by(SOURCE_COL).agg(count_exprs)
     if counts.get_column(_BAD).any():
         return None

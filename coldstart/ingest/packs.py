@@ -55,7 +55,7 @@ PACKED_TABLES = ("requests",)
 PACK_SOURCE_BYTES = BLOCK_BYTES // 4
 PACK_BYTES = BLOCK_BYTES // 2
 
-HeaderCheck = Callable[[Source, str, list[str]], None]
+HeaderCheck = Callable[[Source, list[str]], object]
 
 
 @dataclass(frozen=True)
@@ -119,12 +119,12 @@ def load_pack(pack: Pack, ctx: LoadContext, check_header: HeaderCheck) -> list[S
     bodies: list[bytes] = []
     owners: list[int] = []
     lines: list[int] = []
-    for i, (source, key) in enumerate(pack.members):
+    for i, (source, _key) in enumerate(pack.members):
         with source.open() as fh:
             header = read_header(fh)
             if not header:
                 continue
-            check_header(source, key, header)
+            check_header(source, header)
             body = fh.read()
         if not body:
             continue

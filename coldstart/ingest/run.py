@@ -498,7 +498,7 @@ def _long_work(plans: list[_Planned]) -> list[_Planned | Pack]:
 def _load_long_item(item: _Planned | Pack, ctx: LoadContext) -> list[SourceResult]:
     if isinstance(item, _Planned):
         return [_load_one(item, ctx)]
-    got = load_pack(item, ctx, lambda s, _key, header: _check_header(s, item.table, header))
+    got = load_pack(item, ctx, lambda s, header: _check_header(s, item.table, header))
     if got is not None:
         return got
     # Not plain (load_pack staged nothing): one by one, which names the bad rows or skips and

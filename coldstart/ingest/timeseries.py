@@ -340,10 +340,7 @@ def merge_group(
             return rel.as_posix(), rows
     frames: list[pl.DataFrame] = []
     for col, paths in sorted(pieces.items()):
-        f = pl.concat([p.frame() for p in paths]).rename({"value": col})
-        if len(paths) > 1 and f.select(pl.struct(_KEYS).is_duplicated().any()).item():
-            _two_files(metric, col, region, day)
-        frames.append(f)
+        frames.append(_cells_of(paths, col, metric, region, day))
     if published.exists():
         old = pl.read_parquet(published).drop([c for c in pieces if c in cols])
         rest = [c for c in cols if c in old.columns]
@@ -387,9 +384,7 @@ def combine_late(
     cols = value_columns(table)
     merged = pl.read_parquet(staged).with_columns(pl.col(list(cols)).cast(pl.Float64))
     for col, paths in sorted(pieces.items()):
-        new = pl.concat([p.frame() for p in paths]).rename({"value": "__new"})
-        if new.select(pl.struct(_KEYS).is_duplicated().any()).item():
-            _two_files(metric, col, region, day)
+        new = _cells_of(paths, col, metric, region, day).rename({col: "__new"})
         merged = merged.join(new, on=_KEYS, how="full", coalesce=True)
         had = (pl.col(col) != 0) if table == "counts" else pl.col(col).is_not_null()
         if merged.select((had & pl.col("__new").is_not_null()).any()).item():
@@ -398,6 +393,16 @@ def combine_late(
     if table == "counts":
         merged = merged.with_columns(pl.col(list(cols)).fill_null(0))
     return write_frame(staged, merged.sort(_KEYS), TABLES[table])
+
+
+def _cells_of(
+    paths: list[Piece], col: str, metric: str | None, region: str, day: int
+) -> pl.DataFrame:
+    """(funcID, time, ``col``) from one column's pieces; a cell two files give is an error."""
+    f = pl.concat([p.frame() for p in paths]).rename({"value": col})
+    if len(paths) > 1 and f.select(pl.struct(_KEYS).is_duplicated().any()).item():
+        _two_files(metric, col, region, day)
+    return f
 
 
 def _two_files(metric: str | None, col: str, region: str, day: int) -> None:
