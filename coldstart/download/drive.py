@@ -99,8 +99,7 @@ def refusal(name: str, page_url: str, html: str) -> DriveRefusedError:
         )
     title = page.title.strip() or "no title"
     return DriveRefusedError(
-        f"{name}: the server sent an HTML page ({title!r}) instead of the file; "
-        f"{_RETRY_LATER}"
+        f"{name}: the server sent an HTML page ({title!r}) instead of the file; {_RETRY_LATER}"
     )
 
 
@@ -142,7 +141,7 @@ def _read_page(response: httpx.Response, name: str) -> str:
             if len(body) > MAX_PAGE_BYTES:
                 break
     except httpx.HTTPError as exc:
-        raise DownloadError(f"{name}: connection lost while reading the server's page: {exc}") from None
+        raise DownloadError(f"{name}: connection lost reading the server's page: {exc}") from None
     finally:
         response.close()
     return body.decode(response.encoding or "utf-8", errors="replace")

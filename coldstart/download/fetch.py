@@ -1,7 +1,8 @@
 """Fetching one whole file: streamed to a ``.part`` file, resumed by HTTP Range, verified.
 
 Built on httpx (streaming responses, keep-alive, timeouts, redirects across hosts; one client
-for the whole run). The partial file ``NAME.part`` sits beside its state ``NAME.part.json``
+for the whole run). Bodies are written as they arrive (``iter_raw()`` without a chunk size: a
+re-chunking buffer would lose what it holds when the connection drops). The partial file ``NAME.part`` sits beside its state ``NAME.part.json``
 (URL, total size, the server's ETag/Last-Modified); neither is ever the final name. An
 interrupted fetch — Ctrl-C, a dropped connection, a quota page mid-way — leaves both, and the
 next run asks only for the bytes after the ones on disk (``Range: bytes=N-`` with
@@ -24,7 +25,6 @@ import httpx
 from coldstart.download.drive import open_file
 from coldstart.download.errors import DownloadError, VerifyError
 
-CHUNK = 1 << 20
 RETRIES = 3
 _CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+|\*)")
 
@@ -98,7 +98,7 @@ def fetch_to_part(
                 out.seek(offset)
                 out.truncate()
                 try:
-                    for chunk in response.iter_raw(CHUNK):
+                    for chunk in response.iter_raw():
                         out.write(chunk)
                         fetched += len(chunk)
                         advance(len(chunk))

@@ -32,7 +32,6 @@ from coldstart.download.errors import DownloadError, VerifyError
 FIRST_TAIL = 64 << 10  # the directory of a zip with a few hundred members fits in this
 _LOCAL_HEADER = struct.Struct("<4sHHHHHIIIHH")
 _LOCAL_SIG = b"PK\x03\x04"
-CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -173,7 +172,7 @@ def fetch_member(
             buf, parsed = b"", False
             left = info.compress_size
             crc, n = 0, 0
-            for received in response.iter_raw(CHUNK):
+            for received in response.iter_raw():
                 read += len(received)
                 advance(len(received))
                 chunk = received

@@ -155,9 +155,7 @@ def make_plan(
             continue
         members = None
         if f.table in _DAILY_TABLES and f.is_zip:
-            filt = MemberFilter(
-                days=day_set, series=series if f.table == "timeseries" else None
-            )
+            filt = MemberFilter(days=day_set, series=series if f.table == "timeseries" else None)
             if filt.days is not None or filt.series is not None:
                 members = filt
         items.append(PlanItem(file=f, url=catalog.url_for(f, mirror), members=members))
