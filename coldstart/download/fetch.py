@@ -2,8 +2,9 @@
 
 Built on httpx (streaming responses, keep-alive, timeouts, redirects across hosts; one client
 for the whole run). Bodies are written as they arrive (``iter_raw()`` without a chunk size: a
-re-chunking buffer would lose what it holds when the connection drops). The partial file ``NAME.part`` sits beside its state ``NAME.part.json``
-(URL, total size, the server's ETag/Last-Modified); neither is ever the final name. An
+re-chunking buffer would lose what it holds when the connection drops). The partial file
+``NAME.part`` sits beside its state ``NAME.part.json`` (URL, total size, the server's
+ETag/Last-Modified); neither is ever the final name. An
 interrupted fetch — Ctrl-C, a dropped connection, a quota page mid-way — leaves both, and the
 next run asks only for the bytes after the ones on disk (``Range: bytes=N-`` with
 ``If-Range``). A server that ignores Range answers 200 with the whole file: the part is
