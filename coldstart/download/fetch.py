@@ -95,9 +95,14 @@ def fetch_to_part(
             _save_state(state_path, state)
             if total is not None:
                 set_total(total)
+            if offset == 0:
+                # A new file rather than truncating the old one: ext4 flushes a file that was
+                # truncated to zero and rewritten when it is closed (seconds for a GB).
+                part.unlink(missing_ok=True)
             with open(part, "r+b" if offset else "wb") as out:
-                out.seek(offset)
-                out.truncate()
+                if offset:
+                    out.seek(offset)
+                    out.truncate()
                 try:
                     for chunk in response.iter_raw():
                         out.write(chunk)
