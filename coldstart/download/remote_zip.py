@@ -114,6 +114,7 @@ def _read_range(client: httpx.Client, name: str, url: str, start: int, end: int)
 def read_directory(client: httpx.Client, name: str, url: str) -> RemoteDirectory:
     """The zip's members and their byte spans, from at most three small range requests."""
     probe = _get_range(client, name, url, 0, 1)
+    probe.read()  # the one byte: read, so the connection is kept for the next requests
     probe.close()
     url = str(probe.request.url)  # after redirects and the confirm page: reuse it
     total = probe.headers.get("content-range", "").rpartition("/")[2]

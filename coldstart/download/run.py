@@ -220,6 +220,8 @@ class _Job:
         if item.file.size_bytes is not None:
             return item.file.size_bytes - have
         response = open_file(self.http, item.file.name, item.url, {"Range": "bytes=0-0"})
+        if response.status_code == 206:
+            response.read()  # one byte; keeps the connection for the next request
         response.close()
         total = response.headers.get("content-range", "").rpartition("/")[2]
         if response.status_code == 206 and total.isdigit():
