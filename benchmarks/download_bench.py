@@ -4,9 +4,10 @@
 
 A release-shaped quantile zip (``R1/<folder>/day_<d>.csv`` for the release's 163 per-minute
 folders × 31 days = 5,053 members; random, stored members of ``--member-kb`` each: ≈ 0.5 GB at
-the default) is written once into ``benchmarks/.work/download``. A local server on 127.0.0.1
-sends it with ``sendfile`` (zero-copy, so the server is not what is measured) and honours
-Range. Measured, median and best of ``--runs`` interleaved runs:
+the default) is written once into ``benchmarks/.work/download``. A local server on 127.0.0.1,
+in its own process, sends it with ``sendfile`` (zero-copy, so the server is not what is
+measured) and honours Range. Measured, median and best of ``--runs`` interleaved runs, and
+the client's CPU time:
 
 * ``curl``: ``curl -s -o FILE URL`` (the process, start-up included);
 * ``coldstart fetch``: the streaming fetch into the ``.part`` file alone;
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -55,48 +57,70 @@ def make_zip(path: Path, member_kb: int) -> Path:
     return path
 
 
+def serve(path: Path) -> None:
+    """Run in a child process: serve ``path`` at /<NAME> with Range; print the port."""
+    size = path.stat().st_size
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: object) -> None:
+            return None
+
+        def do_GET(self) -> None:
+            start, end, status = 0, size - 1, 200
+            rng = self.headers.get("Range", "")
+            if rng.startswith("bytes="):
+                a, _, b = rng[6:].partition("-")
+                start, end, status = int(a), min(int(b), size - 1) if b else size - 1, 206
+            self.send_response(status)
+            self.send_header("Content-Length", str(end - start + 1))
+            self.send_header("Content-Type", "application/zip")
+            self.send_header("Accept-Ranges", "bytes")
+            if status == 206:
+                self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
+            self.end_headers()
+            self.wfile.flush()
+            with open(path, "rb") as fh:
+                n = self.connection.sendfile(fh, start, end - start + 1)
+            print(f"sent {n}", flush=True)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    print(server.server_address[1], flush=True)
+    server.serve_forever()
+
+
 class Served:
-    """Serve one file at /<NAME> with Range, counting body bytes."""
+    """The server process, and a count of the body bytes it reports sending."""
 
     def __init__(self, path: Path) -> None:
-        self.path, self.sent, self.lock = path, 0, threading.Lock()
-        served = self
+        self.proc = subprocess.Popen(
+            [sys.executable, __file__, "--serve", str(path)], stdout=subprocess.PIPE, text=True
+        )
+        assert self.proc.stdout is not None
+        self.base = f"http://127.0.0.1:{int(self.proc.stdout.readline())}"
+        self.sent = 0
+        self.lock = threading.Lock()
+        self.reader = threading.Thread(target=self._count, daemon=True)
+        self.reader.start()
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
+    def _count(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            with self.lock:
+                self.sent += int(line.split()[1])
 
-            def log_message(self, format: str, *args: object) -> None:
-                return None
-
-            def do_GET(self) -> None:
-                size = served.path.stat().st_size
-                start, end, status = 0, size - 1, 200
-                rng = self.headers.get("Range", "")
-                if rng.startswith("bytes="):
-                    a, _, b = rng[6:].partition("-")
-                    start, end, status = int(a), min(int(b), size - 1) if b else size - 1, 206
-                self.send_response(status)
-                self.send_header("Content-Length", str(end - start + 1))
-                self.send_header("Content-Type", "application/zip")
-                self.send_header("Accept-Ranges", "bytes")
-                if status == 206:
-                    self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
-                self.end_headers()
-                self.wfile.flush()
-                with open(served.path, "rb") as fh:
-                    n = self.connection.sendfile(fh, start, end - start + 1)
-                with served.lock:
-                    served.sent += n
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+    def take(self) -> int:
+        """Bytes sent since the last call (waits a moment for the child's report)."""
+        time.sleep(0.3)
+        with self.lock:
+            n, self.sent = self.sent, 0
+        return n
 
     def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self.proc.terminate()
+        self.proc.wait()
 
 
 def file_list(path: Path) -> Path:
@@ -108,20 +132,26 @@ def file_list(path: Path) -> Path:
     return path
 
 
-def timed(fn: object, runs: int) -> list[float]:
-    out = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()  # type: ignore[operator]
-        out.append(time.perf_counter() - t0)
-    return out
+def timed(fn: object) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of this process and its children) of one call."""
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    c0, t0 = time.process_time(), time.perf_counter()
+    fn()  # type: ignore[operator]
+    wall = time.perf_counter() - t0
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    children = (r1.ru_utime + r1.ru_stime) - (r0.ru_utime + r0.ru_stime)
+    return wall, time.process_time() - c0 + children
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--member-kb", type=int, default=100)
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.serve:
+        serve(args.serve)
+        return
 
     from coldstart.download import download, fetch
     from coldstart.download.run import make_client
@@ -154,15 +184,18 @@ def main() -> None:
         for fn in tools.values():
             fn()  # warm-up (page cache, connection set-up)
         times: dict[str, list[float]] = {label: [] for label in tools}
+        cpu: dict[str, list[float]] = {label: [] for label in tools}
         for _ in range(args.runs):  # interleaved, so load from other processes hits all alike
             for label, fn in tools.items():
-                times[label] += timed(fn, 1)
+                wall, used = timed(fn)
+                times[label].append(wall)
+                cpu[label].append(used)
         shutil.rmtree(out, ignore_errors=True)
-        server.sent = 0
+        server.take()
         sel = download(
             out, file_list=listing, mirror=server.base, days="5", metrics=["cpu_usage_avg"]
         )
-        selective_sent = server.sent
+        selective_sent = server.take()
     finally:
         server.close()
         shutil.rmtree(out, ignore_errors=True)
@@ -175,7 +208,8 @@ def main() -> None:
         med, best = statistics.median(secs), min(secs)
         print(
             f"{label:20} median {med:6.2f} s ({mb / med:5.0f} MB/s, {curl_median / med:4.2f}x "
-            f"curl's rate)  best {best:6.2f} s ({mb / best:5.0f} MB/s)"
+            f"curl's rate)  best {best:6.2f} s ({mb / best:5.0f} MB/s)  "
+            f"CPU {statistics.median(cpu[label]):5.2f} s"
         )
     print(
         f"selective (--days 5 --metrics cpu_usage_avg): server sent {selective_sent:,} bytes "
