@@ -81,22 +81,34 @@ def confirm_url(page_url: str, html: str) -> str | None:
     return None
 
 
-def refusal(name: str, page_url: str, html: str) -> DriveRefusedError:
-    """The one-line error for a page that is not the file (quota, sign-in or unknown)."""
+def page_kind(page_url: str, html: str) -> str | None:
+    """ "quota" or "signin" for Drive's refusal pages, None for any other page."""
     page = _Page()
     page.feed(html)
     text = re.sub(r"\s+", " ", (page.title + " " + html[:20000])).lower()
     if any(p in text for p in _QUOTA_PHRASES):
+        return "quota"
+    if any(p in text or p in page_url.lower() for p in _SIGNIN_PHRASES):
+        return "signin"
+    return None
+
+
+def refusal(name: str, page_url: str, html: str) -> DriveRefusedError:
+    """The one-line error for a page that is not the file (quota, sign-in or unknown)."""
+    kind = page_kind(page_url, html)
+    if kind == "quota":
         return DriveRefusedError(
             f"{name}: Google Drive says the download quota for this file is exceeded; "
             f"{_RETRY_LATER}; what was fetched so far is kept and resumes"
         )
-    if any(p in text or p in page_url.lower() for p in _SIGNIN_PHRASES):
+    if kind == "signin":
         return DriveRefusedError(
             f"{name}: Google Drive asks to sign in instead of sending the file (the link may "
             f"have been made private or moved); {_RETRY_LATER}, or pass --file-list with "
             "updated links"
         )
+    page = _Page()
+    page.feed(html)
     title = page.title.strip() or "no title"
     return DriveRefusedError(
         f"{name}: the server sent an HTML page ({title!r}) instead of the file; {_RETRY_LATER}"
@@ -116,21 +128,28 @@ def open_file(
             response = client.send(client.build_request("GET", url, headers=headers), stream=True)
         except httpx.HTTPError as exc:
             raise DownloadError(f"{name}: cannot reach {_host(url)}: {exc}") from None
+        failed = response.status_code >= 400 and response.status_code != 416
         if not is_html(response):
-            if response.status_code >= 400 and response.status_code != 416:
+            if failed:
                 response.close()
-                raise DownloadError(
-                    f"{name}: the server answered HTTP {response.status_code} "
-                    f"{response.reason_phrase} for {url}"
-                )
+                raise _http_error(name, response, url)
             return response
         html = _read_page(response, name)
         page_url = str(response.url)
-        nxt = confirm_url(page_url, html)
+        nxt = None if failed else confirm_url(page_url, html)
         if nxt is None:
+            if failed and page_kind(page_url, html) is None:
+                raise _http_error(name, response, url)  # a plain error page: say its status
             raise refusal(name, page_url, html)
         url = nxt
     raise DownloadError(f"{name}: the confirm page kept coming back; fetch the file by hand")
+
+
+def _http_error(name: str, response: httpx.Response, url: str) -> DownloadError:
+    return DownloadError(
+        f"{name}: the server answered HTTP {response.status_code} {response.reason_phrase} "
+        f"for {url}"
+    )
 
 
 def _read_page(response: httpx.Response, name: str) -> str:

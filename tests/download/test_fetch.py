@@ -41,7 +41,9 @@ def test_full_download_through_confirm_page_equals_served_bytes(
     assert visible(root) == sorted(
         [CZIP, QZIP, "runtime_triggerType/df_funcID_runtime_triggerType.csv"]
     )
-    # The big file went through the confirm page on the download host; the small ones did not.
+    # Every file came from the separate download host (the link host only redirects); the
+    # big file went through the confirm page there, the small ones did not.
+    assert {e.host for e in drive.log if not e.path.startswith("page:")} == {"content"}
     assert [e.path for e in drive.log if e.path.startswith("page:")] == [f"page:{QZIP}"]
     assert set(result.files["status"]) == {"fetched"}
     assert result.total_bytes == sum(len(release_files.files[n]) for n in (QZIP, CZIP)) + len(
@@ -217,3 +219,12 @@ def test_dry_run_totals_the_sizes_and_writes_nothing(
     assert result.total_bytes == sum(len(release_files.files[n]) for n in names)
     assert not (tmp_path / "cold_start_dataset").exists()
     assert all(e.sent <= 1 for e in drive.log)  # only one-byte size probes
+
+
+def test_a_file_missing_on_the_mirror_is_named_with_the_http_status(
+    tmp_path: Path, drive: FakeDrive
+) -> None:
+    del drive.files[CZIP]
+    with pytest.raises(DownloadError, match=r"^cold_start/R2.zip: the server answered HTTP 404"):
+        download(tmp_path, regions=["R2"], tables=["cold_starts"], mirror=drive.mirror)
+    assert not (tmp_path / "cold_start_dataset" / CZIP).exists()
