@@ -161,9 +161,12 @@ class _Job:
             self.bars.advance(task, n)
             self.bars.advance(self.overall, n)
 
+        counted = [0]  # this file's share of the overall total (set again on each retry)
+
         def set_total(total: int) -> None:
             self.bars.update(task, total=total)
-            self.overall_total += total
+            self.overall_total += total - counted[0]
+            counted[0] = total
             self.bars.update(self.overall, total=self.overall_total)
 
         return task, advance, set_total
@@ -211,7 +214,7 @@ class _Job:
             ) from None
         if not self.dry:
             self.ledger.record(f.name, final)
-        self.rows.append((f.name, "file", "adopted", 0, str(final)))
+        self.rows.append((f.name, "file", "have" if self.dry else "adopted", 0, str(final)))
 
     def _bytes_left(self, item: PlanItem) -> int:
         """For a dry run: the file's size (from the list, else asked of the server) less a part."""
@@ -241,6 +244,7 @@ class _Job:
         if not wanted:
             self.notes.append(f"{f.name}: no member matches the --days/--metrics selection")
         base = PurePosixPath(f.name).parent
+        advance = None  # one bar for all of this zip's members, made when the first is fetched
         for m in wanted:
             rel = PurePosixPath(m.info.filename)
             if rel.is_absolute() or ".." in rel.parts:
@@ -255,8 +259,9 @@ class _Job:
             elif self.dry:
                 self.rows.append((shown, "member", "to fetch", m.span, str(out)))
             else:
-                _, advance, set_total = self._file_bar(shown)
-                set_total(m.span)
+                if advance is None:
+                    _, advance, set_total = self._file_bar(f"{f.name} (members)")
+                    set_total(sum(w.span for w in wanted))
                 read = remote_zip.fetch_member(self.http, f.name, directory, m, out, advance)
                 self.ledger.record(key, out)
                 self.rows.append((shown, "member", "fetched", read, str(out)))
@@ -273,4 +278,4 @@ class _Job:
             )
         if not self.dry:
             self.ledger.record(key, out)
-        self.rows.append((shown, "member", "adopted", 0, str(out)))
+        self.rows.append((shown, "member", "have" if self.dry else "adopted", 0, str(out)))
