@@ -26,6 +26,7 @@ from coldstart.download.errors import DownloadError, VerifyError
 from coldstart.download.ledger import Ledger
 from coldstart.download.progress import ByteProgress, NullByteProgress
 from coldstart.download.selection import Plan, PlanItem, make_plan
+from coldstart.download.verify import verify_file
 from coldstart.errors import OutputError
 
 DATASET_DIR = "cold_start_dataset"
@@ -187,8 +188,6 @@ class _Job:
         _, advance, set_total = self._file_bar(f.name)
         part, outcome = fetch.fetch_to_part(self.http, f.name, item.url, final, advance, set_total)
         try:
-            from coldstart.download.verify import verify_file
-
             verify_file(part, f, f.name)
         except VerifyError as exc:
             fetch.discard(final)
@@ -203,8 +202,6 @@ class _Job:
 
     def _adopt_file(self, f: ReleaseFile, final: Path) -> None:
         """A file under our final name that we did not write: keep it only if it checks out."""
-        from coldstart.download.verify import verify_file
-
         try:
             verify_file(final, f, str(final))
         except VerifyError as exc:
