@@ -69,3 +69,17 @@ def test_bad_option_names_the_option(tmp_path: Path) -> None:
     res = runner.invoke(app, ["download", str(tmp_path), "--days", "40"])
     assert res.exit_code == 2
     assert res.output.strip() == "error: --days '40': '40' is outside 0-30 or reversed"
+
+
+def test_ctrl_c_says_the_parts_resume(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import coldstart.download
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(coldstart.download, "download", interrupted)
+    res = runner.invoke(app, ["download", str(tmp_path)])
+    assert res.exit_code == 130
+    assert res.output.strip() == (
+        "interrupted; partial files stay under .part names and the next run resumes them"
+    )
