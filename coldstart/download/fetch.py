@@ -77,8 +77,11 @@ def fetch_to_part(
     resumed_from, fetched, restarted = start, 0, False
     for attempt in range(RETRIES + 1):
         offset = part.stat().st_size if part.exists() else 0
-        if state is not None and state.total is not None and offset == state.total:
-            break
+        if state is not None and state.total is not None and offset >= state.total:
+            if offset == state.total:
+                break
+            part.unlink()  # longer than the file: not a part of it
+            offset = 0
         headers = {}
         if offset > 0:
             headers["Range"] = f"bytes={offset}-"
@@ -188,6 +191,11 @@ def _where_body_starts(name: str, response: httpx.Response, offset: int) -> tupl
                 f"{response.headers.get('content-range')!r}; delete {name}.part and run again"
             )
         return offset, None if m[3] == "*" else int(m[3])
+    if response.status_code == 416:
+        raise DownloadError(
+            f"{name}: the server's file is shorter than the {offset:,} bytes already fetched "
+            f"(it changed); delete {name}.part and run again"
+        )
     if response.status_code == 200:
         length = response.headers.get("content-length")
         return 0, int(length) if length and "content-encoding" not in response.headers else None
