@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from coldstart.cli import demo_cmd, ingest_cmd, plot_cmd, query_cmd, report_cmd, synth_cmd
 from coldstart.cli._common import app
+from coldstart.cli.download_cmd import download_command  # noqa: F401  (light; imports inside)
 
 COMMAND_MODULES = (demo_cmd, ingest_cmd, plot_cmd, query_cmd, report_cmd, synth_cmd)
 

@@ -1,0 +1,222 @@
+"""Download benchmark (issue 17): throughput beside curl, and the bytes a selective fetch reads.
+
+    .venv/bin/python benchmarks/download_bench.py [--member-kb 100] [--runs 3]
+
+A release-shaped quantile zip (``R1/<folder>/day_<d>.csv`` for the release's 163 per-minute
+folders × 31 days = 5,053 members; random, stored members of ``--member-kb`` each: ≈ 0.5 GB at
+the default) is written once into ``benchmarks/.work/download``. A local server on 127.0.0.1,
+in its own process, sends it with ``sendfile`` (zero-copy, so the server is not what is
+measured) and honours Range. Measured, median and best of ``--runs`` interleaved runs, and
+the client's CPU time:
+
+* ``curl``: ``curl -s -o FILE URL`` (the process, start-up included);
+* ``coldstart fetch``: the streaming fetch into the ``.part`` file alone;
+* ``coldstart download``: the whole command path — fetch, verification of the zip directory
+  and every member's CRC, rename;
+* ``selective``: one day of one metric (``--days 5 --metrics cpu_usage_avg``): bytes the
+  server sent, as a share of the zip.
+
+Numbers depend on the machine and its load; nothing here is asserted in tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import zipfile
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+WORK = HERE / ".work" / "download"
+NAME = "quantiles/R1.zip"
+
+
+def make_zip(path: Path, member_kb: int) -> Path:
+    """The release's member layout with random (incompressible) stored members."""
+    from coldstart.download.selection import series_folders
+
+    if path.exists():
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    blob = os.urandom(member_kb * 1024 + 4096)
+    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as zf:
+        for i, folder in enumerate(series_folders()):
+            for day in range(31):
+                k = (i * 31 + day) % 4096
+                zf.writestr(f"R1/{folder}/day_{day}.csv", blob[k : k + member_kb * 1024])
+    tmp.replace(path)
+    return path
+
+
+def serve(path: Path) -> None:
+    """Run in a child process: serve ``path`` at /<NAME> with Range; print the port."""
+    size = path.stat().st_size
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: object) -> None:
+            return None
+
+        def do_GET(self) -> None:
+            start, end, status = 0, size - 1, 200
+            rng = self.headers.get("Range", "")
+            if rng.startswith("bytes="):
+                a, _, b = rng[6:].partition("-")
+                start, end, status = int(a), min(int(b), size - 1) if b else size - 1, 206
+            self.send_response(status)
+            self.send_header("Content-Length", str(end - start + 1))
+            self.send_header("Content-Type", "application/zip")
+            self.send_header("Accept-Ranges", "bytes")
+            if status == 206:
+                self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
+            self.end_headers()
+            self.wfile.flush()
+            with open(path, "rb") as fh:
+                n = self.connection.sendfile(fh, start, end - start + 1)
+            print(f"sent {n}", flush=True)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    print(server.server_address[1], flush=True)
+    server.serve_forever()
+
+
+class Served:
+    """The server process, and a count of the body bytes it reports sending."""
+
+    def __init__(self, path: Path) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, __file__, "--serve", str(path)], stdout=subprocess.PIPE, text=True
+        )
+        assert self.proc.stdout is not None
+        self.base = f"http://127.0.0.1:{int(self.proc.stdout.readline())}"
+        self.sent = 0
+        self.lock = threading.Lock()
+        self.reader = threading.Thread(target=self._count, daemon=True)
+        self.reader.start()
+
+    def _count(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            with self.lock:
+                self.sent += int(line.split()[1])
+
+    def take(self) -> int:
+        """Bytes sent since the last call (waits a moment for the child's report)."""
+        time.sleep(0.3)
+        with self.lock:
+            n, self.sent = self.sent, 0
+        return n
+
+    def close(self) -> None:
+        self.proc.terminate()
+        self.proc.wait()
+
+
+def file_list(path: Path) -> Path:
+    path.write_text(
+        "# benchmark file list\n# download_url: http://127.0.0.1/{drive_id}\n"
+        "region,table,part,drive_id,name,size_bytes,name_source,readme_commit\n"
+        f"R1,timeseries,1,bench,{NAME},,bench,0\n"
+    )
+    return path
+
+
+def timed(fn: object) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of this process and its children) of one call."""
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    c0, t0 = time.process_time(), time.perf_counter()
+    fn()  # type: ignore[operator]
+    wall = time.perf_counter() - t0
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    children = (r1.ru_utime + r1.ru_stime) - (r0.ru_utime + r0.ru_stime)
+    return wall, time.process_time() - c0 + children
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--member-kb", type=int, default=100)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.serve:
+        serve(args.serve)
+        return
+
+    from coldstart.download import download, fetch
+    from coldstart.download.run import make_client
+
+    zpath = make_zip(WORK / f"R1-{args.member_kb}kb.zip", args.member_kb)
+    size = zpath.stat().st_size
+    listing = file_list(WORK / "files.csv")
+    server = Served(zpath)
+    url = f"{server.base}/{NAME}"
+    out = WORK / "out"
+    try:
+
+        def curl() -> None:
+            shutil.rmtree(out, ignore_errors=True)
+            out.mkdir(parents=True)
+            subprocess.run(["curl", "-s", "-f", "-o", str(out / "R1.zip"), url], check=True)
+
+        def fetch_only() -> None:
+            shutil.rmtree(out, ignore_errors=True)
+            with make_client() as client:
+                fetch.fetch_to_part(
+                    client, NAME, url, out / "R1.zip", lambda n: None, lambda n: None
+                )
+
+        def whole() -> None:
+            shutil.rmtree(out, ignore_errors=True)
+            download(out, file_list=listing, mirror=server.base)
+
+        tools = {"curl": curl, "coldstart fetch": fetch_only, "coldstart download": whole}
+        for fn in tools.values():
+            fn()  # warm-up (page cache, connection set-up)
+        times: dict[str, list[float]] = {label: [] for label in tools}
+        cpu: dict[str, list[float]] = {label: [] for label in tools}
+        for _ in range(args.runs):  # interleaved, so load from other processes hits all alike
+            for label, fn in tools.items():
+                wall, used = timed(fn)
+                times[label].append(wall)
+                cpu[label].append(used)
+        shutil.rmtree(out, ignore_errors=True)
+        server.take()
+        sel = download(
+            out, file_list=listing, mirror=server.base, days="5", metrics=["cpu_usage_avg"]
+        )
+        selective_sent = server.take()
+    finally:
+        server.close()
+        shutil.rmtree(out, ignore_errors=True)
+
+    mb = size / 1e6
+    print(f"zip: {mb:,.0f} MB, 5,053 members of {args.member_kb} KB (stored); runs={args.runs}")
+    print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    curl_median = statistics.median(times["curl"])
+    for label, secs in times.items():
+        med, best = statistics.median(secs), min(secs)
+        print(
+            f"{label:20} median {med:6.2f} s ({mb / med:5.0f} MB/s, {curl_median / med:4.2f}x "
+            f"curl's rate)  best {best:6.2f} s ({mb / best:5.0f} MB/s)  "
+            f"CPU {statistics.median(cpu[label]):5.2f} s"
+        )
+    print(
+        f"selective (--days 5 --metrics cpu_usage_avg): server sent {selective_sent:,} bytes "
+        f"= {100 * selective_sent / size:.3f} % of the zip (coldstart counted "
+        f"{sel.total_bytes:,})"
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

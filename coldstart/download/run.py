@@ -1,0 +1,278 @@
+"""``download()``: the plan carried out file by file, each published only once verified.
+
+Layout: everything goes under ``DEST/cold_start_dataset/`` as the release names it — whole
+files as downloaded (``cold_start/R1.zip``), single members in the extracted layout
+(``quantiles/R1/cpu_usage_avg/day_5.csv``) — so ``coldstart ingest DEST`` reads both. Files
+are fetched one after another over one keep-alive connection: Drive throttles parallel
+downloads of the same user, and one stream fills a link.
+"""
+
+from __future__ import annotations
+
+import os
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import httpx
+import polars as pl
+
+from coldstart.download import fetch, remote_zip
+from coldstart.download.catalog import Catalog, ReleaseFile, load_catalog, resolve_mirror
+from coldstart.download.drive import open_file
+from coldstart.download.errors import DownloadError, VerifyError
+from coldstart.download.ledger import Ledger
+from coldstart.download.progress import ByteProgress, NullByteProgress
+from coldstart.download.selection import Plan, PlanItem, make_plan
+from coldstart.download.verify import verify_file
+from coldstart.errors import OutputError
+
+DATASET_DIR = "cold_start_dataset"
+RESULT_SCHEMA = {
+    "name": pl.String,  # release file, or release file:member
+    "kind": pl.String,  # file | member | directory
+    "status": pl.String,  # fetched | resumed | restarted | skipped | adopted | to fetch | have
+    "bytes": pl.Int64,  # bytes read from the server in this run (dry run: bytes to read)
+    "path": pl.String,  # where it is (or will be) on disk
+}
+
+
+@dataclass
+class DownloadResult:
+    """What a download did (or, for a dry run, would do): one row per file or member."""
+
+    dataset: Path
+    files: pl.DataFrame
+    notes: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def total_bytes(self) -> int:
+        return int(self.files["bytes"].sum() or 0)
+
+    def paths(self) -> list[Path]:
+        """The files on disk that this selection covers (for ``--ingest``)."""
+        kept = self.files.filter(pl.col("kind") != "directory")
+        return [Path(p) for p in kept["path"].to_list()]
+
+
+def make_client(timeout: float = 60.0) -> httpx.Client:
+    """The one HTTP client of a run: redirects followed (Drive's download host), cookies kept."""
+    from coldstart import __version__
+
+    return httpx.Client(
+        follow_redirects=True,
+        timeout=httpx.Timeout(timeout, connect=30.0),
+        headers={"User-Agent": f"coldstart/{__version__}", "Accept-Encoding": "identity"},
+    )
+
+
+def download(
+    dest: str | os.PathLike[str],
+    *,
+    regions: Sequence[str] | None = None,
+    tables: Sequence[str] | None = None,
+    days: str | None = None,
+    metrics: Sequence[str] | None = None,
+    mirror: str | None = None,
+    file_list: str | os.PathLike[str] | None = None,
+    dry_run: bool = False,
+    progress: ByteProgress | None = None,
+    client: httpx.Client | None = None,
+) -> DownloadResult:
+    """Fetch the selected release files into ``dest/cold_start_dataset``; resumable, verified.
+
+    ``days`` like ``"0-6,14"`` and ``metrics`` (``cpu_usage``, ``cpu_usage_avg``, ``requests``)
+    make the cold-start and quantile zips be read member by member. ``mirror`` (or
+    $COLDSTART_MIRROR) fetches by release name from a base URL instead of the Drive links.
+    ``dry_run`` reads only sizes and zip directories and writes nothing.
+    """
+    catalog = load_catalog(file_list)
+    plan = make_plan(
+        catalog,
+        regions=regions,
+        tables=tables,
+        days=days,
+        metrics=metrics,
+        mirror=resolve_mirror(mirror),
+    )
+    root = Path(dest) / DATASET_DIR
+    if Path(dest).exists() and not Path(dest).is_dir():
+        raise OutputError(f"{dest} exists and is not a folder")
+    own_client = client is None
+    http = client or make_client()
+    job = _Job(root, catalog, http, progress or NullByteProgress(), dry_run)
+    try:
+        for item in plan.items:
+            if item.members is None:
+                job.whole_file(item)
+            else:
+                job.members(item)
+    finally:
+        if own_client:
+            http.close()
+    return DownloadResult(
+        dataset=root,
+        files=pl.DataFrame(job.rows, schema=RESULT_SCHEMA, orient="row"),
+        notes=[*plan.notes, *job.notes],
+        dry_run=dry_run,
+    )
+
+
+def plan_only(
+    *,
+    regions: Sequence[str] | None = None,
+    tables: Sequence[str] | None = None,
+    days: str | None = None,
+    metrics: Sequence[str] | None = None,
+    mirror: str | None = None,
+    file_list: str | os.PathLike[str] | None = None,
+) -> Plan:
+    """The plan without touching the network (for listing what a selection covers)."""
+    return make_plan(
+        load_catalog(file_list),
+        regions=regions,
+        tables=tables,
+        days=days,
+        metrics=metrics,
+        mirror=resolve_mirror(mirror),
+    )
+
+
+class _Job:
+    """One run's state: where to write, the ledger, the bars, the rows of the result."""
+
+    def __init__(
+        self, root: Path, catalog: Catalog, http: httpx.Client, bars: ByteProgress, dry: bool
+    ) -> None:
+        self.root, self.catalog, self.http, self.bars, self.dry = root, catalog, http, bars, dry
+        self.ledger = Ledger.open(root)
+        self.rows: list[tuple[Any, ...]] = []
+        self.notes: list[str] = []
+        self.overall = bars.add_task("all files", total=None)
+        self.overall_total = 0
+
+    # --- progress ----------------------------------------------------------------------
+    def _file_bar(self, name: str) -> tuple[Any, Any, Any]:
+        task = self.bars.add_task(name, total=None)
+
+        def advance(n: int) -> None:
+            self.bars.advance(task, n)
+            self.bars.advance(self.overall, n)
+
+        counted = [0]  # this file's share of the overall total (set again on each retry)
+
+        def set_total(total: int) -> None:
+            self.bars.update(task, total=total)
+            self.overall_total += total - counted[0]
+            counted[0] = total
+            self.bars.update(self.overall, total=self.overall_total)
+
+        return task, advance, set_total
+
+    # --- whole files -------------------------------------------------------------------
+    def whole_file(self, item: PlanItem) -> None:
+        f = item.file
+        final = self.root / f.name
+        if self.ledger.is_verified(f.name, final):
+            self.rows.append((f.name, "file", "skipped" if not self.dry else "have", 0, str(final)))
+            return
+        if final.exists():
+            self._adopt_file(f, final)
+            return
+        if self.dry:
+            self.rows.append((f.name, "file", "to fetch", self._bytes_left(item), str(final)))
+            return
+        _, advance, set_total = self._file_bar(f.name)
+        part, outcome = fetch.fetch_to_part(self.http, f.name, item.url, final, advance, set_total)
+        try:
+            verify_file(part, f, f.name)
+        except VerifyError as exc:
+            fetch.discard(final)
+            raise VerifyError(f"{exc}; nothing was kept, run again to fetch it anew") from None
+        fetch.publish(part, final)
+        self.ledger.record(f.name, final)
+        status = "resumed" if outcome.resumed_from else "fetched"
+        if outcome.restarted:
+            status = "restarted"
+            self.notes.append(f"{f.name}: the server ignored Range, so it was fetched anew")
+        self.rows.append((f.name, "file", status, outcome.bytes_fetched, str(final)))
+
+    def _adopt_file(self, f: ReleaseFile, final: Path) -> None:
+        """A file under our final name that we did not write: keep it only if it checks out."""
+        try:
+            verify_file(final, f, str(final))
+        except VerifyError as exc:
+            raise OutputError(
+                f"{exc}; it was not written by coldstart download, so it is left as it is: "
+                "move it away to fetch the release's file"
+            ) from None
+        if not self.dry:
+            self.ledger.record(f.name, final)
+        self.rows.append((f.name, "file", "have" if self.dry else "adopted", 0, str(final)))
+
+    def _bytes_left(self, item: PlanItem) -> int:
+        """For a dry run: the file's size (from the list, else asked of the server) less a part."""
+        part, _ = fetch.part_paths(self.root / item.file.name)
+        have = part.stat().st_size if part.exists() else 0
+        if item.file.size_bytes is not None:
+            return item.file.size_bytes - have
+        response = open_file(self.http, item.file.name, item.url, {"Range": "bytes=0-0"})
+        if response.status_code == 206:
+            response.read()  # one byte; keeps the connection for the next request
+        response.close()
+        total = response.headers.get("content-range", "").rpartition("/")[2]
+        if response.status_code == 206 and total.isdigit():
+            return int(total) - have
+        length = response.headers.get("content-length", "")
+        if length.isdigit():
+            return int(length)  # no Range: the whole file again
+        raise DownloadError(f"{item.file.name}: the server does not say how big the file is")
+
+    # --- single members ----------------------------------------------------------------
+    def members(self, item: PlanItem) -> None:
+        f = item.file
+        assert item.members is not None
+        directory = remote_zip.read_directory(self.http, f.name, item.url)
+        self.rows.append((f.name, "directory", "read", directory.bytes_read, str(self.root)))
+        wanted = [m for m in directory.members if item.members.wants(m.info.filename)]
+        if not wanted:
+            self.notes.append(f"{f.name}: no member matches the --days/--metrics selection")
+        base = PurePosixPath(f.name).parent
+        advance = None  # one bar for all of this zip's members, made when the first is fetched
+        for m in wanted:
+            rel = PurePosixPath(m.info.filename)
+            if rel.is_absolute() or ".." in rel.parts:
+                raise VerifyError(f"{f.name}: member name {m.info.filename!r} leaves its folder")
+            key = str(base / rel)
+            out = self.root / key
+            shown = f"{f.name}:{m.info.filename}"
+            if self.ledger.is_verified(key, out):
+                self.rows.append((shown, "member", "have" if self.dry else "skipped", 0, str(out)))
+            elif out.exists():
+                self._adopt_member(key, shown, out, m.info.CRC, m.info.file_size)
+            elif self.dry:
+                self.rows.append((shown, "member", "to fetch", m.span, str(out)))
+            else:
+                if advance is None:
+                    _, advance, set_total = self._file_bar(f"{f.name} (members)")
+                    set_total(sum(w.span for w in wanted))
+                read = remote_zip.fetch_member(self.http, f.name, directory, m, out, advance)
+                self.ledger.record(key, out)
+                self.rows.append((shown, "member", "fetched", read, str(out)))
+
+    def _adopt_member(self, key: str, shown: str, out: Path, crc: int, size: int) -> None:
+        got, n = 0, 0
+        with open(out, "rb") as fh:
+            while chunk := fh.read(1 << 20):
+                got, n = zlib.crc32(chunk, got), n + len(chunk)
+        if got != crc or n != size:
+            raise OutputError(
+                f"{out} exists and differs from {shown}; it was not written by coldstart "
+                "download, so it is left as it is: move it away to fetch the member"
+            )
+        if not self.dry:
+            self.ledger.record(key, out)
+        self.rows.append((shown, "member", "have" if self.dry else "adopted", 0, str(out)))
