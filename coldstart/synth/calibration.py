@@ -217,6 +217,7 @@ class RegionProfile:
     cold_start: ColdStartModel
     pod_capacity_median: float = 25.0  # requests/min a pod absorbs; low = more autoscaling churn
     layer_share: float = 0.5  # functions with layers (dependency deployment > 0)
+    bad_pod_ids: bool = True  # a few request rows with an empty or unparseable podID [release]
 
 
 REGION_PROFILES: dict[str, RegionProfile] = {
@@ -351,6 +352,7 @@ REGION_PROFILES: dict[str, RegionProfile] = {
         cpu_median=0.25,
         frontend_nan_share=0.10,
         request_keep="all",
+        bad_pod_ids=False,
         cold_start=ColdStartModel(
             sched_median=0.2,
             sched_sigma=0.9,

@@ -27,6 +27,7 @@ import numpy as np
 from coldstart import release
 from coldstart.synth import calibration as cal
 from coldstart.synth.costs import Components, sample_components
+from coldstart.synth.metrics import COLD_START, FRONTEND, METRIC_SOURCES, grouped_stats
 from coldstart.synth.population import BURSTY, POISSON, TIMER, Population
 
 MS_PER_MIN = 60_000
@@ -47,6 +48,52 @@ class ChunkEvents:
     cpu: np.ndarray  # cores
     mem: np.ndarray  # MB
     cold: np.ndarray  # bool: this request triggered its pod's cold start
+    fields: RequestFields | None = None  # the request table's other columns, when needed
+
+
+@dataclass
+class RequestFields:
+    """The worker/frontend breakdown of each request (integer µs; body size in bytes).
+
+    Drawn from a generator of their own (seeded by region, day and chunk), so whether they are
+    drawn, i.e. which metrics are written, never changes the events or cold starts.
+    """
+
+    worker_us: np.ndarray  # workerCost; runtimeCost = totalCost_worker - workerCost
+    frontend_us: np.ndarray  # (n, 4): frontendCost, busCost, readBodyCost, writeRspCost
+    frontend_delay_ms: np.ndarray  # time_worker - time_frontend
+    frontend_nan: np.ndarray  # bool: the frontend fields of this row are missing
+    body_bytes: np.ndarray
+
+    def values(self, metric: str, exec_us: np.ndarray) -> np.ndarray:
+        """One request metric in the release's unit (seconds, bytes)."""
+        fe = {"frontendCost": 0, "busCost": 1, "readBodyCost": 2, "writeRspCost": 3}
+        if metric in fe:
+            return self.frontend_us[:, fe[metric]] / 1e6
+        if metric == "totalCost_frontend":
+            return (exec_us + self.frontend_us.sum(axis=1)) / 1e6
+        if metric == "requestBodySize":
+            return self.body_bytes
+        if metric == "workerCost":
+            return self.worker_us / 1e6
+        if metric == "runtimeCost":
+            return (exec_us - self.worker_us) / 1e6
+        raise KeyError(metric)
+
+
+def draw_request_fields(
+    rng: np.random.Generator, exec_us: np.ndarray, frontend_nan_share: float
+) -> RequestFields:
+    n = len(exec_us)
+    worker_us = np.rint(exec_us * rng.uniform(0.01, 0.1, size=n)).astype(np.int64)
+    fe = rng.lognormal(np.log([800.0, 300.0, 40.0, 40.0]), 0.6, size=(n, 4)).round()
+    return RequestFields(
+        worker_us=worker_us,
+        frontend_us=fe.astype(np.int64),
+        frontend_delay_ms=1 + rng.geometric(0.3, size=n),
+        frontend_nan=rng.random(n) < frontend_nan_share,
+        body_bytes=np.round(rng.lognormal(np.log(600.0), 1.5, size=n)),
+    )
 
 
 @dataclass
@@ -75,37 +122,6 @@ def day_factor(day: int, holiday_factor: float) -> float:
     return 1.0
 
 
-def grouped_stats(keys: np.ndarray, values: np.ndarray, n_groups: int) -> dict[str, np.ndarray]:
-    """avg, std (sample, ddof=1) and quantiles of ``values`` per integer key.
-
-    Quantiles follow Spark's ``percentile_approx`` at full accuracy: the smallest observed
-    value with at least q of the group's values at or below it (so quantile_000 is the
-    minimum and quantile_100 the maximum). Groups without values get NaN; std of a single
-    value is NaN, as in Spark and pandas.
-    """
-    out = {s: np.full(n_groups, np.nan) for s in release.STATS}
-    if len(keys) == 0:
-        return out
-    order = np.lexsort((values, keys))
-    k = keys[order]
-    v = values[order]
-    starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
-    counts = np.diff(np.r_[starts, len(k)])
-    gk = k[starts]
-    sums = np.add.reduceat(v, starts)
-    mean = sums / counts
-    dev = v - np.repeat(mean, counts)
-    ss = np.add.reduceat(dev * dev, starts)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        std = np.where(counts > 1, np.sqrt(ss / np.maximum(counts - 1, 1)), np.nan)
-    out["avg"][gk] = mean
-    out["std"][gk] = std
-    for stat, q in release.STAT_QUANTILES.items():
-        pos = np.maximum(np.ceil(q * counts - 1e-9).astype(np.int64) - 1, 0)
-        out[stat][gk] = v[starts + pos]
-    return out
-
-
 class RegionSimulator:
     """Carries pod state from chunk to chunk for one region."""
 
@@ -115,8 +131,14 @@ class RegionSimulator:
         rng: np.random.Generator,
         n_days: int,
         pod_serial0: int,
+        metrics: tuple[str, ...] = release.METRICS,
+        field_seed: tuple[int, ...] = (0,),
+        request_day: int | None = None,
     ) -> None:
         self.pop = pop
+        self.metrics = metrics
+        self.field_seed = field_seed
+        self.request_day = request_day
         self.prof = cal.REGION_PROFILES[pop.region]
         self.rng = rng
         self.n_days = n_days
@@ -317,13 +339,37 @@ class RegionSimulator:
         cold_starts = np.bincount(key[cold_idx], minlength=size).reshape(n, cm)
         pods = self._pods_alive(func, pod, minute, cummax, m0, m1)
 
-        stats = {
-            "totalCost": grouped_stats(key, exec_us / 1e6, size),
-            "cpu_usage": grouped_stats(key, cpu, size),
-            "memory_usage": grouped_stats(key, mem, size),
-            "totalCost_cold_start": grouped_stats(key[cold_idx], comps.total / 1e6, size),
-        }
-        stats = {m: {s: v.reshape(n, cm) for s, v in d.items()} for m, d in stats.items()}
+        fields = None
+        request_metrics = [m for m in self.metrics if METRIC_SOURCES[m].events != COLD_START]
+        if request_metrics or m0 // release.MINUTES_PER_DAY == self.request_day:
+            frng = np.random.default_rng(np.random.SeedSequence([*self.field_seed, m0]))
+            fields = draw_request_fields(frng, exec_us, self.prof.frontend_nan_share)
+        events.fields = fields
+        stats = {}
+        fe_ok = ~fields.frontend_nan if fields is not None else None
+        for metric in self.metrics:
+            src = METRIC_SOURCES[metric]
+            if src.events == COLD_START:
+                col = {
+                    "totalCost_cold_start": comps.total,
+                    "podAllocationCost": comps.pod_allocation,
+                    "deployCodeCost": comps.deploy_code,
+                    "deployDependencyCost": comps.deploy_dependency,
+                    "schedulingCost": comps.scheduling,
+                }[metric]
+                st = grouped_stats(key[cold_idx], col / 1e6, size, src.scale)
+            elif metric in ("totalCost", "cpu_usage", "memory_usage"):
+                vals = {"totalCost": exec_us / 1e6, "cpu_usage": cpu, "memory_usage": mem}[metric]
+                st = grouped_stats(key, vals, size, src.scale)
+            else:
+                assert fields is not None
+                assert fe_ok is not None
+                vals = fields.values(metric, exec_us)
+                if src.events == FRONTEND:
+                    st = grouped_stats(key[fe_ok], vals[fe_ok], size, src.scale)
+                else:
+                    st = grouped_stats(key, vals, size, src.scale)
+            stats[metric] = {s: v.reshape(n, cm) for s, v in st.items()}
         return ChunkResult(
             minute0=m0,
             minutes=cm,
