@@ -36,8 +36,8 @@ PRESETS: dict[str, Preset] = {
         Preset(
             name="small",
             description="the demo: ≈100 k cold starts, ≈500 k requests, under 30 s",
-            functions={"R1": 32, "R2": 60, "R3": 3, "R4": 25, "R5": 6},
-            day_requests=500_000,
+            functions={"R1": 25, "R2": 64, "R3": 20, "R4": 25, "R5": 20},
+            day_requests=200_000,
             request_parts=20,
             chunk_minutes=1440,
         ),

@@ -28,12 +28,13 @@ from coldstart import release
 from coldstart.synth import calibration as cal
 from coldstart.synth.costs import Components, sample_components
 from coldstart.synth.metrics import COLD_START, FRONTEND, METRIC_SOURCES, grouped_stats
-from coldstart.synth.population import BURSTY, POISSON, TIMER, Population
+from coldstart.synth.population import BURSTY, TIMER, Population
 
 MS_PER_MIN = 60_000
 KEEP_ALIVE_MS = int(release.KEEP_ALIVE_S * 1000)
 _RUN_STRIDE = 10**10  # > any end time in ms; keeps segmented cumulative max exact in int64
 MAX_EXEC_US = 43_200 * 10**6
+LOAD_BLOCK_MIN = 10  # SYNTHETIC: how long a swing of a function's offered load lasts
 
 
 @dataclass
@@ -115,7 +116,7 @@ def day_factor(day: int, holiday_factor: float) -> float:
     """Weekly cycle, holiday and the rush either side of it (non-timer load only)."""
     if day in cal.HOLIDAY_DAYS:
         return holiday_factor
-    if day in (cal.LAST_WORKDAY, cal.FIRST_WORKDAY):
+    if day == cal.LAST_WORKDAY:
         return cal.RUSH_FACTOR
     if day in cal.WEEKEND_DAYS:
         return cal.WEEKEND_FACTOR
@@ -145,10 +146,10 @@ class RegionSimulator:
         self.total_minutes = n_days * release.MINUTES_PER_DAY
         n = pop.n
         # Diurnal bump normalised to mean 1 over the day (von Mises shape).
-        self._kappa = self.prof.peak_kappa
-        self._bump_norm = float(np.exp(-self._kappa) * np.i0(self._kappa))
+        self._kappa = pop.kappa
+        self._bump_norm = np.exp(-self._kappa) * np.i0(self._kappa)
         # Upper bound on pods per function -> fixed slot layout.
-        peak = pop.base_rate * (1 + pop.amp * (np.exp(0) / self._bump_norm)) * 1.5
+        peak = pop.base_rate * (1 + pop.amp / self._bump_norm) * 1.5
         peak = np.where(pop.kind == BURSTY, pop.burst_rate * 2 + peak, peak)
         self.kmax = np.where(
             pop.kind == TIMER, 1, np.ceil(peak * 3 / pop.pod_capacity).astype(np.int64) + 3
@@ -178,7 +179,8 @@ class RegionSimulator:
         x = (start % release.MINUTES_PER_DAY) / release.MINUTES_PER_DAY
         keep = (
             self.rng.random(len(func))
-            < np.exp(self._kappa * (np.cos(2 * np.pi * (x - pop.phase[func])) - 1)) * 0.7 + 0.3
+            < np.exp(self._kappa[func] * (np.cos(2 * np.pi * (x - pop.phase[func])) - 1)) * 0.7
+            + 0.3
         )
         func, start = func[keep], start[keep]
         length = np.maximum(1, self.rng.poisson(pop.burst_len_min[func])).astype(np.int64)
@@ -192,7 +194,8 @@ class RegionSimulator:
         minutes = np.arange(m0, m1)
         x = (minutes % release.MINUTES_PER_DAY) / release.MINUTES_PER_DAY
         theta = 2 * np.pi * (x[None, :] - pop.phase[:, None])
-        bump = np.exp(self._kappa * (np.cos(theta) - 1)) / self._bump_norm
+        kap, norm = self._kappa[:, None], self._bump_norm[:, None]
+        bump = np.exp(kap * (np.cos(theta) - 1)) / norm
         if self.prof.secondary_phase is not None:
             theta2 = (
                 2
@@ -202,7 +205,7 @@ class RegionSimulator:
                     - (pop.phase[:, None] + self.prof.secondary_phase - self.prof.peak_phase)
                 )
             )
-            bump = 0.7 * bump + 0.3 * np.exp(self._kappa * (np.cos(theta2) - 1)) / self._bump_norm
+            bump = 0.7 * bump + 0.3 * np.exp(kap * (np.cos(theta2) - 1)) / norm
         day = minutes // release.MINUTES_PER_DAY
         amp = np.where(
             self._java[:, None] & (day[None, :] < cal.JAVA_DIURNAL_FROM_DAY), 0.0, pop.amp[:, None]
@@ -210,7 +213,7 @@ class RegionSimulator:
         shape = (1 - amp) + amp * bump
         week = np.array([day_factor(int(d), self.prof.holiday_factor) for d in day])
         lam = np.where(
-            pop.kind[:, None] == POISSON, pop.base_rate[:, None] * shape * week[None, :], 0.0
+            pop.kind[:, None] != TIMER, pop.base_rate[:, None] * shape * week[None, :], 0.0
         )
         bf, bs, bl, br = self._bursts
         sel = (bs < m1) & (bs + bl > m0)
@@ -251,6 +254,16 @@ class RegionSimulator:
         cm = m1 - m0
         n = pop.n
         lam = self._rates(m0, m1)
+        # Minute-to-minute swings of the offered load (per trigger group): the autoscaler sizes
+        # each function's pods from this load, so swings turn into pod churn (cold starts).
+        # The swings last LOAD_BLOCK_MIN minutes (one draw per block; chunks are whole blocks).
+        cv = pop.rate_cv[:, None]
+        z = rng.standard_normal((n, -(-cm // LOAD_BLOCK_MIN)))
+        z = np.repeat(z, LOAD_BLOCK_MIN, axis=1)[:, :cm]
+        lam = lam * np.exp(cv * z - cv * cv / 2)
+        k_target = np.clip(
+            np.ceil(lam / pop.pod_capacity[:, None]).astype(np.int64), 1, self.kmax[:, None]
+        )
         counts = rng.poisson(lam)
         flat = np.flatnonzero(counts)
         c = counts.ravel()[flat]
@@ -287,8 +300,9 @@ class RegionSimulator:
         gstart = np.flatnonzero(np.r_[True, g[1:] != g[:-1]]) if ne else np.empty(0, np.int64)
         gsize = np.diff(np.r_[gstart, ne])
         j = np.arange(ne) - np.repeat(gstart, gsize)
-        k_need = np.ceil(gsize / pop.pod_capacity[func[gstart]]).astype(np.int64)
-        k_need = np.clip(k_need, 1, self.kmax[func[gstart]])
+        # Pods sized from the offered load, not the minute's count (an autoscaler reacts to
+        # load, so Poisson noise alone does not churn pods); requests go round-robin over them.
+        k_need = k_target[func[gstart], minute[gstart] - m0]
         rank = j % np.repeat(k_need, gsize)
         slot = self.slot0[func] + rank
         o2 = np.lexsort((t_ms, slot))
@@ -329,6 +343,7 @@ class RegionSimulator:
             pop.is_large[cf],
             pop.has_layers[cf],
             pop.dep_factor[cf],
+            pop.slow_factor[cf],
         )
 
         # Per-minute counts.

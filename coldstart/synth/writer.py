@@ -284,8 +284,9 @@ class RegionWriter:
 
     def write_function_table(self) -> None:
         pop = self.pop
-        idx = np.flatnonzero(pop.in_function_table)
-        idx = idx[self.rng.permutation(len(idx))]
+        # Every function is in the table: the authors' notebook merges R2's cold starts with it
+        # and finds no unmatched row [NB c42].
+        idx = self.rng.permutation(pop.n)
         df = pl.DataFrame(
             {
                 "funcID": self.func_id[idx],
