@@ -160,9 +160,9 @@ class GroupLoad:
 
 GROUP_LOAD: dict[str, GroupLoad] = {
     "TIMER-A": GroupLoad(0.05),
-    "OBS-A": GroupLoad(0.27, capacity=3.0, amp=(0.97, 0.995), kappa=3.0, rate_cv=0.12),
-    "workflow-S": GroupLoad(0.25, capacity=3.0, amp=(0.95, 0.99), kappa=3.0, rate_cv=0.15),
-    "unknown": GroupLoad(0.28, capacity=8.0, amp=(0.1, 0.4), rate_cv=0.1),
+    "OBS-A": GroupLoad(0.27, capacity=3.0, amp=(0.85, 0.95), kappa=3.0, rate_cv=0.05),
+    "workflow-S": GroupLoad(0.25, capacity=3.0, amp=(0.85, 0.95), kappa=3.0, rate_cv=0.07),
+    "unknown": GroupLoad(0.28, capacity=8.0, amp=(0.1, 0.4), rate_cv=0.05),
 }
 OBS_BURSTS_PER_DAY = 6.0  # SYNTHETIC: OBS functions process batches of uploads
 OBS_BURST_FACTOR = 2.0  # SYNTHETIC: a batch runs at this multiple of the function's mean rate
@@ -172,10 +172,11 @@ SPIKY_POD_CAPACITY = 400.0
 # Share of timers firing on round clock times (cron); the rest at a random second. SYNTHETIC,
 # for the burstiness of cold-start arrivals (Fig 10d: Weibull shape 0.418 [T]).
 TIMER_ALIGNED_SHARE = 0.7
-TIMER_EXEC_FACTOR = 60.0  # SYNTHETIC: timer jobs run seconds (Fig 17b: TIMER-A ratio ≈2)
+TIMER_EXEC_FACTOR = 120.0  # SYNTHETIC: timer jobs run seconds (Fig 17b: TIMER-A ratio ≈2)
 # SYNTHETIC: execution-time multipliers shaping Fig 17a's utility contrasts (Node.js ≈40 %
 # of pods below 1 [T]; Go1.x 35 % above 100 [T]).
 RUNTIME_EXEC_FACTOR: dict[str, float] = {"Node.js": 0.3, "Go1.x": 8.0}
+LOW_RATE_EXEC_FACTOR = 10.0  # SYNTHETIC: rarely called API functions do heavier work each call
 
 # --- time structure [T] ----------------------------------------------------------------------
 HOLIDAY_DAYS = range(14, 24)  # holiday from day 14; day 13 last workday; day 24 first workday
@@ -228,7 +229,7 @@ class ColdStartModel:
     large_slow_extra: float  # added probability of the slow stage for large pools
     large_factor: float  # multiplier of scheduling/code/dependency medians for large pools
     slow_share: float = 0.12  # share of functions in the persistent slow subpopulation
-    slow_factor: float = 4.0  # median multiplier of their scheduling time
+    slow_factor: float = 3.5  # median multiplier of their scheduling time
     runtime_slow: dict[str, float] = field(default_factory=lambda: {"Custom": 0.93, "http": 0.8})
 
 
@@ -278,7 +279,7 @@ REGION_PROFILES: dict[str, RegionProfile] = {
         pod_capacity_median=8.0,
         layer_share=0.8,
         cold_start=ColdStartModel(
-            sched_median=0.5,
+            sched_median=0.35,
             sched_sigma=1.3,
             code_median=0.08,
             code_sigma=0.9,
@@ -307,11 +308,11 @@ REGION_PROFILES: dict[str, RegionProfile] = {
         request_keep="all",
         pod_capacity_median=8.0,
         cold_start=ColdStartModel(
-            sched_median=0.3,
+            sched_median=0.22,
             sched_sigma=1.2,
             code_median=0.06,
             code_sigma=0.9,
-            dep_median=0.25,
+            dep_median=0.18,
             dep_sigma=1.0,
             alloc_fast=0.52,
             alloc_slow=0.01,
@@ -322,7 +323,7 @@ REGION_PROFILES: dict[str, RegionProfile] = {
     "R3": RegionProfile(
         name="R3",
         request_share=0.33,
-        median_daily_requests=150.0,
+        median_daily_requests=60.0,
         rate_sigma=2.4,
         timer_share=0.20,
         long_timer_share=0.0,
@@ -336,7 +337,7 @@ REGION_PROFILES: dict[str, RegionProfile] = {
         request_keep="subsample",
         layer_share=0.3,
         cold_start=ColdStartModel(
-            sched_median=0.03,
+            sched_median=0.02,
             sched_sigma=0.9,
             code_median=0.012,
             code_sigma=0.8,
@@ -364,11 +365,11 @@ REGION_PROFILES: dict[str, RegionProfile] = {
         frontend_nan_share=0.30,
         request_keep="all",
         cold_start=ColdStartModel(
-            sched_median=0.25,
+            sched_median=0.3,
             sched_sigma=1.2,
             code_median=0.07,
             code_sigma=0.9,
-            dep_median=0.4,
+            dep_median=0.2,
             dep_sigma=0.9,
             alloc_fast=0.55,
             alloc_slow=0.015,

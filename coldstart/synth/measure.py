@@ -179,9 +179,7 @@ def measure(root: str | Path) -> dict[str, float]:
     out["fig10b.lognormal_sigma"] = sigma
     out["fig10b.lognormal_median_s"] = math.exp(mu)
     out["fig10b.lognormal_mean_s"] = math.exp(mu + sigma**2 / 2)
-    out["fig10b.lognormal_sd_s"] = out["fig10b.lognormal_mean_s"] * math.sqrt(
-        math.expm1(sigma**2)
-    )
+    out["fig10b.lognormal_sd_s"] = out["fig10b.lognormal_mean_s"] * math.sqrt(math.expm1(sigma**2))
 
     # Fig 10d: Weibull shape of the IATs between a region's cold starts (all functions).
     iats = {}
@@ -207,7 +205,9 @@ def measure(root: str | Path) -> dict[str, float]:
     out["fig8d.cold_start_share.workflow"] = (r2["group"] == "workflow-S").mean()
     out["fig8e.cold_start_share_fig.python3"] = (r2["runtime"] == "Python3").mean()
     out["fig8f.cold_start_share.small"] = r2["small"].mean()
-    out["fig16.median_s.obs"] = r2.filter(pl.col("group") == "OBS-A")["totalCost_cold_start"].median()
+    out["fig16.median_s.obs"] = r2.filter(pl.col("group") == "OBS-A")[
+        "totalCost_cold_start"
+    ].median()
     out["fig15.median_s_min.custom"] = r2.filter(pl.col("runtime") == "Custom")[
         "totalCost_cold_start"
     ].median()
@@ -253,8 +253,12 @@ def measure(root: str | Path) -> dict[str, float]:
     ratio = ut["ratio"]
     out["fig17.share_below_1"] = (ratio < 1).mean()
     out["fig17.median_ratio"] = ratio.median()
-    out["fig17.share_below_1.nodejs"] = (ut.filter(pl.col("runtime") == "Node.js")["ratio"] < 1).mean()
-    out["fig17.share_above_100.go"] = (ut.filter(pl.col("runtime") == "Go1.x")["ratio"] > 100).mean()
+    out["fig17.share_below_1.nodejs"] = (
+        ut.filter(pl.col("runtime") == "Node.js")["ratio"] < 1
+    ).mean()
+    out["fig17.share_above_100.go"] = (
+        ut.filter(pl.col("runtime") == "Go1.x")["ratio"] > 100
+    ).mean()
     return {k: float(v) if v is not None else math.nan for k, v in out.items()}
 
 

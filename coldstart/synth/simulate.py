@@ -35,6 +35,8 @@ KEEP_ALIVE_MS = int(release.KEEP_ALIVE_S * 1000)
 _RUN_STRIDE = 10**10  # > any end time in ms; keeps segmented cumulative max exact in int64
 MAX_EXEC_US = 43_200 * 10**6
 LOAD_BLOCK_MIN = 10  # SYNTHETIC: how long a swing of a function's offered load lasts
+CLUMP_REQUESTS = 6  # SYNTHETIC: requests per arrival clump
+CLUMP_SPREAD_MS = 300.0  # SYNTHETIC: mean spread of a clump's arrivals
 
 
 @dataclass
@@ -163,6 +165,7 @@ class RegionSimulator:
         self.spill = np.empty(0, dtype=np.int64)  # pod*_PAIR + minute pairs beyond last chunk
         self.spill_func = np.empty(0, dtype=np.int32)
         self._bursts = self._draw_bursts()
+        self._clump_phase = self.rng.random(n) * MS_PER_MIN
         self._is_timer = pop.kind == TIMER
         self._java = pop.runtime == "Java"
         del n
@@ -269,7 +272,18 @@ class RegionSimulator:
         c = counts.ravel()[flat]
         pf = np.repeat(flat // cm, c).astype(np.int32)
         pmin = np.repeat(flat % cm + m0, c).astype(np.int64)
-        p_ms = pmin * MS_PER_MIN + rng.integers(0, MS_PER_MIN, size=len(pf))
+        # Busy functions' requests come in clumps (a client's batch, a fan-out): a minute with
+        # at least 2 * CLUMP_REQUESTS requests gathers them around count/CLUMP_REQUESTS evenly
+        # spaced instants at the function's own phase, so the pods an autoscaler adds start
+        # together and cold-start arrivals are as bursty as the paper's (Fig 10d), while a
+        # pod's consecutive requests stay well within the keep-alive. Others arrive uniformly.
+        n_clump = c // CLUMP_REQUESTS
+        rep_n = np.repeat(n_clump, c)
+        k = (rng.random(len(pf)) * np.maximum(rep_n, 1)).astype(np.int64)
+        clump_ms = self._clump_phase[pf] + k * MS_PER_MIN / np.maximum(rep_n, 1)
+        clumped = clump_ms + rng.exponential(CLUMP_SPREAD_MS, size=len(pf))
+        offset = np.where(rep_n >= 2, clumped % MS_PER_MIN, rng.random(len(pf)) * MS_PER_MIN)
+        p_ms = pmin * MS_PER_MIN + np.minimum(offset, MS_PER_MIN - 1).astype(np.int64)
         tf, t_ms_t = self._timer_ticks(m0, m1)
         func = np.concatenate([pf, tf.astype(np.int32)])
         t_ms = np.concatenate([p_ms, t_ms_t])
