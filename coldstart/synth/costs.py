@@ -72,6 +72,7 @@ def sample_components(
     has_layers: np.ndarray,
     dep_factor: np.ndarray,
     slow_factor: np.ndarray,
+    fresh_share: np.ndarray,
 ) -> Components:
     """Draw the four components for cold starts with the given function attributes (arrays)."""
     n = len(runtime)
@@ -84,9 +85,7 @@ def sample_components(
         f_sched[m], f_code[m], f_dep[m] = a, b, c
 
     # Pod allocation: fresh pod (Custom/http), slow stage, tight mode or an idle pool pod.
-    p_fresh = np.zeros(n)
-    for rt, p in model.runtime_slow.items():
-        p_fresh = np.where(runtime == rt, p, p_fresh)
+    p_fresh = fresh_share
     p_slow = (1 - p_fresh) * np.minimum(
         model.alloc_slow + np.where(large, model.large_slow_extra, 0.0), 1.0
     )

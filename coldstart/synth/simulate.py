@@ -37,6 +37,8 @@ MAX_EXEC_US = 43_200 * 10**6
 LOAD_BLOCK_MIN = 10  # SYNTHETIC: how long a swing of a function's offered load lasts
 CLUMP_REQUESTS = 6  # SYNTHETIC: requests per arrival clump
 CLUMP_SPREAD_MS = 300.0  # SYNTHETIC: mean spread of a clump's arrivals
+TOP_OF_MINUTE_SHARE = 0.8  # SYNTHETIC: requests of quiet functions sent at a minute's start
+TOP_OF_MINUTE_SPREAD_MS = 80.0
 
 
 @dataclass
@@ -282,7 +284,14 @@ class RegionSimulator:
         k = (rng.random(len(pf)) * np.maximum(rep_n, 1)).astype(np.int64)
         clump_ms = self._clump_phase[pf] + k * MS_PER_MIN / np.maximum(rep_n, 1)
         clumped = clump_ms + rng.exponential(CLUMP_SPREAD_MS, size=len(pf))
-        offset = np.where(rep_n >= 2, clumped % MS_PER_MIN, rng.random(len(pf)) * MS_PER_MIN)
+        # The others arrive uniformly, or at the top of the minute (clients on a schedule).
+        top = rng.random(len(pf)) < TOP_OF_MINUTE_SHARE
+        lone = np.where(
+            top,
+            rng.exponential(TOP_OF_MINUTE_SPREAD_MS, size=len(pf)),
+            rng.random(len(pf)) * MS_PER_MIN,
+        )
+        offset = np.where(rep_n >= 2, clumped % MS_PER_MIN, lone)
         p_ms = pmin * MS_PER_MIN + np.minimum(offset, MS_PER_MIN - 1).astype(np.int64)
         tf, t_ms_t = self._timer_ticks(m0, m1)
         func = np.concatenate([pf, tf.astype(np.int32)])
@@ -358,6 +367,7 @@ class RegionSimulator:
             pop.has_layers[cf],
             pop.dep_factor[cf],
             pop.slow_factor[cf],
+            pop.fresh_share[cf],
         )
 
         # Per-minute counts.
