@@ -184,15 +184,21 @@ def readme_current_block(text: str) -> str | None:
     return text.split(START, 1)[1].split(END, 1)[0].strip("\n")
 
 
-def measure_seeds() -> tuple[list[dict[str, float]], list[dict[str, float]]]:
-    """Generate and measure every calibration seed (per-minute statistics skipped)."""
+def measure_seeds(
+    work: Path | None = None,
+) -> tuple[list[dict[str, float]], list[dict[str, float]]]:
+    """Generate and measure every calibration seed (per-minute statistics skipped), under
+    ``work`` (kept) or a temporary folder (removed)."""
     from coldstart.synth import generate
     from coldstart.synth.measure import largest_function_shares, measure
 
     per_seed, largest = [], []
-    for seed in CALIBRATION_SEEDS:
-        with tempfile.TemporaryDirectory() as tmp:
-            s = generate(tmp, preset=CALIBRATION_PRESET, seed=seed, metrics=[], force=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(work) if work is not None else Path(tmp)
+        for seed in CALIBRATION_SEEDS:
+            s = generate(
+                base / f"seed{seed}", preset=CALIBRATION_PRESET, seed=seed, metrics=[], force=True
+            )
             per_seed.append(measure(s.dataset))
             largest.append(largest_function_shares(s.dataset))
     return per_seed, largest
