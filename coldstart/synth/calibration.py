@@ -160,8 +160,8 @@ class GroupLoad:
 
 GROUP_LOAD: dict[str, GroupLoad] = {
     "TIMER-A": GroupLoad(0.05),
-    "OBS-A": GroupLoad(0.27, capacity=3.0, amp=(0.85, 0.95), kappa=3.0, rate_cv=0.03),
-    "workflow-S": GroupLoad(0.25, capacity=3.0, amp=(0.85, 0.95), kappa=3.0, rate_cv=0.04),
+    "OBS-A": GroupLoad(0.27, capacity=3.0, amp=(0.7, 0.8), kappa=3.0, rate_cv=0.03),
+    "workflow-S": GroupLoad(0.25, capacity=3.0, amp=(0.7, 0.8), kappa=3.0, rate_cv=0.04),
     "unknown": GroupLoad(0.28, capacity=8.0, amp=(0.1, 0.4), rate_cv=0.03),
 }
 MAX_EXPECTED_COLD_START_SHARE = 0.12  # SYNTHETIC: see population._spread_cold_starts
@@ -174,11 +174,11 @@ SPIKY_POD_CAPACITY = 400.0
 # Share of timers firing on round clock times (cron); the rest at a random second. SYNTHETIC,
 # for the burstiness of cold-start arrivals (Fig 10d: Weibull shape 0.418 [T]).
 TIMER_ALIGNED_SHARE = 0.9
-TIMER_EXEC_FACTOR = 120.0  # SYNTHETIC: timer jobs run seconds (Fig 17b: TIMER-A ratio ≈2)
+TIMER_EXEC_FACTOR = 60.0  # SYNTHETIC: timer jobs run seconds (Fig 17b: TIMER-A ratio ≈2)
 # SYNTHETIC: execution-time multipliers shaping Fig 17a's utility contrasts (Node.js ≈40 %
 # of pods below 1 [T]; Go1.x 35 % above 100 [T]).
-RUNTIME_EXEC_FACTOR: dict[str, float] = {"Node.js": 0.6, "Go1.x": 3.0}
-LOW_RATE_EXEC_FACTOR = 20.0  # SYNTHETIC: rarely called API functions do heavier work each call
+RUNTIME_EXEC_FACTOR: dict[str, float] = {"Node.js": 1.0, "Go1.x": 1.0}
+LOW_RATE_EXEC_FACTOR = 8.0  # SYNTHETIC: rarely called API functions do heavier work each call
 
 # --- time structure [T] ----------------------------------------------------------------------
 HOLIDAY_DAYS = range(14, 24)  # holiday from day 14; day 13 last workday; day 24 first workday
@@ -281,7 +281,7 @@ REGION_PROFILES: dict[str, RegionProfile] = {
         pod_capacity_median=8.0,
         layer_share=0.8,
         cold_start=ColdStartModel(
-            sched_median=0.5,
+            sched_median=0.75,
             sched_sigma=1.3,
             code_median=0.08,
             code_sigma=0.9,
@@ -349,6 +349,7 @@ REGION_PROFILES: dict[str, RegionProfile] = {
             alloc_slow=0.002,
             large_slow_extra=0.02,
             large_factor=4.5,
+            runtime_slow={"Custom": 0.1, "http": 0.05},  # SYNTHETIC: R3's mean < 0.3 s [T]
         ),
     ),
     "R4": RegionProfile(
@@ -406,6 +407,7 @@ REGION_PROFILES: dict[str, RegionProfile] = {
             alloc_slow=0.005,
             large_slow_extra=0.0,
             large_factor=1.0,
+            runtime_slow={"Custom": 0.4, "http": 0.3},  # SYNTHETIC: R5's mean ≈0.9 s [F]
         ),
     ),
 }

@@ -280,7 +280,7 @@ def build_population(
         pod_capacity[spiky] = cal.SPIKY_POD_CAPACITY
 
     _fit_volume(kind, targeted, base_rate, timer_period_s, day_requests)
-    _spread_cold_starts(kind, targeted, base_rate, timer_period_s)
+    _spread_cold_starts(kind, targeted, base_rate, timer_period_s, amp, kappa)
 
     # Execution time and resources.
     exec_median = np.exp(rng.normal(np.log(prof.exec_median_s), 1.0, size=n))
@@ -405,11 +405,20 @@ def _fit_volume(
 
 
 def expected_cold_starts_per_day(
-    kind: np.ndarray, base_rate: np.ndarray, timer_period_s: np.ndarray
+    kind: np.ndarray,
+    base_rate: np.ndarray,
+    timer_period_s: np.ndarray,
+    amp: np.ndarray,
+    kappa: np.ndarray,
 ) -> np.ndarray:
     """Rough cold starts a day per function: a timer slower than the keep-alive cold-starts on
-    every tick; a Poisson function on each request that follows a minute without one."""
-    per_day = base_rate * release.MINUTES_PER_DAY * np.exp(-base_rate)
+    every tick; a Poisson function on each request that follows a minute without one, over its
+    daily cycle (a deep trough is where a busy function cold-starts most)."""
+    x = np.linspace(0, 2 * np.pi, 48, endpoint=False)[None, :]
+    k = kappa[:, None]
+    bump = np.exp(k * (np.cos(x) - 1)) / (np.exp(-k) * np.i0(k))
+    lam = base_rate[:, None] * ((1 - amp[:, None]) + amp[:, None] * bump)
+    per_day = (lam * np.exp(-lam)).mean(axis=1) * release.MINUTES_PER_DAY
     return np.where(
         kind == TIMER,
         np.where(timer_period_s > release.KEEP_ALIVE_S, 86_400.0 / timer_period_s, 1.0),
@@ -418,7 +427,12 @@ def expected_cold_starts_per_day(
 
 
 def _spread_cold_starts(
-    kind: np.ndarray, targeted: np.ndarray, base_rate: np.ndarray, timer_period_s: np.ndarray
+    kind: np.ndarray,
+    targeted: np.ndarray,
+    base_rate: np.ndarray,
+    timer_period_s: np.ndarray,
+    amp: np.ndarray,
+    kappa: np.ndarray,
 ) -> None:
     """Keep every function below ``cal.MAX_EXPECTED_COLD_START_SHARE`` of its region's expected
     cold starts (SYNTHETIC; issue 14: in small presets one function drawn near a request a
@@ -427,7 +441,7 @@ def _spread_cold_starts(
     function busier, toward the band. Works in place."""
     free = (kind != TIMER) & ~targeted
     for _ in range(20 * len(kind)):
-        cs = expected_cold_starts_per_day(kind, base_rate, timer_period_s)
+        cs = expected_cold_starts_per_day(kind, base_rate, timer_period_s, amp, kappa)
         share = cs / max(cs.sum(), 1e-9)
         top = int(np.argmax(share))
         if share[top] <= cal.MAX_EXPECTED_COLD_START_SHARE:

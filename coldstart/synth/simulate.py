@@ -168,6 +168,7 @@ class RegionSimulator:
         self.spill_func = np.empty(0, dtype=np.int32)
         self._bursts = self._draw_bursts()
         self._clump_phase = self.rng.random(n) * MS_PER_MIN
+        self._clumps = (pop.kind != TIMER) & (pop.base_rate >= 2 * CLUMP_REQUESTS)
         self._is_timer = pop.kind == TIMER
         self._java = pop.runtime == "Java"
         del n
@@ -274,15 +275,15 @@ class RegionSimulator:
         c = counts.ravel()[flat]
         pf = np.repeat(flat // cm, c).astype(np.int32)
         pmin = np.repeat(flat % cm + m0, c).astype(np.int64)
-        # Busy functions' requests come in clumps (a client's batch, a fan-out): a minute with
-        # at least 2 * CLUMP_REQUESTS requests gathers them around count/CLUMP_REQUESTS evenly
-        # spaced instants at the function's own phase, so the pods an autoscaler adds start
-        # together and cold-start arrivals are as bursty as the paper's (Fig 10d), while a
-        # pod's consecutive requests stay well within the keep-alive. Others arrive uniformly.
-        n_clump = c // CLUMP_REQUESTS
+        # Busy functions' requests come in clumps (a client's batch, a fan-out): each minute
+        # gathers them around max(2, count/CLUMP_REQUESTS) evenly spaced instants at the
+        # function's own phase, so the pods an autoscaler adds start together and cold-start
+        # arrivals are as bursty as the paper's (Fig 10d), while a pod's consecutive requests
+        # stay well within the keep-alive (a function clumps every minute or never).
+        n_clump = np.maximum(2, c // CLUMP_REQUESTS)
         rep_n = np.repeat(n_clump, c)
-        k = (rng.random(len(pf)) * np.maximum(rep_n, 1)).astype(np.int64)
-        clump_ms = self._clump_phase[pf] + k * MS_PER_MIN / np.maximum(rep_n, 1)
+        k = (rng.random(len(pf)) * rep_n).astype(np.int64)
+        clump_ms = self._clump_phase[pf] + k * MS_PER_MIN / rep_n
         clumped = clump_ms + rng.exponential(CLUMP_SPREAD_MS, size=len(pf))
         # The others arrive uniformly, or at the top of the minute (clients on a schedule).
         top = rng.random(len(pf)) < TOP_OF_MINUTE_SHARE
@@ -291,7 +292,7 @@ class RegionSimulator:
             rng.exponential(TOP_OF_MINUTE_SPREAD_MS, size=len(pf)),
             rng.random(len(pf)) * MS_PER_MIN,
         )
-        offset = np.where(rep_n >= 2, clumped % MS_PER_MIN, lone)
+        offset = np.where(self._clumps[pf], clumped % MS_PER_MIN, lone)
         p_ms = pmin * MS_PER_MIN + np.minimum(offset, MS_PER_MIN - 1).astype(np.int64)
         tf, t_ms_t = self._timer_ticks(m0, m1)
         func = np.concatenate([pf, tf.astype(np.int32)])
