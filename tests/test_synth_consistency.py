@@ -211,7 +211,7 @@ def test_cold_started_functions_are_known(tiny_release: Path) -> None:
     assert set(cs["funcID"].unique()) <= set(table["funcID"])
 
 
-@pytest.mark.parametrize("region", ["R2", "R5"])
+@pytest.mark.parametrize("region", ["R2", "R4"])  # tiny's R5 has too few requests
 def test_frontend_and_worker_statistics_match_rows(tiny_release: Path, region: str) -> None:
     """Frontend metrics are statistics of the minute's rows with frontend fields (NaN rows
     left out); worker metrics of all its rows. Checked on minutes the request table holds
