@@ -174,11 +174,11 @@ SPIKY_POD_CAPACITY = 400.0
 # Share of timers firing on round clock times (cron); the rest at a random second. SYNTHETIC,
 # for the burstiness of cold-start arrivals (Fig 10d: Weibull shape 0.418 [T]).
 TIMER_ALIGNED_SHARE = 0.9
-TIMER_EXEC_FACTOR = 60.0  # SYNTHETIC: timer jobs run seconds (Fig 17b: TIMER-A ratio ≈2)
+TIMER_EXEC_FACTOR = 100.0  # SYNTHETIC: timer jobs run seconds (Fig 17b: TIMER-A ratio ≈2)
 # SYNTHETIC: execution-time multipliers shaping Fig 17a's utility contrasts (Node.js ≈40 %
 # of pods below 1 [T]; Go1.x 35 % above 100 [T]).
-RUNTIME_EXEC_FACTOR: dict[str, float] = {"Node.js": 1.0, "Go1.x": 1.0}
-LOW_RATE_EXEC_FACTOR = 8.0  # SYNTHETIC: rarely called API functions do heavier work each call
+RUNTIME_EXEC_FACTOR: dict[str, float] = {"Node.js": 2.0, "Go1.x": 0.5}
+LOW_RATE_EXEC_FACTOR = 20.0  # SYNTHETIC: rarely called API functions do heavier work each call
 
 # --- time structure [T] ----------------------------------------------------------------------
 HOLIDAY_DAYS = range(14, 24)  # holiday from day 14; day 13 last workday; day 24 first workday
@@ -281,7 +281,7 @@ REGION_PROFILES: dict[str, RegionProfile] = {
         pod_capacity_median=8.0,
         layer_share=0.8,
         cold_start=ColdStartModel(
-            sched_median=0.75,
+            sched_median=0.85,
             sched_sigma=1.3,
             code_median=0.08,
             code_sigma=0.9,
@@ -291,6 +291,8 @@ REGION_PROFILES: dict[str, RegionProfile] = {
             alloc_slow=0.02,
             large_slow_extra=0.05,
             large_factor=2.0,
+            slow_factor=2.5,
+            runtime_slow={"Custom": 0.5, "http": 0.4},  # SYNTHETIC: R1's mean ≈3 s [T]
         ),
     ),
     "R2": RegionProfile(
@@ -310,16 +312,17 @@ REGION_PROFILES: dict[str, RegionProfile] = {
         request_keep="all",
         pod_capacity_median=8.0,
         cold_start=ColdStartModel(
-            sched_median=0.22,
+            sched_median=0.19,
             sched_sigma=1.2,
             code_median=0.06,
             code_sigma=0.9,
-            dep_median=0.18,
+            dep_median=0.15,
             dep_sigma=1.0,
             alloc_fast=0.52,
             alloc_slow=0.01,
             large_slow_extra=0.12,
             large_factor=1.6,
+            slow_factor=2.5,
         ),
     ),
     "R3": RegionProfile(
@@ -378,6 +381,7 @@ REGION_PROFILES: dict[str, RegionProfile] = {
             alloc_slow=0.015,
             large_slow_extra=0.03,
             large_factor=2.2,
+            slow_factor=2.5,
         ),
     ),
     "R5": RegionProfile(

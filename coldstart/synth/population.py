@@ -134,22 +134,14 @@ def _runtimes_and_triggers(
         i, j = obs[0], custom[int(rng.integers(len(custom)))]
         rt_out[i], rt_out[j] = rt_out[j], rt_out[i]
     # The functions that carry a trigger's load run Python3 (Fig 8e: Python3 holds ≈46 % of
-    # pods and 57 % of cold starts), except the Custom OBS one and Go workflows: swap runtimes
+    # pods and 57 % of cold starts), except the Custom OBS one: swap runtimes
     # with Python3 timers or API functions, which keeps every runtime's count.
     donors = [
         i for i, g in enumerate(groups) if g in ("TIMER-A", "APIG-S") and rt_out[i] == "Python3"
     ]
     for i, g in enumerate(groups):
-        if (
-            g in ("OBS-A", "workflow-S", "unknown")
-            and rt_out[i]
-            not in (
-                "Python3",
-                "Custom",
-                "Go1.x",
-            )
-            and donors
-        ):
+        busy = g in ("OBS-A", "workflow-S", "unknown")
+        if busy and rt_out[i] not in ("Python3", "Custom") and donors:
             j = donors.pop(int(rng.integers(len(donors))))
             rt_out[i], rt_out[j] = rt_out[j], rt_out[i]
     # Trigger strings within each group, by the notebook's string counts.
@@ -294,6 +286,7 @@ def build_population(
         exec_median[runtime == rt] *= f
     exec_median = np.clip(exec_median, 0.0004, 600.0)
     exec_sigma = rng.uniform(0.3, 0.9, size=n)
+    exec_sigma[kind == TIMER] = 0.3  # a timer job does about the same work every tick
     cpu_cap = cpu_limit / 1000.0
     cpu_level = np.minimum(np.exp(rng.normal(np.log(prof.cpu_median), 0.7, size=n)), cpu_cap)
     pinned = rng.random(n) < 0.15  # pods saturating their pool's CPU limit (Fig 3c steps)
