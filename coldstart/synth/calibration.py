@@ -165,7 +165,7 @@ GROUP_LOAD: dict[str, GroupLoad] = {
     "unknown": GroupLoad(0.28, capacity=8.0, amp=(0.1, 0.4), rate_cv=0.03),
 }
 MAX_EXPECTED_COLD_START_SHARE = 0.12  # SYNTHETIC: see population._spread_cold_starts
-OBS_FRESH_SHARE = 0.55  # SYNTHETIC: OBS cold starts needing a fresh pod (Fig 16: ≈44 % < 8 s)
+OBS_FRESH_SHARE = 0.5  # SYNTHETIC: OBS cold starts needing a fresh pod (Fig 16: ≈44 % < 8 s)
 OBS_BURSTS_PER_DAY = 3.0  # SYNTHETIC: OBS functions process batches of uploads
 OBS_BURST_FACTOR = 2.0  # SYNTHETIC: a batch runs at this multiple of the function's mean rate
 SPIKY_BURST_MINUTES = 6.0  # SYNTHETIC: one short intense batch a day (Fig 6 ratios > 1 000)
@@ -174,11 +174,11 @@ SPIKY_POD_CAPACITY = 400.0
 # Share of timers firing on round clock times (cron); the rest at a random second. SYNTHETIC,
 # for the burstiness of cold-start arrivals (Fig 10d: Weibull shape 0.418 [T]).
 TIMER_ALIGNED_SHARE = 0.9
-TIMER_EXEC_FACTOR = 100.0  # SYNTHETIC: timer jobs run seconds (Fig 17b: TIMER-A ratio ≈2)
+TIMER_EXEC_FACTOR = 75.0  # SYNTHETIC: timer jobs run seconds (Fig 17b: TIMER-A ratio ≈2)
 # SYNTHETIC: execution-time multipliers shaping Fig 17a's utility contrasts (Node.js ≈40 %
 # of pods below 1 [T]; Go1.x 35 % above 100 [T]).
 RUNTIME_EXEC_FACTOR: dict[str, float] = {"Node.js": 2.0, "Go1.x": 0.5}
-LOW_RATE_EXEC_FACTOR = 20.0  # SYNTHETIC: rarely called API functions do heavier work each call
+LOW_RATE_EXEC_FACTOR = 8.0  # SYNTHETIC: rarely called API functions do heavier work each call
 
 # --- time structure [T] ----------------------------------------------------------------------
 HOLIDAY_DAYS = range(14, 24)  # holiday from day 14; day 13 last workday; day 24 first workday
@@ -292,7 +292,7 @@ REGION_PROFILES: dict[str, RegionProfile] = {
             large_slow_extra=0.05,
             large_factor=2.0,
             slow_factor=2.5,
-            runtime_slow={"Custom": 0.5, "http": 0.4},  # SYNTHETIC: R1's mean ≈3 s [T]
+            runtime_slow={"Custom": 0.35, "http": 0.3},  # SYNTHETIC: R1's mean ≈3 s [T]
         ),
     ),
     "R2": RegionProfile(

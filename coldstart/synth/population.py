@@ -134,14 +134,14 @@ def _runtimes_and_triggers(
         i, j = obs[0], custom[int(rng.integers(len(custom)))]
         rt_out[i], rt_out[j] = rt_out[j], rt_out[i]
     # The functions that carry a trigger's load run Python3 (Fig 8e: Python3 holds ≈46 % of
-    # pods and 57 % of cold starts), except the Custom OBS one: swap runtimes
+    # pods and 57 % of cold starts), except the Custom OBS one and Go workflows: swap runtimes
     # with Python3 timers or API functions, which keeps every runtime's count.
     donors = [
         i for i, g in enumerate(groups) if g in ("TIMER-A", "APIG-S") and rt_out[i] == "Python3"
     ]
     for i, g in enumerate(groups):
         busy = g in ("OBS-A", "workflow-S", "unknown")
-        if busy and rt_out[i] not in ("Python3", "Custom") and donors:
+        if busy and rt_out[i] not in ("Python3", "Custom", "Go1.x") and donors:
             j = donors.pop(int(rng.integers(len(donors))))
             rt_out[i], rt_out[j] = rt_out[j], rt_out[i]
     # Trigger strings within each group, by the notebook's string counts.
