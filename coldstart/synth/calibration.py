@@ -174,7 +174,7 @@ SPIKY_POD_CAPACITY = 400.0
 # Share of timers firing on round clock times (cron); the rest at a random second. SYNTHETIC,
 # for the burstiness of cold-start arrivals (Fig 10d: Weibull shape 0.418 [T]).
 TIMER_ALIGNED_SHARE = 0.9
-TIMER_EXEC_FACTOR = 75.0  # SYNTHETIC: timer jobs run seconds (Fig 17b: TIMER-A ratio ≈2)
+TIMER_EXEC_FACTOR = 60.0  # SYNTHETIC: timer jobs run seconds (Fig 17b: TIMER-A ratio ≈2)
 # SYNTHETIC: execution-time multipliers shaping Fig 17a's utility contrasts (Node.js ≈40 %
 # of pods below 1 [T]; Go1.x 35 % above 100 [T]).
 RUNTIME_EXEC_FACTOR: dict[str, float] = {"Node.js": 2.0, "Go1.x": 0.5}
@@ -282,7 +282,7 @@ REGION_PROFILES: dict[str, RegionProfile] = {
         layer_share=0.8,
         cold_start=ColdStartModel(
             sched_median=0.85,
-            sched_sigma=1.3,
+            sched_sigma=1.4,
             code_median=0.08,
             code_sigma=0.9,
             dep_median=0.25,
