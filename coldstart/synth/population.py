@@ -1,11 +1,14 @@
 """The function population of one synthetic region.
 
 A function is the paper's unit: (funcName, userID, pool). Each gets a runtime and a trigger
-string (Region 2's mixes by quota, so small presets still hit the paper's shares), an arrival
-behaviour that follows from its trigger (timers tick, APIs and workflows follow the day,
-OBS functions run in batches), execution-time and resource levels, and a lifespan (a few
-functions appear or disappear mid-trace, which is why the per-minute files' columns differ
-between days).
+string (Region 2's mixes by quota, so small presets still hit the paper's shares), a load that
+follows from its trigger (timers tick, mostly on round clock times; in Region 2 OBS and
+workflow functions run high and strongly diurnal and unknown-trigger ones high and steady, each
+group holding its Fig 8 share of pods; OBS functions add batches; one spiky batch function per
+region), execution-time and resource levels, a persistent cold-start speed (a slow
+subpopulation), and a lifespan (a few functions appear or disappear mid-trace, which is why the
+per-minute files' columns differ between days). Rates are then nudged so no function carries
+more than a small share of its region's expected cold starts.
 """
 
 from __future__ import annotations
