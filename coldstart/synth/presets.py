@@ -44,11 +44,13 @@ class Preset:
         return f"{self.purpose}: {m.cold_starts} cold starts, {m.disk}, {m.wall}"
 
 
-# Measured with `/usr/bin/time -v coldstart synth DIR --preset P --quiet` on the project's
-# shared 2-core machine while other jobs ran (load 4-10), so times are upper bounds.
+# Measured on the project's shared 2-core machine while other jobs ran (load average 20-30),
+# so wall times are upper bounds: tiny by `/usr/bin/time -v coldstart synth DIR --preset tiny
+# --quiet`, small as the first step of `/usr/bin/time -v coldstart demo` (whole demo: 160 s CPU).
 MEASURED_ON = (
-    "`/usr/bin/time -v coldstart synth DIR --preset P --quiet`, seed 0, on the project's "
-    "shared 2-core machine under load from other jobs (times are upper bounds)"
+    "`/usr/bin/time -v` (tiny: `coldstart synth DIR --preset tiny --quiet`; small: the first "
+    "step of `coldstart demo`), seed 0, on the project's shared 2-core machine at load average "
+    "20-30 from other jobs, so wall times are upper bounds"
 )
 
 PRESETS: dict[str, Preset] = {
@@ -61,7 +63,7 @@ PRESETS: dict[str, Preset] = {
             day_requests=20_000,
             request_parts=4,
             chunk_minutes=1440,
-            measured=Measured("≈12 k", "≈15 k", "0.3 GB", "≈10 s", "0.3 GB"),
+            measured=Measured("≈11 k", "≈120 k", "0.7 GB", "56 s wall, 14 s CPU", "0.4 GB"),
         ),
         Preset(
             name="small",
@@ -70,7 +72,7 @@ PRESETS: dict[str, Preset] = {
             day_requests=200_000,
             request_parts=20,
             chunk_minutes=1440,
-            measured=Measured("≈190 k", "≈150 k", "2.9 GB", "≈60 s", "1.0 GB"),
+            measured=Measured("≈170 k", "≈440 k", "2.2 GB", "175 s wall (demo step)", "1.1 GB"),
         ),
         Preset(
             name="medium",
