@@ -65,9 +65,19 @@ def tiny_zip_release(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -
 
 
 @pytest.fixture(scope="session")
-def small_release(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
-    """The `small` (demo) synthetic release, for calibration checks (seed 0)."""
-    return _shared_trace(tmp_path_factory, worker_id, "small", preset="small", seed=0)
+def synth_calibration(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> dict:
+    """The calibration seeds of the synthetic generator, generated once per run and measured
+    (see coldstart.synth.calibration_table)."""
+    import json
+
+    from coldstart.synth import calibration_table as ct
+
+    def build(root: Path) -> None:
+        per_seed, largest = ct.measure_seeds(root)
+        (root / "results.json").write_text(json.dumps(ct.results(per_seed, largest)))
+
+    root = shared_dir(tmp_path_factory, worker_id, "synth-calibration", build)
+    return json.loads((root / "results.json").read_text())
 
 
 @pytest.fixture(scope="session")

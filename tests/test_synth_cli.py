@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from coldstart import release
 from coldstart.cli import app
 from coldstart.errors import OutputError, UsageError
 from coldstart.synth import generate
@@ -141,3 +142,38 @@ def test_full_disk_leaves_no_half_written_tree(
 def test_library_raises_usage_error() -> None:
     with pytest.raises(UsageError, match="unknown preset"):
         generate("/nonexistent-never-written", preset="nope")
+
+
+def test_readme_preset_table_is_rendered_from_presets() -> None:
+    """Preset sizes and times are stated once, in presets.py; README and --help render them."""
+    from coldstart.synth import presets
+
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    block = text.split(presets.START, 1)[1].split(presets.END, 1)[0].strip("\n")
+    assert block == presets.preset_table()
+    small = presets.PRESETS["small"]
+    assert small.measured is not None
+    assert small.measured.cold_starts in block and small.measured.cold_starts in small.description
+
+
+def test_metrics_option_restricts_the_statistics(tmp_path: Path) -> None:
+    """--metrics writes the counts plus the named metrics; the events are the same bytes."""
+    a = generate(tmp_path / "a", preset="tiny", seed=4, regions=["R5"], days=2)
+    b = generate(tmp_path / "b", preset="tiny", seed=4, regions=["R5"], days=2, metrics=["busCost"])
+    qa = Path(a.dataset) / "quantiles" / "R5"
+    qb = Path(b.dataset) / "quantiles" / "R5"
+    assert len(list(qa.iterdir())) == 163
+    assert sorted(p.name for p in qb.iterdir()) == sorted(
+        ["requests", "num_pods", "num_cold_starts"] + [f"busCost_{s}" for s in release.STATS]
+    )
+    for rel in ["cold_start/R5/day_1.csv", "quantiles/R5/busCost_avg/day_1.csv"]:
+        assert (Path(a.dataset) / rel).read_bytes() == (Path(b.dataset) / rel).read_bytes()
+    parts = sorted((Path(a.dataset) / "per_request" / "R5").iterdir())
+    for p in parts:
+        assert p.read_bytes() == (Path(b.dataset) / "per_request" / "R5" / p.name).read_bytes()
+
+
+def test_metrics_option_names_a_bad_metric(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["synth", str(tmp_path / "x"), "--metrics", "cpu,busCost"])
+    assert result.exit_code != 0
+    assert "unknown metric 'cpu' in --metrics" in result.output

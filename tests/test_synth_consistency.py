@@ -78,7 +78,7 @@ def test_request_series_match_request_table(tiny_release: Path, region: str) -> 
     assert j["value"].null_count() == 0  # every request minute is in the series
     assert (j["len"] <= j["value"]).all()
     n_bad = req.height - good.height
-    assert n_bad >= 2
+    assert n_bad == 0 if region == "R5" else n_bad >= 2  # R5's podIDs all parse
     if region in COMPLETE:
         # Exact, except for the few rows whose podID does not parse (their pool is unknown).
         assert ser["value"].sum() == req.height
@@ -141,7 +141,9 @@ def test_num_pods_equals_pods_alive(tiny_release: Path, region: str) -> None:
     j = alive.join(ser, on=["funcID", "minute"], how="full", coalesce=True).fill_null(0)
     mismatched = (j["len"].cast(pl.Float64) != j["value"]).sum()
     assert ser.height > 100
-    assert mismatched <= 0.01 * j.height
+    # A pod whose last request lost its podID (the release's corrupted rows) dies early here.
+    n_bad = requests(tiny_release, region)["pool"].null_count()
+    assert mismatched <= 0.01 * j.height + 2 * n_bad
 
 
 @pytest.mark.parametrize("region", ["R2", "R4"])
@@ -202,9 +204,59 @@ def test_cold_start_statistics_match_events(tiny_release: Path, region: str) -> 
 
 
 def test_cold_started_functions_are_known(tiny_release: Path) -> None:
-    """R2 cold starts belong to functions of the per-minute tables; a few lack a runtime row."""
+    """Every R2 cold start's function has a runtime row (the notebook's merge finds none
+    unmatched)."""
     cs = cold_starts(tiny_release, "R2")
     table = pl.read_csv(tiny_release / release.FUNCTION_FILE)
-    funcs = set(cs["funcID"].unique())
-    in_table = funcs & set(table["funcID"])
-    assert in_table and len(in_table) < len(funcs) + 1
+    assert set(cs["funcID"].unique()) <= set(table["funcID"])
+
+
+@pytest.mark.parametrize("region", ["R2", "R4"])  # tiny's R5 has too few requests
+def test_frontend_and_worker_statistics_match_rows(tiny_release: Path, region: str) -> None:
+    """Frontend metrics are statistics of the minute's rows with frontend fields (NaN rows
+    left out); worker metrics of all its rows. Checked on minutes the request table holds
+    completely."""
+    req = requests(tiny_release, region).filter(pl.col("pool").is_not_null())
+    counts = series(tiny_release, region, "requests", range(30, 31))
+    complete = req.group_by("funcID", "minute").len().join(counts, on=["funcID", "minute"])
+    complete = complete.filter(pl.col("len") == pl.col("value")).select("funcID", "minute")
+    rows = req.join(complete, on=["funcID", "minute"])
+    fe = rows.filter(pl.col("busCost").is_not_null())
+    checks = [
+        ("busCost_avg", fe.group_by("funcID", "minute").agg(v=pl.col("busCost").mean())),
+        ("requestBodySize_quantile_100", fe.group_by("funcID", "minute").agg(
+            v=pl.col("requestBodySize").max())),
+        ("totalCost_frontend_quantile_000", fe.group_by("funcID", "minute").agg(
+            v=pl.col("totalCost_frontend").min())),
+        ("workerCost_avg", rows.group_by("funcID", "minute").agg(v=pl.col("workerCost").mean())),
+        ("runtimeCost_quantile_100", rows.group_by("funcID", "minute").agg(
+            v=pl.col("runtimeCost").max())),
+    ]  # fmt: skip
+    for folder, mine in checks:
+        s = series(tiny_release, region, folder, range(30, 31))
+        j = mine.join(s, on=["funcID", "minute"], how="left")
+        assert j.height > 20, folder
+        assert j["value"].null_count() == 0, folder
+        assert ((j["v"] - j["value"]).abs() <= 1.5e-6 * j["v"].abs().clip(1, None)).all(), folder
+
+
+@pytest.mark.parametrize("region", ["R1", "R2"])
+def test_cold_start_component_statistics_match_events(tiny_release: Path, region: str) -> None:
+    cs = (
+        cold_starts(tiny_release, region)
+        .group_by("funcID", "minute")
+        .agg(
+            dep=pl.col("deployDependencyCost").mean(),
+            alloc=pl.col("podAllocationCost").max(),
+            sched=pl.col("schedulingCost").min(),
+        )
+    )
+    for folder, col in [
+        ("deployDependencyCost_avg", "dep"),
+        ("podAllocationCost_quantile_100", "alloc"),
+        ("schedulingCost_quantile_000", "sched"),
+    ]:
+        s = series(tiny_release, region, folder)
+        j = cs.join(s, on=["funcID", "minute"], how="full", coalesce=True)
+        assert j.height == cs.height, folder
+        assert ((j[col] - j["value"]).abs() <= 1.5e-6).all(), folder

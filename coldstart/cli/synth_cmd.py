@@ -30,6 +30,12 @@ def synth(
     days: int | None = typer.Option(
         None, "--days", help="Days 0..N-1 (default 31); requests cover the last."
     ),
+    metrics: str | None = typer.Option(
+        None,
+        "--metrics",
+        help="Comma-separated subset of the 16 per-minute metrics to write (default all; "
+        "'none': the three count series only). Faster; the events are the same.",
+    ),
     as_zip: bool = typer.Option(
         False, "--zip", help="Write the zip files users download instead of folders."
     ),
@@ -45,6 +51,7 @@ def synth(
             seed=seed,
             regions=split_csv_option(regions),
             days=days,
+            metrics=None if metrics is None else _metrics(metrics),
             as_zip=as_zip,
             force=force,
             progress=bars,
@@ -56,3 +63,7 @@ def synth(
             f"{summary.days} days, preset {summary.preset}, seed {summary.seed} "
             f"({time.perf_counter() - t0:.1f} s)"
         )
+
+
+def _metrics(value: str) -> list[str]:
+    return [] if value.strip() == "none" else split_csv_option(value) or []

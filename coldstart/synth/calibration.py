@@ -1,9 +1,12 @@
 """Paper-derived constants that calibrate the synthetic trace.
 
-Every number here comes from ``shared/reference/paper_catalog.md`` (the paper's text [T],
-figure readings [F] or the demo notebook [NB]) and says so. Where the paper gives no number,
-the value is a named synthetic choice, marked SYNTHETIC, chosen so the figures the paper shows
-come out with the right shape. Tests in ``tests/test_synth_calibration.py`` check the outcomes.
+Every number here comes from the paper (Joosen et al., "Serverless Cold Starts and Where to
+Find Them", EuroSys 2025: its text [T] or a reading of one of its figures [F]) or from the
+dataset authors' demo notebook (sir-lab/data-release ``src/demo_cold_start.ipynb``, cell
+[NB cN]) and says which. Where the paper gives no number, the value is a named synthetic
+choice, marked SYNTHETIC, chosen so the figures the paper shows come out with the right shape.
+``tests/test_synth_calibration.py`` checks the outcomes against the paper's numbers
+(``coldstart.paper``) across seeds.
 """
 
 from __future__ import annotations
@@ -141,6 +144,42 @@ POOLS: tuple[tuple[str, float], ...] = (
     ("pool44-600-512", 0.01),
 )
 
+
+# Load by trigger group (SYNTHETIC mechanism, targets from Fig 8d [F≈]). ``pod_share``: the
+# group's share of the region's mean running pods; for groups with a ``capacity`` (requests a
+# pod absorbs per minute) each function's rate is set so the group holds that share. The
+# timers' share (≈5 % of pods [T]) fixes the scale: they hold ≈1 pod while they run.
+@dataclass(frozen=True)
+class GroupLoad:
+    pod_share: float
+    capacity: float | None = None
+    amp: tuple[float, float] = (0.3, 0.9)  # depth of the daily cycle
+    kappa: float = 0.0  # at least this narrow a daily peak
+    rate_cv: float = 0.0  # minute-to-minute swings of the load (log-sd): pod churn
+
+
+GROUP_LOAD: dict[str, GroupLoad] = {
+    "TIMER-A": GroupLoad(0.05),
+    "OBS-A": GroupLoad(0.27, capacity=3.0, amp=(0.7, 0.8), kappa=3.0, rate_cv=0.03),
+    "workflow-S": GroupLoad(0.25, capacity=3.0, amp=(0.7, 0.8), kappa=3.0, rate_cv=0.04),
+    "unknown": GroupLoad(0.28, capacity=8.0, amp=(0.1, 0.4), rate_cv=0.03),
+}
+MAX_EXPECTED_COLD_START_SHARE = 0.12  # SYNTHETIC: see population._spread_cold_starts
+OBS_FRESH_SHARE = 0.5  # SYNTHETIC: OBS cold starts needing a fresh pod (Fig 16: ≈44 % < 8 s)
+OBS_BURSTS_PER_DAY = 3.0  # SYNTHETIC: OBS functions process batches of uploads
+OBS_BURST_FACTOR = 2.0  # SYNTHETIC: a batch runs at this multiple of the function's mean rate
+SPIKY_BURST_MINUTES = 6.0  # SYNTHETIC: one short intense batch a day (Fig 6 ratios > 1 000)
+SPIKY_BURST_RATE = 2500.0  # requests per minute inside it
+SPIKY_POD_CAPACITY = 400.0
+# Share of timers firing on round clock times (cron); the rest at a random second. SYNTHETIC,
+# for the burstiness of cold-start arrivals (Fig 10d: Weibull shape 0.418 [T]).
+TIMER_ALIGNED_SHARE = 0.9
+TIMER_EXEC_FACTOR = 60.0  # SYNTHETIC: timer jobs run seconds (Fig 17b: TIMER-A ratio ≈2)
+# SYNTHETIC: execution-time multipliers shaping Fig 17a's utility contrasts (Node.js ≈40 %
+# of pods below 1 [T]; Go1.x 35 % above 100 [T]).
+RUNTIME_EXEC_FACTOR: dict[str, float] = {"Node.js": 2.0, "Go1.x": 0.5}
+LOW_RATE_EXEC_FACTOR = 8.0  # SYNTHETIC: rarely called API functions do heavier work each call
+
 # --- time structure [T] ----------------------------------------------------------------------
 HOLIDAY_DAYS = range(14, 24)  # holiday from day 14; day 13 last workday; day 24 first workday
 LAST_WORKDAY = 13
@@ -148,7 +187,7 @@ FIRST_WORKDAY = 24
 # SYNTHETIC: the trace starts on a Tuesday, so days 4-5, 11-12, 18-19, 25-26 are weekends and
 # days 13 and 24 are working days, as the paper requires.
 WEEKEND_DAYS = frozenset({4, 5, 11, 12, 18, 19, 25, 26})
-WEEKEND_FACTOR = 0.77  # [T] ≈30 % more pods on weekdays: 1 / 1.3
+WEEKEND_FACTOR = 0.72  # SYNTHETIC, for ≈30 % more pods on weekdays [T] (timers stay flat)
 RUSH_FACTOR = 1.08  # SYNTHETIC: pre-holiday rush (day 13) and catch-up (day 24)
 JAVA_DIURNAL_FROM_DAY = 18  # [T] Java pods flat until day 18, then strongly diurnal
 
@@ -156,7 +195,7 @@ JAVA_DIURNAL_FROM_DAY = 18  # [T] Java pods flat until day 18, then strongly diu
 # function averages ≈16 invocations a day (R2: 31 % of 2.07 M cold starts over ≈1 325 timer
 # functions [NB, T]) and once-a-minute timers sit just at the keep-alive.
 TIMER_PERIODS_MIN: tuple[tuple[int, float], ...] = (
-    (1, 0.06),
+    (1, 0.03),
     (5, 0.02),
     (10, 0.03),
     (15, 0.04),
@@ -173,10 +212,11 @@ TIMER_PERIODS_MIN: tuple[tuple[int, float], ...] = (
 class ColdStartModel:
     """Distribution of the four cold-start components in one region (seconds).
 
-    Pod allocation is a three-mode mixture (the pod search widens in stages [T, Fig 13]):
-    an idle pool pod (sub-ms), a wider search (≈10 ms) and a fresh pod (≈10 s; Custom images
-    and http servers have no reserved pool [T, Fig 15]). The other components are LogNormal
-    with medians/sigmas per region; code and dependency deployment have 1 ms resolution and
+    Pod allocation widens its search in stages [T, Fig 13]: an idle pool pod (sub-ms), a tight
+    mode of tens of ms, a slow stage spread from ≈0.1 to ≈10 s, and a fresh pod (≈10 s) for
+    Custom images and http servers, which have no reserved pool [T, Fig 15]. The other
+    components are LogNormal with medians/sigmas per region, scheduling scaled by each
+    function's persistent speed; code and dependency deployment have 1 ms resolution and
     dependency deployment is 0 for functions without layers [release README].
     """
 
@@ -186,10 +226,12 @@ class ColdStartModel:
     code_sigma: float
     dep_median: float
     dep_sigma: float
-    alloc_fast: float  # probability of the sub-ms mode (small pool, standard runtime)
-    alloc_slow: float  # probability of the ≈10 s mode (small pool, standard runtime)
-    large_slow_extra: float  # added probability of the slow mode for large pools
+    alloc_fast: float  # probability of an idle pool pod (sub-ms) when not in the slow stage
+    alloc_slow: float  # probability of the slow stage, ≈0.1-10 s (small pool, standard runtime)
+    large_slow_extra: float  # added probability of the slow stage for large pools
     large_factor: float  # multiplier of scheduling/code/dependency medians for large pools
+    slow_share: float = 0.12  # share of functions in the persistent slow subpopulation
+    slow_factor: float = 3.5  # median multiplier of their scheduling time
     runtime_slow: dict[str, float] = field(default_factory=lambda: {"Custom": 0.93, "http": 0.8})
 
 
@@ -217,6 +259,7 @@ class RegionProfile:
     cold_start: ColdStartModel
     pod_capacity_median: float = 25.0  # requests/min a pod absorbs; low = more autoscaling churn
     layer_share: float = 0.5  # functions with layers (dependency deployment > 0)
+    bad_pod_ids: bool = True  # a few request rows with an empty or unparseable podID [release]
 
 
 REGION_PROFILES: dict[str, RegionProfile] = {
@@ -238,16 +281,18 @@ REGION_PROFILES: dict[str, RegionProfile] = {
         pod_capacity_median=8.0,
         layer_share=0.8,
         cold_start=ColdStartModel(
-            sched_median=0.75,
-            sched_sigma=1.3,
+            sched_median=0.85,
+            sched_sigma=1.4,
             code_median=0.08,
             code_sigma=0.9,
-            dep_median=0.6,
+            dep_median=0.25,
             dep_sigma=1.0,
             alloc_fast=0.75,
             alloc_slow=0.02,
             large_slow_extra=0.05,
             large_factor=2.0,
+            slow_factor=2.5,
+            runtime_slow={"Custom": 0.35, "http": 0.3},  # SYNTHETIC: R1's mean ≈3 s [T]
         ),
     ),
     "R2": RegionProfile(
@@ -267,22 +312,23 @@ REGION_PROFILES: dict[str, RegionProfile] = {
         request_keep="all",
         pod_capacity_median=8.0,
         cold_start=ColdStartModel(
-            sched_median=0.42,
+            sched_median=0.19,
             sched_sigma=1.2,
             code_median=0.06,
             code_sigma=0.9,
-            dep_median=0.35,
+            dep_median=0.15,
             dep_sigma=1.0,
             alloc_fast=0.52,
             alloc_slow=0.01,
             large_slow_extra=0.12,
             large_factor=1.6,
+            slow_factor=2.5,
         ),
     ),
     "R3": RegionProfile(
         name="R3",
         request_share=0.33,
-        median_daily_requests=150.0,
+        median_daily_requests=60.0,
         rate_sigma=2.4,
         timer_share=0.20,
         long_timer_share=0.0,
@@ -296,7 +342,7 @@ REGION_PROFILES: dict[str, RegionProfile] = {
         request_keep="subsample",
         layer_share=0.3,
         cold_start=ColdStartModel(
-            sched_median=0.04,
+            sched_median=0.02,
             sched_sigma=0.9,
             code_median=0.012,
             code_sigma=0.8,
@@ -306,6 +352,7 @@ REGION_PROFILES: dict[str, RegionProfile] = {
             alloc_slow=0.002,
             large_slow_extra=0.02,
             large_factor=4.5,
+            runtime_slow={"Custom": 0.1, "http": 0.05},  # SYNTHETIC: R3's mean < 0.3 s [T]
         ),
     ),
     "R4": RegionProfile(
@@ -324,16 +371,17 @@ REGION_PROFILES: dict[str, RegionProfile] = {
         frontend_nan_share=0.30,
         request_keep="all",
         cold_start=ColdStartModel(
-            sched_median=0.45,
+            sched_median=0.3,
             sched_sigma=1.2,
             code_median=0.07,
             code_sigma=0.9,
-            dep_median=0.4,
+            dep_median=0.2,
             dep_sigma=0.9,
             alloc_fast=0.55,
             alloc_slow=0.015,
             large_slow_extra=0.03,
             large_factor=2.2,
+            slow_factor=2.5,
         ),
     ),
     "R5": RegionProfile(
@@ -351,6 +399,7 @@ REGION_PROFILES: dict[str, RegionProfile] = {
         cpu_median=0.25,
         frontend_nan_share=0.10,
         request_keep="all",
+        bad_pod_ids=False,
         cold_start=ColdStartModel(
             sched_median=0.2,
             sched_sigma=0.9,
@@ -362,6 +411,7 @@ REGION_PROFILES: dict[str, RegionProfile] = {
             alloc_slow=0.005,
             large_slow_extra=0.0,
             large_factor=1.0,
+            runtime_slow={"Custom": 0.4, "http": 0.3},  # SYNTHETIC: R5's mean ≈0.9 s [F]
         ),
     ),
 }

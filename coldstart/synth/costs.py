@@ -4,6 +4,19 @@ All times are integer microseconds so that the four components add up *exactly* 
 total, as in the release (``totalCost_cold_start = podAllocationCost + deployCodeCost +
 deployDependencyCost + schedulingCost``); code and dependency deployment are rounded to 1 ms
 as the release's are.
+
+The shape, after the paper's Figs 10, 13 and 15:
+
+* **pod allocation** widens its search in stages (§5.3, Fig 13b): an idle pod of the pool
+  (sub-ms), a tight mode of tens of ms, and a slow stage spread broadly from ≈0.1 s to ≈10 s;
+  the 10 s spike is a fresh pod for Custom images and http servers, which have no reserved
+  pool (Fig 15).
+* **dependency deployment** is zero for functions without layers (most cold starts) and
+  long-tailed for the rest.
+* **code deployment** has real mass from 0.1 s to seconds.
+* **scheduling** carries each function's persistent speed: a slow subpopulation of functions
+  (``Population.slow_factor``) is what makes the tail above p90 heavy, as the paper's pooled
+  fit (σ_log 1.326) and Region 1's tens-of-seconds tail need.
 """
 
 from __future__ import annotations
@@ -18,16 +31,19 @@ from coldstart.synth.calibration import ColdStartModel
 # Fig 15: Node.js is dominated by scheduling, Go by code and dependency deployment, PHP7.3
 # and Go are the fastest overall.
 RUNTIME_FACTORS: dict[str, tuple[float, float, float]] = {
-    "Node.js": (1.6, 0.8, 0.7),
-    "Go1.x": (0.35, 3.0, 2.0),
-    "PHP7.3": (0.5, 0.7, 0.6),
+    "Node.js": (1.8, 0.7, 0.6),
+    "Go1.x": (0.25, 2.0, 1.5),
+    "PHP7.3": (0.45, 0.6, 0.5),
     "Java": (0.9, 1.3, 1.0),
     "Python2": (1.0, 1.0, 1.0),
 }
 
-ALLOC_FAST_MEDIAN = 2.5e-4  # s, an idle pod from the pool
-ALLOC_MID_MEDIAN = 1.5e-2  # s, a wider search
-ALLOC_SLOW_MEDIAN = 10.3  # s, a fresh pod (Custom image download, http server start)
+ALLOC_FAST_MEDIAN = 3.0e-4  # s, an idle pod from the pool
+ALLOC_MID_MEDIAN = 2.2e-2  # s, the tight mode of a wider search
+ALLOC_MID_SIGMA = 0.3
+ALLOC_SLOW_MEDIAN = 0.9  # s, the slow stage: broad, ≈0.1 to ≈10 s
+ALLOC_SLOW_SIGMA = 1.1
+ALLOC_FRESH_MEDIAN = 10.3  # s, a fresh pod (Custom image download, http server start)
 
 
 @dataclass
@@ -55,6 +71,8 @@ def sample_components(
     large: np.ndarray,
     has_layers: np.ndarray,
     dep_factor: np.ndarray,
+    slow_factor: np.ndarray,
+    fresh_share: np.ndarray,
 ) -> Components:
     """Draw the four components for cold starts with the given function attributes (arrays)."""
     n = len(runtime)
@@ -66,23 +84,27 @@ def sample_components(
         m = runtime == rt
         f_sched[m], f_code[m], f_dep[m] = a, b, c
 
-    p_slow = model.alloc_slow + np.where(large, model.large_slow_extra, 0.0)
-    for rt, p in model.runtime_slow.items():
-        p_slow = np.where(runtime == rt, p, p_slow)
-    p_fast = (1.0 - p_slow) * model.alloc_fast * np.where(large, 0.6, 1.0)
-    u = rng.random(n)
-    slow = u < p_slow
-    fast = ~slow & (u < p_slow + p_fast)
-    alloc = np.where(
-        slow,
-        _lognormal_us(rng, np.full(n, ALLOC_SLOW_MEDIAN), 0.04),
-        np.where(
-            fast,
-            _lognormal_us(rng, np.full(n, ALLOC_FAST_MEDIAN), 0.7),
-            _lognormal_us(rng, np.full(n, ALLOC_MID_MEDIAN), 1.0),
-        ),
+    # Pod allocation: fresh pod (Custom/http), slow stage, tight mode or an idle pool pod.
+    p_fresh = fresh_share
+    p_slow = (1 - p_fresh) * np.minimum(
+        model.alloc_slow + np.where(large, model.large_slow_extra, 0.0), 1.0
     )
-    sched = _lognormal_us(rng, model.sched_median * lf * f_sched, model.sched_sigma)
+    p_fast = (1 - p_fresh - p_slow) * model.alloc_fast * np.where(large, 0.6, 1.0)
+    u = rng.random(n)
+    fresh = u < p_fresh
+    slow = ~fresh & (u < p_fresh + p_slow)
+    fast = ~fresh & ~slow & (u < p_fresh + p_slow + p_fast)
+    z = rng.normal(size=n)
+    alloc_s = np.select(
+        [fresh, slow, fast],
+        [
+            ALLOC_FRESH_MEDIAN * np.exp(0.04 * z),
+            ALLOC_SLOW_MEDIAN * np.exp(ALLOC_SLOW_SIGMA * z),
+            ALLOC_FAST_MEDIAN * np.exp(0.5 * z),
+        ],
+        ALLOC_MID_MEDIAN * np.exp(ALLOC_MID_SIGMA * z),
+    )
+    sched = _lognormal_us(rng, model.sched_median * lf * f_sched * slow_factor, model.sched_sigma)
     code_ms = np.maximum(
         1,
         np.rint(
@@ -92,12 +114,17 @@ def sample_components(
     dep_ms = np.maximum(
         1,
         np.rint(
-            _lognormal_us(rng, model.dep_median * lf * f_dep * dep_factor, model.dep_sigma) / 1000
+            _lognormal_us(
+                rng,
+                model.dep_median * lf * f_dep * dep_factor * np.sqrt(slow_factor),
+                model.dep_sigma,
+            )
+            / 1000
         ),
     )
     dep_ms = np.where(has_layers, dep_ms, 0)
     return Components(
-        pod_allocation=np.maximum(1, np.rint(alloc)).astype(np.int64),
+        pod_allocation=np.maximum(1, np.rint(alloc_s * 1e6)).astype(np.int64),
         deploy_code=(code_ms * 1000).astype(np.int64),
         deploy_dependency=(dep_ms * 1000).astype(np.int64),
         scheduling=np.maximum(1, np.rint(sched)).astype(np.int64),

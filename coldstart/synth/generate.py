@@ -24,6 +24,7 @@ from coldstart import release
 from coldstart.errors import OutputError, UsageError
 from coldstart.progress import NullProgress, ProgressSink
 from coldstart.synth import calibration as cal
+from coldstart.synth.metrics import resolve_metrics
 from coldstart.synth.population import build_population
 from coldstart.synth.presets import Preset, get_preset
 from coldstart.synth.simulate import RegionSimulator
@@ -31,7 +32,7 @@ from coldstart.synth.writer import RegionWriter
 
 DATASET_DIR = "cold_start_dataset"
 MANIFEST = "synth_manifest.json"
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # 2: all 16 metrics, the real trace's shape (issue 14)
 _ZIP_TIME = (2025, 1, 1, 0, 0, 0)
 
 
@@ -44,6 +45,7 @@ class SynthSummary:
     regions: list[str]
     days: int
     as_zip: bool
+    metrics: list[str] = field(default_factory=lambda: list(release.METRICS))
     generator_version: int = GENERATOR_VERSION
     per_region: dict[str, dict[str, int]] = field(default_factory=dict)
 
@@ -77,6 +79,7 @@ def generate_region(
     n_days: int,
     progress_q: queue.SimpleQueue[tuple[str, int]] | None = None,
     cancel: threading.Event | None = None,
+    metrics: tuple[str, ...] = release.METRICS,
 ) -> dict[str, int]:
     """Simulate and write one region (runs in a worker thread).
 
@@ -88,11 +91,17 @@ def generate_region(
     pop = build_population(
         region, preset.functions[region], preset.day_requests * prof.request_share, n_days, rng
     )
-    sim = RegionSimulator(
-        pop, rng, n_days, pod_serial0=(ridx + 1) * 10**8 + int(rng.integers(0, 10**7))
-    )
-    writer = RegionWriter(root, pop, preset.request_parts, rng)
     request_day = n_days - 1
+    sim = RegionSimulator(
+        pop,
+        rng,
+        n_days,
+        pod_serial0=(ridx + 1) * 10**8 + int(rng.integers(0, 10**7)),
+        metrics=metrics,
+        field_seed=(seed, ridx, 7),
+        request_day=request_day,
+    )
+    writer = RegionWriter(root, pop, preset.request_parts, rng, metrics)
     for day in range(n_days):
         writer.open_day(day)
         for m0 in range(
@@ -123,13 +132,18 @@ def generate(
     force: bool = False,
     progress: ProgressSink | None = None,
     workers: int | None = None,
+    metrics: Sequence[str] | None = None,
 ) -> SynthSummary:
     """Write a synthetic, release-shaped trace to ``dest/cold_start_dataset``.
 
     Same arguments, same bytes. ``days`` < 31 writes days 0..days-1 and puts the request
     table on the last of them (the release's request table is its last day, day 30).
+    ``metrics`` restricts the per-minute statistics to those metrics (``[]``: the three count
+    series only), for speed; the events and every other file are the same bytes as with all
+    16 metrics.
     """
     p = get_preset(preset)
+    metric_list = resolve_metrics(None if metrics is None else list(metrics))
     regs, n_days = _validate(regions, days)
     dest_path = Path(dest)
     progress = progress or NullProgress()
@@ -155,9 +169,12 @@ def generate(
         regions=regs,
         days=n_days,
         as_zip=as_zip,
+        metrics=list(metric_list),
     )
     try:
-        summary.per_region = _run_regions(root, regs, p, seed, n_days, progress, workers)
+        summary.per_region = _run_regions(
+            root, regs, p, seed, n_days, progress, workers, metric_list
+        )
         if as_zip:
             task = progress.add_task("zipping", total=len(regs) * 3 + 1)
             _zip_tree(root, regs, seed, lambda: progress.advance(task))
@@ -181,6 +198,7 @@ def _run_regions(
     n_days: int,
     progress: ProgressSink,
     workers: int | None,
+    metrics: tuple[str, ...],
 ) -> dict[str, dict[str, int]]:
     tasks = {r: progress.add_task(f"synth {r}", total=n_days + 1) for r in regs}
     # Biggest regions first so two workers finish together.
@@ -192,7 +210,10 @@ def _run_regions(
     cancel = threading.Event()
     pool = ThreadPoolExecutor(max_workers=n_workers)
     try:
-        futs = {r: pool.submit(generate_region, root, r, p, seed, n_days, q, cancel) for r in order}
+        futs = {
+            r: pool.submit(generate_region, root, r, p, seed, n_days, q, cancel, metrics)
+            for r in order
+        }
         pending = set(futs.values())
         while pending:
             try:

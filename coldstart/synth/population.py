@@ -1,11 +1,14 @@
 """The function population of one synthetic region.
 
 A function is the paper's unit: (funcName, userID, pool). Each gets a runtime and a trigger
-string (Region 2's mixes by quota, so small presets still hit the paper's shares), an arrival
-behaviour that follows from its trigger (timers tick, APIs and workflows follow the day,
-OBS functions run in batches), execution-time and resource levels, and a lifespan (a few
-functions appear or disappear mid-trace, which is why the per-minute files' columns differ
-between days).
+string (Region 2's mixes by quota, so small presets still hit the paper's shares), a load that
+follows from its trigger (timers tick, mostly on round clock times; in Region 2 OBS and
+workflow functions run high and strongly diurnal and unknown-trigger ones high and steady, each
+group holding its Fig 8 share of pods; OBS functions add batches; one spiky batch function per
+region), execution-time and resource levels, a persistent cold-start speed (a slow
+subpopulation), and a lifespan (a few functions appear or disappear mid-trace, which is why the
+per-minute files' columns differ between days). Rates are then nudged so no function carries
+more than a small share of its region's expected cold starts.
 """
 
 from __future__ import annotations
@@ -38,22 +41,25 @@ class Population:
     timer_phase_s: np.ndarray
     base_rate: np.ndarray  # mean requests per minute before daily/weekly shape
     amp: np.ndarray  # depth of the daily cycle, 0..1
+    kappa: np.ndarray  # narrowness of the daily peak (von Mises)
     phase: np.ndarray  # daily peak, fraction of a day
     burst_per_day: np.ndarray
     burst_len_min: np.ndarray
     burst_rate: np.ndarray  # requests per minute inside a burst
     pod_capacity: np.ndarray  # requests per minute one pod absorbs before scaling out
+    rate_cv: np.ndarray  # minute-to-minute swings of the offered load (log-sd)
     exec_median: np.ndarray  # seconds
     exec_sigma: np.ndarray
     cpu_level: np.ndarray  # cores
     mem_level: np.ndarray  # MB
     has_layers: np.ndarray  # bool: dependency deployment > 0
     dep_factor: np.ndarray
+    slow_factor: np.ndarray  # persistent multiplier of the function's scheduling time
+    fresh_share: np.ndarray  # probability a cold start needs a fresh pod (≈10 s allocation)
     clusters: np.ndarray  # (n, 4) cluster ids in the order ranks use them
     n_clusters: np.ndarray
     first_day: np.ndarray
     last_day: np.ndarray
-    in_function_table: np.ndarray  # bool
 
     @property
     def n(self) -> int:
@@ -89,18 +95,58 @@ def quota(n: int, weights: dict[str, float]) -> list[str]:
     return [k for k, c in zip(keys, counts, strict=True) for _ in range(c)]
 
 
-def _runtimes_and_triggers(n: int, rng: np.random.Generator) -> tuple[list[str], list[str]]:
-    """Runtime and trigger string per function, matching Region 2's joint mix (Fig 9, c38, c39)."""
+def _runtimes_and_triggers(
+    n: int, rng: np.random.Generator, timer_share: float
+) -> tuple[list[str], list[str]]:
+    """Runtime and trigger string per function, matching Region 2's joint mix (Fig 9, c38, c39).
+
+    Other regions keep the mix but their own share of timers (``timer_share``; R2's is the
+    function table's). OBS-A and workflow-S get at least two functions each once a region has
+    30, so no single one of them carries a whole trigger's load (OBS ≈30 % of pods, workflows
+    ≈20 % of cold starts [T]); the heaviest OBS function swaps runtimes with a Custom one (OBS
+    is the most common known trigger of Custom, and OBS cold starts are the slow Custom ones,
+    Figs 9, 16).
+    """
     runtimes = quota(n, {k: float(v) for k, v in cal.RUNTIME_FUNCTIONS.items()})
+    r2_timer = 0.56  # TIMER-A group share of R2's functions [F≈, Fig 8d]
+    odds = (timer_share / (1 - timer_share)) / (r2_timer / (1 - r2_timer))
     groups: list[str] = []
     by_runtime: dict[str, int] = {}
     for r in runtimes:
         by_runtime[r] = by_runtime.get(r, 0) + 1
     rt_out: list[str] = []
     for r, count in by_runtime.items():
-        for g in quota(count, cal.FIG9_GROUP_SHARES[r]):
+        w = dict(cal.FIG9_GROUP_SHARES[r])
+        if "TIMER-A" in w:
+            w["TIMER-A"] *= odds
+        for g in quota(count, w):
             rt_out.append(r)
             groups.append(g)
+    if n >= 15:  # at least two OBS-A and two workflow-S functions, taken from APIG-S/unknown
+        for g in ("OBS-A", "workflow-S"):
+            while groups.count(g) < 2:
+                pick = [
+                    i
+                    for i, (r, gg) in enumerate(zip(rt_out, groups, strict=True))
+                    if gg in ("APIG-S", "unknown") and r in ("Python3", "Java")
+                ]
+                groups[pick[int(rng.integers(len(pick)))]] = g
+    obs = [i for i, g in enumerate(groups) if g == "OBS-A"]
+    custom = [i for i, r in enumerate(rt_out) if r == "Custom" and groups[i] != "OBS-A"]
+    if obs and custom and not any(rt_out[i] == "Custom" for i in obs):
+        i, j = obs[0], custom[int(rng.integers(len(custom)))]
+        rt_out[i], rt_out[j] = rt_out[j], rt_out[i]
+    # The functions that carry a trigger's load run Python3 (Fig 8e: Python3 holds ≈46 % of
+    # pods and 57 % of cold starts), except the Custom OBS one and Go workflows: swap runtimes
+    # with Python3 timers or API functions, which keeps every runtime's count.
+    donors = [
+        i for i, g in enumerate(groups) if g in ("TIMER-A", "APIG-S") and rt_out[i] == "Python3"
+    ]
+    for i, g in enumerate(groups):
+        busy = g in ("OBS-A", "workflow-S", "unknown")
+        if busy and rt_out[i] not in ("Python3", "Custom", "Go1.x") and donors:
+            j = donors.pop(int(rng.integers(len(donors))))
+            rt_out[i], rt_out[j] = rt_out[j], rt_out[i]
     # Trigger strings within each group, by the notebook's string counts.
     triggers = [""] * len(groups)
     group_idx: dict[str, list[int]] = {}
@@ -140,29 +186,22 @@ def build_population(
 ) -> Population:
     """Draw the functions of one region; ``day_requests`` is the region's target requests/day."""
     prof = cal.REGION_PROFILES[region]
-    runtimes, triggers = _runtimes_and_triggers(n, rng)
+    timer_share = 0.56 if region == "R2" else prof.timer_share
+    runtimes, triggers = _runtimes_and_triggers(n, rng, timer_share)
     runtime = np.array(runtimes)
     trigger = np.array(triggers)
     group = np.array([_group_of(t) for t in triggers])
 
-    # Regions other than R2 have no function file; their timer share differs (SYNTHETIC):
-    # re-draw the timer flag to the region's share while keeping R2's exact mix.
     kind = np.full(n, POISSON)
-    if region == "R2":
-        kind[group == "TIMER-A"] = TIMER
-    else:
-        kind[rng.random(n) < prof.timer_share] = TIMER
-    bursty = (group == "OBS-A") | (runtime == "Custom")
-    bursty |= (group == "workflow-S") & (rng.random(n) < 0.5)
-    kind[(kind != TIMER) & bursty] = BURSTY
+    kind[group == "TIMER-A"] = TIMER
+    kind[group == "OBS-A"] = BURSTY
 
     # Pools and identity.
     names = [p for p, _ in cal.POOLS]
     pool = np.array(quota(n, dict(cal.POOLS)))[rng.permutation(n)]
-    # Custom and http functions tend to have larger configurations (SYNTHETIC).
-    if region == "R2":  # R2's Custom/OBS functions sit in large pools (Fig 8f, Fig 16)
-        big = (runtime == "Custom") | (runtime == "http") | (group == "OBS-A")
-        pool[big & (rng.random(n) < 0.3)] = names[4]
+    # Custom, http and OBS functions sit in large pools more often (Fig 8f, Fig 16; SYNTHETIC).
+    big = (runtime == "Custom") | (runtime == "http") | (group == "OBS-A")
+    pool[big & (rng.random(n) < 0.3)] = names[4]
     cpu_limit = np.array([int(p.split("-")[1]) for p in pool])
     mem_limit = np.array([int(p.split("-")[2]) for p in pool])
     user_id = _users(n, rng)
@@ -173,46 +212,84 @@ def build_population(
             func_name[i] = rng.integers(1, int(1.15 * n) + 20 + i)
         seen.add((int(func_name[i]), int(user_id[i]), str(pool[i])))
 
-    # Timers.
-    periods = np.array([p for p, _ in cal.TIMER_PERIODS_MIN], dtype=float)
-    pw = np.array([w for _, w in cal.TIMER_PERIODS_MIN])
-    timer_period_s = 60.0 * rng.choice(periods, size=n, p=pw / pw.sum())
+    # Timers: most fire on round clock times (cron), so their cold starts arrive together.
+    # Periods by quota over the timers (shuffled), so small presets keep the mix.
+    n_timer = int((kind == TIMER).sum())
+    drawn = quota(n_timer, {str(p): w for p, w in cal.TIMER_PERIODS_MIN})
+    timer_period_s = np.full(n, 3600.0)
+    timer_period_s[kind == TIMER] = 60.0 * np.array(drawn, dtype=float)[rng.permutation(n_timer)]
     long_timer = rng.random(n) < prof.long_timer_share
     timer_period_s[long_timer] = 720 * 60.0
-    timer_phase_s = np.floor(rng.random(n) * timer_period_s / 60.0) * 60.0 + rng.random(n) * 2.0
+    step = np.minimum(timer_period_s, 3600.0)  # aligned on the minute, 5 min, ... or the hour
+    aligned = rng.random(n) < cal.TIMER_ALIGNED_SHARE
+    grid = np.where(aligned, np.minimum(step, 300.0), 60.0)
+    timer_phase_s = np.floor(rng.random(n) * timer_period_s / grid) * grid
+    timer_phase_s += np.where(aligned, 0.0, rng.random(n) * 59.0)
 
-    # Poisson base rates (requests per minute), log-normal around the region's median.
+    # Request rates (per minute) of the other functions: log-normal around the region's median.
     daily = np.exp(rng.normal(np.log(prof.median_daily_requests), prof.rate_sigma, size=n))
-    daily[group == "workflow-S"] *= 20.0
-    daily[group == "unknown"] *= 5.0
     base_rate = daily / release.MINUTES_PER_DAY
     amp = rng.uniform(0.3, 0.9, size=n)
-    amp[group == "workflow-S"] = rng.uniform(0.8, 0.97, size=int((group == "workflow-S").sum()))
-    amp[group == "unknown"] *= 0.5
-    phase = (prof.peak_phase + rng.normal(0, 0.03, size=n)) % 1.0
-    burst_per_day = np.exp(rng.normal(np.log(10.0), 0.6, size=n))
-    burst_len_min = rng.integers(1, 12, size=n).astype(float)
-    burst_rate = np.clip(np.exp(rng.normal(np.log(20.0), 0.5, size=n)), 2.0, 80.0)
+    kappa = np.full(n, prof.peak_kappa)
     pod_capacity = np.clip(
         np.exp(rng.normal(np.log(prof.pod_capacity_median), 0.6, size=n)), 3.0, 2000.0
     )
-    # Batch-like functions run long requests: a pod absorbs only a few a minute, so each
-    # batch scales out to many fresh pods (OBS-A: 16 % of R2 cold starts from 2 % of functions).
-    pod_capacity[kind == BURSTY] = rng.uniform(3.0, 8.0, size=int((kind == BURSTY).sum()))
+    # Trigger-specific load [T, Fig 8]: OBS and workflow functions run at high rates with a
+    # strong daily cycle, unknown-trigger ones high and steady; each holds its share of the
+    # region's pods (Fig 8d pods bars), the timers' share (≈5 %) fixing the scale.
+    timer_pods = np.sum(np.minimum(1.0, 2.5 * 60.0 / timer_period_s[kind == TIMER]))
+    total_pods = max(timer_pods, 1.0) / cal.GROUP_LOAD["TIMER-A"].pod_share
+    targeted = np.zeros(n, dtype=bool)
+    rate_cv = np.zeros(n)
+    for g, load in cal.GROUP_LOAD.items():
+        idx = np.flatnonzero(group == g)
+        if load.capacity is None or len(idx) == 0:
+            continue
+        amp[idx] = rng.uniform(*load.amp, size=len(idx))
+        kappa[idx] = np.maximum(kappa[idx], load.kappa)
+        if region != "R2":  # Fig 8 is Region 2's; elsewhere only the daily shape follows
+            continue
+        w = np.exp(rng.normal(0, 0.3, size=len(idx)))
+        w[runtime[idx] == "Custom"] *= 3.0  # the Custom OBS functions hold most OBS pods
+        pods = load.pod_share * total_pods * w / w.sum()
+        pod_capacity[idx] = load.capacity
+        rate_cv[idx] = load.rate_cv
+        base_rate[idx] = pods * load.capacity
+        targeted[idx] = True
 
-    _fit_volume(
-        kind, base_rate, burst_per_day, burst_len_min, burst_rate, timer_period_s, day_requests
-    )
+    # Batches: OBS functions add bursts on top of their daily cycle; one "spiky" function per
+    # region (of those with ≥ 20 functions) runs a short intense batch a day, at least a
+    # thousand times its trough rate (Fig 6: peak-to-trough ratios from < 2 to > 1 000).
+    burst_per_day = np.where(kind == BURSTY, cal.OBS_BURSTS_PER_DAY, 0.0)
+    burst_len_min = rng.integers(2, 8, size=n).astype(float)
+    burst_rate = np.maximum(base_rate, 1.0) * cal.OBS_BURST_FACTOR
+    if n >= 20:
+        spiky_candidates = np.flatnonzero((kind == POISSON) & ~targeted)
+        spiky = spiky_candidates[
+            np.argsort(base_rate[spiky_candidates])[len(spiky_candidates) // 2]
+        ]
+        kind[spiky] = BURSTY
+        burst_per_day[spiky] = 1.0
+        burst_len_min[spiky] = cal.SPIKY_BURST_MINUTES
+        burst_rate[spiky] = cal.SPIKY_BURST_RATE * np.exp(rng.normal(0, 0.3))
+        pod_capacity[spiky] = cal.SPIKY_POD_CAPACITY
+
+    _fit_volume(kind, targeted, base_rate, timer_period_s, day_requests)
+    _spread_cold_starts(kind, targeted, base_rate, timer_period_s, amp, kappa)
 
     # Execution time and resources.
     exec_median = np.exp(rng.normal(np.log(prof.exec_median_s), 1.0, size=n))
-    exec_median[kind == BURSTY] *= 15.0
+    exec_median[group == "OBS-A"] *= 15.0
     # Timer jobs do real work (reports, syncs): seconds, not milliseconds, so a timer pod's
     # useful lifetime is about its cold start (Fig 17b: TIMER-A median utility ratio ≈2).
-    exec_median[kind == TIMER] *= 25.0
+    exec_median[kind == TIMER] *= cal.TIMER_EXEC_FACTOR
+    exec_median[(kind == POISSON) & (base_rate < 1.0)] *= cal.LOW_RATE_EXEC_FACTOR
     exec_median[group == "workflow-S"] *= 3.0
+    for rt, f in cal.RUNTIME_EXEC_FACTOR.items():
+        exec_median[runtime == rt] *= f
     exec_median = np.clip(exec_median, 0.0004, 600.0)
     exec_sigma = rng.uniform(0.3, 0.9, size=n)
+    exec_sigma[kind == TIMER] = 0.3  # a timer job does about the same work every tick
     cpu_cap = cpu_limit / 1000.0
     cpu_level = np.minimum(np.exp(rng.normal(np.log(prof.cpu_median), 0.7, size=n)), cpu_cap)
     pinned = rng.random(n) < 0.15  # pods saturating their pool's CPU limit (Fig 3c steps)
@@ -221,6 +298,20 @@ def build_population(
     has_layers = rng.random(n) < prof.layer_share
     has_layers[group == "workflow-S"] = True
     dep_factor = np.where(group == "workflow-S", 2.5, 1.0)
+    # A persistent slow subpopulation of functions (SYNTHETIC share and factor per region):
+    # their cold starts are slow every time, which gives the totals their heavy tail.
+    slow_factor = np.exp(rng.normal(0, 0.3, size=n))
+    slow = rng.permutation(n)[: round(prof.cold_start.slow_share * n)]
+    slow_factor[slow] = np.exp(rng.normal(np.log(prof.cold_start.slow_factor), 0.4, size=len(slow)))
+
+    # Custom images and http servers have no reserved pool (Fig 15); OBS batches mostly run on
+    # Custom images, whose cold starts make OBS's median ≈10 s (Fig 16).
+    fresh_share = np.zeros(n)
+    for rt, p in prof.cold_start.runtime_slow.items():
+        fresh_share[runtime == rt] = p
+    if region == "R2":  # Fig 16 is Region 2's
+        obs = group == "OBS-A"
+        fresh_share[obs] = np.maximum(fresh_share[obs], cal.OBS_FRESH_SHARE)
 
     n_clusters = np.where(base_rate > 1.0, 4, rng.integers(1, 3, size=n))
     clusters = np.array([rng.permutation(4) + 1 for _ in range(n)]).reshape(n, 4)
@@ -229,20 +320,20 @@ def build_population(
     last_day = np.full(n, n_days - 1, dtype=int)
     # A few functions appear or disappear mid-trace (why the per-minute files' columns differ
     # between days). Only in regions with enough functions that losing one does not empty the
-    # region; at least one of each there, so every trace shows the quirk.
+    # region; at least one of each there, so every trace shows the quirk. Not the functions
+    # that carry a trigger's load.
     if n_days > 4 and n >= 10:
-        late = rng.random(n) < 0.04
-        late[rng.integers(0, n)] = True
+        free = np.flatnonzero(~targeted & (kind != BURSTY))
+        late = np.zeros(n, dtype=bool)
+        late[free[rng.random(len(free)) < 0.04]] = True
+        late[free[rng.integers(0, len(free))]] = True
         first_day[late] = rng.integers(1, max(2, n_days * 2 // 3), size=int(late.sum()))
-        early = (rng.random(n) < 0.03) & ~late
+        early = np.zeros(n, dtype=bool)
+        early[free[rng.random(len(free)) < 0.03]] = True
+        early &= ~late
         if not early.any():
-            early[np.flatnonzero(~late)[0]] = True
+            early[free[~late[free]][0]] = True
         last_day[early] = rng.integers(n_days // 3, n_days - 1, size=int(early.sum()))
-
-    in_table = np.ones(n, dtype=bool)
-    if region == "R2":  # a few functions are missing from the runtime table [release quirk]
-        missing = rng.choice(n, size=max(1, n // 100), replace=False)
-        in_table[missing] = False
 
     return Population(
         region=region,
@@ -259,53 +350,102 @@ def build_population(
         timer_phase_s=timer_phase_s,
         base_rate=base_rate,
         amp=amp,
-        phase=phase,
+        kappa=kappa,
+        phase=(prof.peak_phase + rng.normal(0, 0.03, size=n)) % 1.0,
         burst_per_day=burst_per_day,
         burst_len_min=burst_len_min,
         burst_rate=burst_rate,
         pod_capacity=pod_capacity,
+        rate_cv=rate_cv,
         exec_median=exec_median,
         exec_sigma=exec_sigma,
         cpu_level=cpu_level,
         mem_level=mem_level,
         has_layers=has_layers,
         dep_factor=dep_factor,
+        slow_factor=slow_factor,
+        fresh_share=fresh_share,
         clusters=clusters,
         n_clusters=n_clusters,
         first_day=first_day,
         last_day=last_day,
-        in_function_table=in_table,
     )
 
 
 def _fit_volume(
     kind: np.ndarray,
+    targeted: np.ndarray,
     base_rate: np.ndarray,
-    burst_per_day: np.ndarray,
-    burst_len_min: np.ndarray,
-    burst_rate: np.ndarray,
     timer_period_s: np.ndarray,
     day_requests: float,
 ) -> None:
-    """Bend the heavy tail of request rates so the region's expected daily volume hits its target.
+    """Scale the busiest free request rates so the region's expected daily volume hits its target.
 
-    Rates at or below one request a minute are left alone (they shape the per-function CDFs
-    and the cold-start counts); rates above are raised to a power found by bisection, which
-    keeps their order while compressing or stretching the tail. Works in place.
+    Functions whose load follows their trigger (``targeted``) and rates at or below the knee
+    are left alone (they shape the per-function CDFs and the cold-start counts); the busiest
+    ~7 % of the other Poisson functions carry the rest of the volume (R2's top function alone
+    has 65 % of its requests [NB c18]). Works in place.
     """
-    poisson = kind == POISSON
-    if not poisson.any():
+    free = (kind == POISSON) & ~targeted
+    if not free.any():
         return
-    # The busiest ~7 % of Poisson functions carry the volume (R2's top function alone has
-    # 65 % of its requests [NB c18]); everything else keeps its drawn rate.
-    knee = np.quantile(base_rate[poisson], 0.93)
-    hot = poisson & (base_rate >= knee)
-    fixed = (
-        np.sum(np.where(kind == TIMER, 86_400.0 / timer_period_s, 0.0))
-        + np.sum(np.where(poisson & ~hot, base_rate * 1440.0, 0.0))
-        + np.sum(np.where(kind == BURSTY, burst_per_day * burst_len_min * burst_rate, 0.0))
+    knee = np.quantile(base_rate[free], 0.93)
+    hot = free & (base_rate >= knee)
+    fixed = np.sum(np.where(kind == TIMER, 86_400.0 / timer_period_s, 0.0)) + np.sum(
+        np.where((kind != TIMER) & ~hot, base_rate * 1440.0, 0.0)
     )
     target = max(day_requests - fixed, 0.0)
     current = float(np.sum(base_rate[hot]) * 1440.0)
     if current > 0 and target > 0:
         base_rate[hot] *= target / current
+
+
+def expected_cold_starts_per_day(
+    kind: np.ndarray,
+    base_rate: np.ndarray,
+    timer_period_s: np.ndarray,
+    amp: np.ndarray,
+    kappa: np.ndarray,
+) -> np.ndarray:
+    """Rough cold starts a day per function: a timer slower than the keep-alive cold-starts on
+    every tick; a Poisson function on each request that follows a minute without one, over its
+    daily cycle (a deep trough is where a busy function cold-starts most)."""
+    x = np.linspace(0, 2 * np.pi, 48, endpoint=False)[None, :]
+    k = kappa[:, None]
+    bump = np.exp(k * (np.cos(x) - 1)) / (np.exp(-k) * np.i0(k))
+    lam = base_rate[:, None] * ((1 - amp[:, None]) + amp[:, None] * bump)
+    per_day = (lam * np.exp(-lam)).mean(axis=1) * release.MINUTES_PER_DAY
+    return np.where(
+        kind == TIMER,
+        np.where(timer_period_s > release.KEEP_ALIVE_S, 86_400.0 / timer_period_s, 1.0),
+        per_day,
+    )
+
+
+def _spread_cold_starts(
+    kind: np.ndarray,
+    targeted: np.ndarray,
+    base_rate: np.ndarray,
+    timer_period_s: np.ndarray,
+    amp: np.ndarray,
+    kappa: np.ndarray,
+) -> None:
+    """Keep every function below ``cal.MAX_EXPECTED_COLD_START_SHARE`` of its region's expected
+    cold starts (SYNTHETIC; issue 14: in small presets one function drawn near a request a
+    minute carried a third of a region). A free function above it moves its rate away from
+    the cold-start-dense band; a timer above it (its ticks are fixed) makes the quietest free
+    function busier, toward the band. Works in place."""
+    free = (kind != TIMER) & ~targeted
+    for _ in range(20 * len(kind)):
+        cs = expected_cold_starts_per_day(kind, base_rate, timer_period_s, amp, kappa)
+        share = cs / max(cs.sum(), 1e-9)
+        top = int(np.argmax(share))
+        if share[top] <= cal.MAX_EXPECTED_COLD_START_SHARE:
+            return
+        if free[top]:
+            base_rate[top] *= 1.5 if base_rate[top] >= 1.0 else 1 / 1.5
+            continue
+        quiet = np.flatnonzero(free & (base_rate < 0.5))
+        if len(quiet) == 0:
+            return
+        base_rate[quiet[np.argmin(cs[quiet])]] *= 2.0

@@ -27,12 +27,18 @@ import numpy as np
 from coldstart import release
 from coldstart.synth import calibration as cal
 from coldstart.synth.costs import Components, sample_components
-from coldstart.synth.population import BURSTY, POISSON, TIMER, Population
+from coldstart.synth.metrics import COLD_START, FRONTEND, METRIC_SOURCES, grouped_stats
+from coldstart.synth.population import BURSTY, TIMER, Population
 
 MS_PER_MIN = 60_000
 KEEP_ALIVE_MS = int(release.KEEP_ALIVE_S * 1000)
 _RUN_STRIDE = 10**10  # > any end time in ms; keeps segmented cumulative max exact in int64
 MAX_EXEC_US = 43_200 * 10**6
+LOAD_BLOCK_MIN = 10  # SYNTHETIC: how long a swing of a function's offered load lasts
+CLUMP_REQUESTS = 6  # SYNTHETIC: requests per arrival clump
+CLUMP_SPREAD_MS = 300.0  # SYNTHETIC: mean spread of a clump's arrivals
+TOP_OF_MINUTE_SHARE = 0.8  # SYNTHETIC: requests of quiet functions sent at a minute's start
+TOP_OF_MINUTE_SPREAD_MS = 80.0
 
 
 @dataclass
@@ -47,6 +53,52 @@ class ChunkEvents:
     cpu: np.ndarray  # cores
     mem: np.ndarray  # MB
     cold: np.ndarray  # bool: this request triggered its pod's cold start
+    fields: RequestFields | None = None  # the request table's other columns, when needed
+
+
+@dataclass
+class RequestFields:
+    """The worker/frontend breakdown of each request (integer µs; body size in bytes).
+
+    Drawn from a generator of their own (seeded by region, day and chunk), so whether they are
+    drawn, i.e. which metrics are written, never changes the events or cold starts.
+    """
+
+    worker_us: np.ndarray  # workerCost; runtimeCost = totalCost_worker - workerCost
+    frontend_us: np.ndarray  # (n, 4): frontendCost, busCost, readBodyCost, writeRspCost
+    frontend_delay_ms: np.ndarray  # time_worker - time_frontend
+    frontend_nan: np.ndarray  # bool: the frontend fields of this row are missing
+    body_bytes: np.ndarray
+
+    def values(self, metric: str, exec_us: np.ndarray) -> np.ndarray:
+        """One request metric in the release's unit (seconds, bytes)."""
+        fe = {"frontendCost": 0, "busCost": 1, "readBodyCost": 2, "writeRspCost": 3}
+        if metric in fe:
+            return self.frontend_us[:, fe[metric]] / 1e6
+        if metric == "totalCost_frontend":
+            return (exec_us + self.frontend_us.sum(axis=1)) / 1e6
+        if metric == "requestBodySize":
+            return self.body_bytes
+        if metric == "workerCost":
+            return self.worker_us / 1e6
+        if metric == "runtimeCost":
+            return (exec_us - self.worker_us) / 1e6
+        raise KeyError(metric)
+
+
+def draw_request_fields(
+    rng: np.random.Generator, exec_us: np.ndarray, frontend_nan_share: float
+) -> RequestFields:
+    n = len(exec_us)
+    worker_us = np.rint(exec_us * rng.uniform(0.01, 0.1, size=n)).astype(np.int64)
+    fe = rng.lognormal(np.log([800.0, 300.0, 40.0, 40.0]), 0.6, size=(n, 4)).round()
+    return RequestFields(
+        worker_us=worker_us,
+        frontend_us=fe.astype(np.int64),
+        frontend_delay_ms=1 + rng.geometric(0.3, size=n),
+        frontend_nan=rng.random(n) < frontend_nan_share,
+        body_bytes=np.round(rng.lognormal(np.log(600.0), 1.5, size=n)),
+    )
 
 
 @dataclass
@@ -68,42 +120,11 @@ def day_factor(day: int, holiday_factor: float) -> float:
     """Weekly cycle, holiday and the rush either side of it (non-timer load only)."""
     if day in cal.HOLIDAY_DAYS:
         return holiday_factor
-    if day in (cal.LAST_WORKDAY, cal.FIRST_WORKDAY):
+    if day == cal.LAST_WORKDAY:
         return cal.RUSH_FACTOR
     if day in cal.WEEKEND_DAYS:
         return cal.WEEKEND_FACTOR
     return 1.0
-
-
-def grouped_stats(keys: np.ndarray, values: np.ndarray, n_groups: int) -> dict[str, np.ndarray]:
-    """avg, std (sample, ddof=1) and quantiles of ``values`` per integer key.
-
-    Quantiles follow Spark's ``percentile_approx`` at full accuracy: the smallest observed
-    value with at least q of the group's values at or below it (so quantile_000 is the
-    minimum and quantile_100 the maximum). Groups without values get NaN; std of a single
-    value is NaN, as in Spark and pandas.
-    """
-    out = {s: np.full(n_groups, np.nan) for s in release.STATS}
-    if len(keys) == 0:
-        return out
-    order = np.lexsort((values, keys))
-    k = keys[order]
-    v = values[order]
-    starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
-    counts = np.diff(np.r_[starts, len(k)])
-    gk = k[starts]
-    sums = np.add.reduceat(v, starts)
-    mean = sums / counts
-    dev = v - np.repeat(mean, counts)
-    ss = np.add.reduceat(dev * dev, starts)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        std = np.where(counts > 1, np.sqrt(ss / np.maximum(counts - 1, 1)), np.nan)
-    out["avg"][gk] = mean
-    out["std"][gk] = std
-    for stat, q in release.STAT_QUANTILES.items():
-        pos = np.maximum(np.ceil(q * counts - 1e-9).astype(np.int64) - 1, 0)
-        out[stat][gk] = v[starts + pos]
-    return out
 
 
 class RegionSimulator:
@@ -115,18 +136,24 @@ class RegionSimulator:
         rng: np.random.Generator,
         n_days: int,
         pod_serial0: int,
+        metrics: tuple[str, ...] = release.METRICS,
+        field_seed: tuple[int, ...] = (0,),
+        request_day: int | None = None,
     ) -> None:
         self.pop = pop
+        self.metrics = metrics
+        self.field_seed = field_seed
+        self.request_day = request_day
         self.prof = cal.REGION_PROFILES[pop.region]
         self.rng = rng
         self.n_days = n_days
         self.total_minutes = n_days * release.MINUTES_PER_DAY
         n = pop.n
         # Diurnal bump normalised to mean 1 over the day (von Mises shape).
-        self._kappa = self.prof.peak_kappa
-        self._bump_norm = float(np.exp(-self._kappa) * np.i0(self._kappa))
+        self._kappa = pop.kappa
+        self._bump_norm = np.exp(-self._kappa) * np.i0(self._kappa)
         # Upper bound on pods per function -> fixed slot layout.
-        peak = pop.base_rate * (1 + pop.amp * (np.exp(0) / self._bump_norm)) * 1.5
+        peak = pop.base_rate * (1 + pop.amp / self._bump_norm) * 1.5
         peak = np.where(pop.kind == BURSTY, pop.burst_rate * 2 + peak, peak)
         self.kmax = np.where(
             pop.kind == TIMER, 1, np.ceil(peak * 3 / pop.pod_capacity).astype(np.int64) + 3
@@ -140,6 +167,8 @@ class RegionSimulator:
         self.spill = np.empty(0, dtype=np.int64)  # pod*_PAIR + minute pairs beyond last chunk
         self.spill_func = np.empty(0, dtype=np.int32)
         self._bursts = self._draw_bursts()
+        self._clump_phase = self.rng.random(n) * MS_PER_MIN
+        self._clumps = (pop.kind != TIMER) & (pop.base_rate >= 2 * CLUMP_REQUESTS)
         self._is_timer = pop.kind == TIMER
         self._java = pop.runtime == "Java"
         del n
@@ -156,7 +185,8 @@ class RegionSimulator:
         x = (start % release.MINUTES_PER_DAY) / release.MINUTES_PER_DAY
         keep = (
             self.rng.random(len(func))
-            < np.exp(self._kappa * (np.cos(2 * np.pi * (x - pop.phase[func])) - 1)) * 0.7 + 0.3
+            < np.exp(self._kappa[func] * (np.cos(2 * np.pi * (x - pop.phase[func])) - 1)) * 0.7
+            + 0.3
         )
         func, start = func[keep], start[keep]
         length = np.maximum(1, self.rng.poisson(pop.burst_len_min[func])).astype(np.int64)
@@ -170,7 +200,8 @@ class RegionSimulator:
         minutes = np.arange(m0, m1)
         x = (minutes % release.MINUTES_PER_DAY) / release.MINUTES_PER_DAY
         theta = 2 * np.pi * (x[None, :] - pop.phase[:, None])
-        bump = np.exp(self._kappa * (np.cos(theta) - 1)) / self._bump_norm
+        kap, norm = self._kappa[:, None], self._bump_norm[:, None]
+        bump = np.exp(kap * (np.cos(theta) - 1)) / norm
         if self.prof.secondary_phase is not None:
             theta2 = (
                 2
@@ -180,7 +211,7 @@ class RegionSimulator:
                     - (pop.phase[:, None] + self.prof.secondary_phase - self.prof.peak_phase)
                 )
             )
-            bump = 0.7 * bump + 0.3 * np.exp(self._kappa * (np.cos(theta2) - 1)) / self._bump_norm
+            bump = 0.7 * bump + 0.3 * np.exp(kap * (np.cos(theta2) - 1)) / norm
         day = minutes // release.MINUTES_PER_DAY
         amp = np.where(
             self._java[:, None] & (day[None, :] < cal.JAVA_DIURNAL_FROM_DAY), 0.0, pop.amp[:, None]
@@ -188,7 +219,7 @@ class RegionSimulator:
         shape = (1 - amp) + amp * bump
         week = np.array([day_factor(int(d), self.prof.holiday_factor) for d in day])
         lam = np.where(
-            pop.kind[:, None] == POISSON, pop.base_rate[:, None] * shape * week[None, :], 0.0
+            pop.kind[:, None] != TIMER, pop.base_rate[:, None] * shape * week[None, :], 0.0
         )
         bf, bs, bl, br = self._bursts
         sel = (bs < m1) & (bs + bl > m0)
@@ -229,12 +260,40 @@ class RegionSimulator:
         cm = m1 - m0
         n = pop.n
         lam = self._rates(m0, m1)
+        # Minute-to-minute swings of the offered load (per trigger group): the autoscaler sizes
+        # each function's pods from this load, so swings turn into pod churn (cold starts).
+        # The swings last LOAD_BLOCK_MIN minutes (one draw per block; chunks are whole blocks).
+        cv = pop.rate_cv[:, None]
+        z = rng.standard_normal((n, -(-cm // LOAD_BLOCK_MIN)))
+        z = np.repeat(z, LOAD_BLOCK_MIN, axis=1)[:, :cm]
+        lam = lam * np.exp(cv * z - cv * cv / 2)
+        k_target = np.clip(
+            np.ceil(lam / pop.pod_capacity[:, None]).astype(np.int64), 1, self.kmax[:, None]
+        )
         counts = rng.poisson(lam)
         flat = np.flatnonzero(counts)
         c = counts.ravel()[flat]
         pf = np.repeat(flat // cm, c).astype(np.int32)
         pmin = np.repeat(flat % cm + m0, c).astype(np.int64)
-        p_ms = pmin * MS_PER_MIN + rng.integers(0, MS_PER_MIN, size=len(pf))
+        # Busy functions' requests come in clumps (a client's batch, a fan-out): each minute
+        # gathers them around max(2, count/CLUMP_REQUESTS) evenly spaced instants at the
+        # function's own phase, so the pods an autoscaler adds start together and cold-start
+        # arrivals are as bursty as the paper's (Fig 10d), while a pod's consecutive requests
+        # stay well within the keep-alive (a function clumps every minute or never).
+        n_clump = np.maximum(2, c // CLUMP_REQUESTS)
+        rep_n = np.repeat(n_clump, c)
+        k = (rng.random(len(pf)) * rep_n).astype(np.int64)
+        clump_ms = self._clump_phase[pf] + k * MS_PER_MIN / rep_n
+        clumped = clump_ms + rng.exponential(CLUMP_SPREAD_MS, size=len(pf))
+        # The others arrive uniformly, or at the top of the minute (clients on a schedule).
+        top = rng.random(len(pf)) < TOP_OF_MINUTE_SHARE
+        lone = np.where(
+            top,
+            rng.exponential(TOP_OF_MINUTE_SPREAD_MS, size=len(pf)),
+            rng.random(len(pf)) * MS_PER_MIN,
+        )
+        offset = np.where(self._clumps[pf], clumped % MS_PER_MIN, lone)
+        p_ms = pmin * MS_PER_MIN + np.minimum(offset, MS_PER_MIN - 1).astype(np.int64)
         tf, t_ms_t = self._timer_ticks(m0, m1)
         func = np.concatenate([pf, tf.astype(np.int32)])
         t_ms = np.concatenate([p_ms, t_ms_t])
@@ -265,8 +324,9 @@ class RegionSimulator:
         gstart = np.flatnonzero(np.r_[True, g[1:] != g[:-1]]) if ne else np.empty(0, np.int64)
         gsize = np.diff(np.r_[gstart, ne])
         j = np.arange(ne) - np.repeat(gstart, gsize)
-        k_need = np.ceil(gsize / pop.pod_capacity[func[gstart]]).astype(np.int64)
-        k_need = np.clip(k_need, 1, self.kmax[func[gstart]])
+        # Pods sized from the offered load, not the minute's count (an autoscaler reacts to
+        # load, so Poisson noise alone does not churn pods); requests go round-robin over them.
+        k_need = k_target[func[gstart], minute[gstart] - m0]
         rank = j % np.repeat(k_need, gsize)
         slot = self.slot0[func] + rank
         o2 = np.lexsort((t_ms, slot))
@@ -307,6 +367,8 @@ class RegionSimulator:
             pop.is_large[cf],
             pop.has_layers[cf],
             pop.dep_factor[cf],
+            pop.slow_factor[cf],
+            pop.fresh_share[cf],
         )
 
         # Per-minute counts.
@@ -317,13 +379,37 @@ class RegionSimulator:
         cold_starts = np.bincount(key[cold_idx], minlength=size).reshape(n, cm)
         pods = self._pods_alive(func, pod, minute, cummax, m0, m1)
 
-        stats = {
-            "totalCost": grouped_stats(key, exec_us / 1e6, size),
-            "cpu_usage": grouped_stats(key, cpu, size),
-            "memory_usage": grouped_stats(key, mem, size),
-            "totalCost_cold_start": grouped_stats(key[cold_idx], comps.total / 1e6, size),
-        }
-        stats = {m: {s: v.reshape(n, cm) for s, v in d.items()} for m, d in stats.items()}
+        fields = None
+        request_metrics = [m for m in self.metrics if METRIC_SOURCES[m].events != COLD_START]
+        if request_metrics or m0 // release.MINUTES_PER_DAY == self.request_day:
+            frng = np.random.default_rng(np.random.SeedSequence([*self.field_seed, m0]))
+            fields = draw_request_fields(frng, exec_us, self.prof.frontend_nan_share)
+        events.fields = fields
+        stats = {}
+        fe_ok = ~fields.frontend_nan if fields is not None else None
+        for metric in self.metrics:
+            src = METRIC_SOURCES[metric]
+            if src.events == COLD_START:
+                col = {
+                    "totalCost_cold_start": comps.total,
+                    "podAllocationCost": comps.pod_allocation,
+                    "deployCodeCost": comps.deploy_code,
+                    "deployDependencyCost": comps.deploy_dependency,
+                    "schedulingCost": comps.scheduling,
+                }[metric]
+                st = grouped_stats(key[cold_idx], col / 1e6, size, src.scale)
+            elif metric in ("totalCost", "cpu_usage", "memory_usage"):
+                vals = {"totalCost": exec_us / 1e6, "cpu_usage": cpu, "memory_usage": mem}[metric]
+                st = grouped_stats(key, vals, size, src.scale)
+            else:
+                assert fields is not None
+                assert fe_ok is not None
+                vals = fields.values(metric, exec_us)
+                if src.events == FRONTEND:
+                    st = grouped_stats(key[fe_ok], vals[fe_ok], size, src.scale)
+                else:
+                    st = grouped_stats(key, vals, size, src.scale)
+            stats[metric] = {s: v.reshape(n, cm) for s, v in st.items()}
         return ChunkResult(
             minute0=m0,
             minutes=cm,

@@ -20,6 +20,7 @@ import polars as pl
 
 from coldstart import release
 from coldstart.synth import calibration as cal
+from coldstart.synth.metrics import series_folders
 from coldstart.synth.population import Population
 from coldstart.synth.simulate import ChunkResult
 
@@ -37,17 +38,19 @@ def hex_ids(rng: np.random.Generator, n: int) -> pl.Series:
     return pl.Series("requestID", chars.view("S64").ravel()).cast(pl.String)
 
 
-def series_folders() -> list[str]:
-    """The per-minute folders the generator writes (counts, then metric_stat)."""
-    metrics = ("totalCost", "totalCost_cold_start", "cpu_usage", "memory_usage")
-    return list(release.COUNT_SERIES) + [f"{m}_{s}" for m in metrics for s in release.STATS]
-
-
 class RegionWriter:
     """Streams a region's chunks to CSV: cold starts per day, per-minute series, requests."""
 
-    def __init__(self, root: Path, pop: Population, parts: int, rng: np.random.Generator) -> None:
+    def __init__(
+        self,
+        root: Path,
+        pop: Population,
+        parts: int,
+        rng: np.random.Generator,
+        metrics: tuple[str, ...] = release.METRICS,
+    ) -> None:
         self.root = root
+        self.folders = series_folders(metrics)
         self.pop = pop
         self.region = pop.region
         self.parts = parts
@@ -67,7 +70,7 @@ class RegionWriter:
         self._cs_handle = open(self.root / "cold_start" / self.region / f"day_{day}.csv", "wb")  # noqa: SIM115 (closed in close_day)
         self._cs_handle.write((",".join(release.COLD_START_COLUMNS) + "\n").encode())
         self._alive = np.flatnonzero((self.pop.first_day <= day) & (self.pop.last_day >= day))
-        for folder in series_folders():
+        for folder in self.folders:
             d = self.root / "quantiles" / self.region / folder
             d.mkdir(parents=True, exist_ok=True)
             self._series[folder] = open(d / f"day_{day}.csv", "wb")  # noqa: SIM115
@@ -126,8 +129,8 @@ class RegionWriter:
 
         All series share the day's columns, so batches of them are stacked into one frame and
         formatted by one CSV write, then cut into files by line: a frame per file would cost
-        ~2 ms of overhead each (43 files per region and day), one frame for all 43 would hold
-        the whole chunk's text in memory at once.
+        ~2 ms of overhead each, one frame for all of them would hold
+        the whole chunk's text in memory at once (163 files per region and day).
         """
         alive = self._alive
         assert alive is not None
@@ -176,24 +179,16 @@ class RegionWriter:
 
     # --- request table --------------------------------------------------------------------
     def _request_rows(self, res: ChunkResult, request_ids: pl.Series) -> pl.DataFrame:
-        ev, rng = res.events, self.rng
-        n = len(ev.t_ms)
+        ev = res.events
+        fields = ev.fields
+        assert fields is not None  # drawn on the request day
         f = ev.func
-        prof = cal.REGION_PROFILES[self.region]
-        worker_us = np.rint(ev.exec_us * rng.uniform(0.01, 0.1, size=n)).astype(np.int64)
-        fe = (
-            rng.lognormal(np.log([800.0, 300.0, 40.0, 40.0]), 0.6, size=(n, 4))
-            .round()
-            .astype(np.int64)
-        )
-        fe_delay_ms = 1 + rng.geometric(0.3, size=n)
-        nan_fe = rng.random(n) < prof.frontend_nan_share
-        body = np.round(rng.lognormal(np.log(600.0), 1.5, size=n))
+        fe = fields.frontend_us
         df = pl.DataFrame(
             {
                 "t_ms": ev.t_ms,
                 "time_worker": ev.t_ms / 1000.0,
-                "time_frontend": (ev.t_ms - fe_delay_ms) / 1000.0,
+                "time_frontend": (ev.t_ms - fields.frontend_delay_ms) / 1000.0,
                 "requestID": request_ids,
                 "clusterName": ev.cluster.astype(np.int64),
                 "funcName": self.pop.func_name[f],
@@ -202,8 +197,8 @@ class RegionWriter:
                 "func": f,
                 "userID": self.pop.user_id[f],
                 "totalCost_worker": ev.exec_us / 1e6,
-                "workerCost": worker_us / 1e6,
-                "runtimeCost": (ev.exec_us - worker_us) / 1e6,
+                "workerCost": fields.worker_us / 1e6,
+                "runtimeCost": (ev.exec_us - fields.worker_us) / 1e6,
                 "totalCost_frontend": (ev.exec_us + fe.sum(axis=1)) / 1e6,
                 "frontendCost": fe[:, 0] / 1e6,
                 "busCost": fe[:, 1] / 1e6,
@@ -211,8 +206,8 @@ class RegionWriter:
                 "writeRspCost": fe[:, 3] / 1e6,
                 "cpu_usage": ev.cpu,
                 "memory_usage": ev.mem,
-                "requestBodySize": body,
-                "nan_fe": nan_fe,
+                "requestBodySize": fields.body_bytes,
+                "nan_fe": fields.frontend_nan,
             }
         )
         return df.with_columns(
@@ -260,6 +255,8 @@ class RegionWriter:
             top = ranked.filter(pl.col("r") < cal.R1_TOP_PODS).select("func", "serial")
         self._pod_counts = []
         variants = ["", "unknown", "pool22-300", "pod-7f3a9c"]
+        # Region 5's podIDs all parse (the authors' notebook splits every one of them).
+        bad_pods = cal.REGION_PROFILES[self.region].bad_pod_ids
         n_bad_written = 0
         for i in range(self.parts):
             files = sorted(spill.glob(f"{i:05d}-*.parquet")) if spill.exists() else []
@@ -274,7 +271,7 @@ class RegionWriter:
             # A few podIDs that do not parse, or are missing (release quirk): about one row
             # in 5 000, and at least two per region.
             n = df.height
-            k = min(n, max(n // 5000, 1 if n_bad_written < 2 else 0))
+            k = min(n, max(n // 5000, 1 if n_bad_written < 2 else 0)) if bad_pods else 0
             if k:
                 bad = np.sort(rng.choice(n, size=k, replace=False))
                 vals = [variants[(n_bad_written + j) % len(variants)] or None for j in range(k)]
@@ -287,8 +284,9 @@ class RegionWriter:
 
     def write_function_table(self) -> None:
         pop = self.pop
-        idx = np.flatnonzero(pop.in_function_table)
-        idx = idx[self.rng.permutation(len(idx))]
+        # Every function is in the table: the authors' notebook merges R2's cold starts with it
+        # and finds no unmatched row [NB c42].
+        idx = self.rng.permutation(pop.n)
         df = pl.DataFrame(
             {
                 "funcID": self.func_id[idx],
