@@ -8,17 +8,9 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from coldstart.frames.components import CORRELATION_VARIABLES
 from coldstart.plots import style
 
-#: Fig 12's variables, in the paper's order: (column in the per-minute frame, label).
-CORRELATION_VARIABLES = (
-    ("mean_s", "cold start time"),
-    ("deploy_code_s", "deploy code time"),
-    ("deploy_dependency_s", "deploy dep. time"),
-    ("scheduling_s", "scheduling time"),
-    ("pod_allocation_s", "pod alloc. time"),
-    ("cold_starts", "number of cold starts"),
-)
 #: Fig 13 panels, in the paper's order.
 VIOLIN_COMPONENTS = ("total", "pod_allocation", "deploy_code", "deploy_dependency", "scheduling")
 

@@ -183,3 +183,54 @@ def vertical_guides(
             transform=ax.get_xaxis_transform(),
             bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5, "alpha": 0.8},
         )
+
+
+# --- legibility -----------------------------------------------------------------------------------
+
+#: Width of the report's text column in a 1280 px browser window (template.html: body
+#: max-width 1100 px minus 2 × 2 rem padding at 15 px), the width figures are scaled to.
+DISPLAY_WIDTH_PX = 1040
+#: The smallest text a reader should meet in a figure, at its displayed size.
+MIN_TEXT_PX = 9.0
+#: Kept above the minimum so rounding and hinting never take a text below it.
+_TEXT_MARGIN = 1.06
+
+
+def displayed_px(font_pt: float, fig_width_in: float, dpi: float) -> float:
+    """Height in CSS px of a ``font_pt`` text once the figure is shown in the report column:
+    a figure wider than the column is scaled down to it, a narrower one is shown as is."""
+    natural_px = fig_width_in * dpi
+    scale = min(1.0, DISPLAY_WIDTH_PX / natural_px)
+    return font_pt / 72.0 * dpi * scale
+
+
+def min_font_pt(fig_width_in: float, dpi: float = 150.0) -> float:
+    """The smallest font size (pt) that stays ≥ :data:`MIN_TEXT_PX` at the displayed width."""
+    return MIN_TEXT_PX * _TEXT_MARGIN / displayed_px(1.0, fig_width_in, dpi)
+
+
+def legible(fig: Figure, dpi: float = 150.0) -> Figure:
+    """Raise every text (titles, labels, ticks, legends, annotations) to :func:`min_font_pt`.
+
+    Plotting modules pick sizes that look right at full size; the report shows figures
+    scaled into a 1040 px column, where a 7 pt label of a 16 in wide figure is 6 px. Doing it
+    once here, after drawing, keeps that rule in one place.
+    """
+    import matplotlib as mpl
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.text import Text
+
+    floor = min_font_pt(float(fig.get_figwidth()), dpi)
+    for ax in fig.axes:
+        for axis in ("x", "y"):
+            default = FontProperties(size=mpl.rcParams[f"{axis}tick.labelsize"])
+            ticks = ax.xaxis.get_major_ticks() if axis == "x" else ax.yaxis.get_major_ticks()
+            size = (
+                ticks[0].label1.get_fontsize() if ticks else default.get_size_in_points()
+            )
+            if size < floor:
+                ax.tick_params(axis=axis, which="both", labelsize=floor)
+    for text in fig.findobj(Text):
+        if text.get_text() and text.get_fontsize() < floor:
+            text.set_fontsize(floor)
+    return fig
