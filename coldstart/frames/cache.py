@@ -16,12 +16,14 @@ import polars as pl
 
 @dataclass
 class QueryRun:
-    """One query that ran: its name and parameters, how long it took, how often it was asked."""
+    """One query that ran: its name and parameters, how long it took, how often it was asked
+    and how often it ran (more than once only if its result was too big to keep)."""
 
     name: str
     params: dict[str, Any]
     seconds: float
     asked: int = 1
+    ran: int = 1
 
 
 @dataclass
@@ -34,6 +36,10 @@ class CachedSession:
         default_factory=dict
     )
 
+    #: Results bigger than this are not kept (the per-event queries a single figure reads:
+    #: keeping them would hold every cold start in memory for the whole report).
+    keep_bytes: int = 64 * 1024 * 1024
+
     def query(self, name: str, /, **params: Any) -> pl.DataFrame:
         key = (name, tuple(sorted(params.items())))
         if key in self._results:
@@ -41,8 +47,14 @@ class CachedSession:
             return self._results[key]
         t0 = time.perf_counter()
         df = self.session.query(name, **params)
-        self.runs[key] = QueryRun(name, dict(params), time.perf_counter() - t0)
-        self._results[key] = df
+        seconds = time.perf_counter() - t0
+        if key in self.runs:
+            run = self.runs[key]
+            run.asked, run.ran, run.seconds = run.asked + 1, run.ran + 1, run.seconds + seconds
+        else:
+            self.runs[key] = QueryRun(name, dict(params), seconds)
+        if df.estimated_size() <= self.keep_bytes:
+            self._results[key] = df
         return df
 
     def forget(self) -> None:

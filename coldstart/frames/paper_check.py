@@ -110,7 +110,7 @@ def _factor(values: dict[str, float]) -> Value:
 
 def _curve(f: Frames, fig: str, name: str, **where: Any) -> pl.DataFrame | None:
     df = _frame(f, fig, name)
-    if df is None:
+    if df is None or any(v is None for v in where.values()):
         return None
     for k, v in where.items():
         df = df.filter(pl.col(k) == v)

@@ -50,8 +50,18 @@ def fig03(session: Any, opts: FigureOptions) -> dict[str, pl.DataFrame]:
 def fig04(session: Any, opts: FigureOptions) -> dict[str, pl.DataFrame]:
     """Functions and requests per user, and their ECDFs per region."""
     users = keep_regions(session.query("requests_per_user", region=opts.one_region), opts)
+    summary = (
+        users.group_by("region")
+        .agg(
+            pl.len().alias("users"),
+            (pl.col("functions") == 1).mean().alias("single_function_share"),
+            (pl.col("requests") > 1000).mean().alias("above_1000_share"),
+        )
+        .sort("region")
+    )
     return {
         "users": users,
+        "summary": summary,
         "functions_cdf": positive_ecdf(users, "functions", ["region"]),
         "requests_cdf": positive_ecdf(users, "requests", ["region"]),
     }

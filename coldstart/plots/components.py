@@ -11,11 +11,15 @@ from matplotlib.patches import Patch
 from coldstart.frames.components import CORRELATION_VARIABLES
 from coldstart.plots import style
 
+#: Fig 11's left axis in the paper: 0–7 s (it grows when an hour's mean exceeds it).
+PAPER_YMAX_S = 7.0
 #: Fig 13 panels, in the paper's order.
 VIOLIN_COMPONENTS = ("total", "pod_allocation", "deploy_code", "deploy_dependency", "scheduling")
 
 
-def plot_hourly_components(hourly: pl.DataFrame, *, ymax_s: float | None = 7.0) -> Figure:
+def plot_hourly_components(
+    hourly: pl.DataFrame, *, ymax_s: float | None = PAPER_YMAX_S
+) -> Figure:
     """Fig 11: per region, stacked hourly means of the four components (left, s) and the
     hourly number of cold starts (right, dashed).
 

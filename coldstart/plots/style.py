@@ -225,9 +225,7 @@ def legible(fig: Figure, dpi: float = 150.0) -> Figure:
         for axis in ("x", "y"):
             default = FontProperties(size=mpl.rcParams[f"{axis}tick.labelsize"])
             ticks = ax.xaxis.get_major_ticks() if axis == "x" else ax.yaxis.get_major_ticks()
-            size = (
-                ticks[0].label1.get_fontsize() if ticks else default.get_size_in_points()
-            )
+            size = ticks[0].label1.get_fontsize() if ticks else default.get_size_in_points()
             if size < floor:
                 ax.tick_params(axis=axis, which="both", labelsize=floor)
     for text in fig.findobj(Text):
