@@ -29,7 +29,7 @@ def report(
         None, "--regions", help="Only these regions, comma-separated (e.g. R1,R2). Default: all."
     ),
     dpi: int = typer.Option(
-        100, "--dpi", min=20, max=600, help="Resolution of the embedded figures (PNG)."
+        150, "--dpi", min=20, max=600, help="Resolution of the embedded figures (PNG)."
     ),
     open_: bool = typer.Option(
         False, "--open", help="Open the HTML report in the default browser when done."

@@ -17,9 +17,7 @@ PAPER_YMAX_S = 7.0
 VIOLIN_COMPONENTS = ("total", "pod_allocation", "deploy_code", "deploy_dependency", "scheduling")
 
 
-def plot_hourly_components(
-    hourly: pl.DataFrame, *, ymax_s: float | None = PAPER_YMAX_S
-) -> Figure:
+def plot_hourly_components(hourly: pl.DataFrame, *, ymax_s: float | None = PAPER_YMAX_S) -> Figure:
     """Fig 11: per region, stacked hourly means of the four components (left, s) and the
     hourly number of cold starts (right, dashed).
 
@@ -74,7 +72,8 @@ def plot_hourly_components(
     handles, labels = axes[0].get_legend_handles_labels()
     handles.append(count_lines[0])
     labels.append("cold starts / hour (right axis)")
-    axes[0].legend(handles, labels, fontsize=7, loc="upper left", ncols=5)
+    # Above the panels, never on R1's data.
+    fig.legend(handles, labels, fontsize=8, loc="outside upper center", ncols=5)
     axes[-1].set_xlabel("time (days)")
     fig.suptitle("Fig 11 — hourly mean cold-start time by component, and hourly count", fontsize=11)
     return fig
@@ -88,13 +87,18 @@ def plot_spearman(matrices: pl.DataFrame, *, alpha: float = 0.05) -> Figure:
     the column names of :data:`CORRELATION_VARIABLES`.
     """
     regions = style.ordered(matrices["region"].unique().to_list(), style.REGIONS)
-    fig = style.new_figure(3.3 * max(len(regions), 1) + 1.0, 5.0)
+    ncols = min(max(len(regions), 1), 3)
+    nrows = -(-max(len(regions), 1) // ncols)
+    fig = style.new_figure(3.6 * ncols + 1.2, 3.9 * nrows + 0.6)
     if not regions:
         ax = fig.add_subplot()
         style.no_data(ax)
         ax.set_title("Fig 12 — Spearman correlations")
         return fig
-    axes = fig.subplots(1, len(regions), squeeze=False)[0]
+    grid = fig.subplots(nrows, ncols, squeeze=False)
+    axes = list(grid.ravel()[: len(regions)])
+    for spare in grid.ravel()[len(regions) :]:
+        spare.set_axis_off()
     names = [c for c, _ in CORRELATION_VARIABLES]
     labels = [lab for _, lab in CORRELATION_VARIABLES]
     image = None
@@ -125,12 +129,13 @@ def plot_spearman(matrices: pl.DataFrame, *, alpha: float = 0.05) -> Figure:
                     gid="cell",
                     color="white" if dark else "black",
                 )
+        first_col = axes.index(ax) % ncols == 0
         ax.set_xticks(range(len(names)), labels, rotation=60, ha="right", fontsize=7)
-        ax.set_yticks(range(len(names)), labels if ax is axes[0] else [], fontsize=7)
+        ax.set_yticks(range(len(names)), labels if first_col else [], fontsize=7)
         n = int(m["n"].max()) if "n" in m.columns and m.height else 0
         ax.set_title(f"{region} (n = {n:,} minutes)", fontsize=9)
     if image is not None:
-        fig.colorbar(image, ax=list(axes), shrink=0.7, label="Spearman ρ")
+        fig.colorbar(image, ax=list(grid.ravel()), shrink=0.6, label="Spearman ρ")
     fig.suptitle(f"Fig 12 — Spearman correlations of per-minute means (* p < {alpha})", fontsize=11)
     return fig
 

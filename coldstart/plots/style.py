@@ -99,6 +99,14 @@ NOT_IN_TABLE = "not in function table"
 HOLIDAY_LINES = {13: "Last workday", 24: "First workday"}
 
 
+def resource_label(group: str) -> str:
+    """``300-128`` → ``300 mCPU / 128 MB`` (a legend states its units); others unchanged."""
+    parts = group.split("-")
+    if len(parts) == 2 and all(p.isdigit() for p in parts):
+        return f"{parts[0]} mCPU / {parts[1]} MB"
+    return group
+
+
 def color_for(name: str, palette: dict[str, str], index: int = 0) -> str:
     """The palette's colour for ``name``; an unlisted name gets a stable fallback colour."""
     return palette.get(name, FALLBACK_COLORS[index % len(FALLBACK_COLORS)])
