@@ -55,7 +55,7 @@ class _Ctx:
     session: Any
     opts: FigureOptions
     built: dict[str, FigureFrames]
-    skipped: dict[str, str]
+    skipped: dict[str, MissingTableError]
     blocks: dict[str, FigureBlock]
     paper: pl.DataFrame
     table_caveats: dict[str, list[str]]
@@ -604,7 +604,7 @@ def build_from_session(
     opts = FigureOptions(regions=regions).validated()
     cached = frames.CachedSession(session)
     built: dict[str, FigureFrames] = {}
-    skipped: dict[str, str] = {}
+    skipped: dict[str, MissingTableError] = {}
     blocks: dict[str, FigureBlock] = {}
     timings: dict[str, float] = {}
     ids = [f for spec in SECTIONS for f in spec.figures]
@@ -614,8 +614,9 @@ def build_from_session(
         try:
             built[fid] = frames.build(fid, cached, opts)
         except MissingTableError as exc:
-            skipped[fid] = f"{exc}."
-        blocks[fid] = _figure_block(fid, built.get(fid), skipped.get(fid), dpi)
+            skipped[fid] = exc
+        reason = f"{skipped[fid]}." if fid in skipped else None
+        blocks[fid] = _figure_block(fid, built.get(fid), reason, dpi)
         timings[f"figure {fid}"] = time.perf_counter() - t0
         progress.advance(task)
     paper_rows = pc.reproducibility(built)
@@ -648,10 +649,7 @@ def _section(spec: SectionSpec, ctx: _Ctx) -> Section:
     sec = Section(spec.id, spec.title, INTROS[spec.id])
     built = [f for f in spec.figures if ctx.has(f)]
     if not built:
-        reasons = sorted(
-            {ctx.skipped.get(f) or ctx.blocks[f].skipped_reason or "" for f in spec.figures}
-        )
-        sec.skipped_reason = "Skipped: " + " ".join(r for r in reasons if r)
+        sec.skipped_reason = _skip_reason(ctx, spec)
         return sec
     t0 = time.perf_counter()
     sec.figures = [ctx.blocks[f] for f in spec.figures]
@@ -664,9 +662,31 @@ def _section(spec: SectionSpec, ctx: _Ctx) -> Section:
     return sec
 
 
-def _reproducibility_table(summary: pl.DataFrame, skipped: dict[str, str]) -> Table:
+def _skip_reason(ctx: _Ctx, spec: SectionSpec) -> str:
+    """Why none of a section's figures could be built: missing tables, or the selection."""
+    missing = list(dict.fromkeys(ctx.skipped[f].table for f in spec.figures if f in ctx.skipped))
+    if missing:
+        names = ", ".join(repr(t) for t in missing)
+        origin = "; ".join(frames.TABLE_SOURCES.get(t, t) for t in missing)
+        many = len(missing) > 1
+        return (
+            f"Skipped: this section needs the warehouse table{'s' if many else ''} {names}, "
+            f"which {'are' if many else 'is'} not ingested (ingest the release's {origin})."
+        )
+    o = ctx.opts
+    return (
+        f"Skipped: this section shows {o.function_region}, the only region with a function "
+        f"table, and --regions {','.join(o.regions or ())} leaves it out."
+    )
+
+
+def _reproducibility_table(summary: pl.DataFrame, skipped: dict[str, MissingTableError]) -> Table:
+    reasons = {fid: f"skipped: {exc}" for fid, exc in skipped.items()}
     summary = summary.with_columns(
-        pl.col("fig_id").replace_strict(skipped, default="").alias("skipped")
+        pl.when(pl.col("fig_id").is_in(list(reasons)))
+        .then(pl.col("fig_id").replace_strict(reasons, default=""))
+        .otherwise(pl.col("status"))
+        .alias("status")
     )
     return Table(
         "reproducibility",
