@@ -40,8 +40,8 @@ def test_report_writes_html_and_markdown(
     assert f"report:   {out / 'report.html'}" in result.output
     assert f"markdown: {out / 'report.md'}" in result.output
     assert (
-        "skipped (no data): The regions at a glance; Region 2 by runtime and trigger"
-        in result.output
+        "skipped (no data): The regions at a glance; Peaks, troughs and the holiday; "
+        "Region 2 by runtime and trigger; Pod utility ratio" in result.output
     )
     assert (out / "report.html").stat().st_size > 10_000
     assert (out / "report_files" / "fig10.png").is_file()
