@@ -110,7 +110,7 @@ def plot_spearman(matrices: pl.DataFrame, *, alpha: float = 0.05) -> Figure:
             if row["var_x"] in names and row["var_y"] in names:
                 i, j = names.index(row["var_x"]), names.index(row["var_y"])
                 rho[i, j], pv[i, j] = row["rho"], row["p_value"]
-        image = ax.imshow(rho, cmap="coolwarm", vmin=-1, vmax=1)
+        image = ax.imshow(rho, cmap="coolwarm", vmin=-1, vmax=1, aspect="auto")
         for i in range(len(names)):
             for j in range(len(names)):
                 if np.isnan(rho[i, j]):
@@ -129,13 +129,18 @@ def plot_spearman(matrices: pl.DataFrame, *, alpha: float = 0.05) -> Figure:
                     gid="cell",
                     color="white" if dark else "black",
                 )
-        first_col = axes.index(ax) % ncols == 0
-        ax.set_xticks(range(len(names)), labels, rotation=60, ha="right", fontsize=7)
+        k = axes.index(ax)
+        first_col = k % ncols == 0
+        # x labels only where no panel sits below (they would run into its title)
+        bottom = k + ncols >= len(axes)
+        ax.set_xticks(
+            range(len(names)), labels if bottom else [], rotation=60, ha="right", fontsize=7
+        )
         ax.set_yticks(range(len(names)), labels if first_col else [], fontsize=7)
         n = int(m["n"].max()) if "n" in m.columns and m.height else 0
         ax.set_title(f"{region} (n = {n:,} minutes)", fontsize=9)
     if image is not None:
-        fig.colorbar(image, ax=list(grid.ravel()), shrink=0.6, label="Spearman ρ")
+        fig.colorbar(image, ax=axes, shrink=0.6, label="Spearman ρ")
     fig.suptitle(f"Fig 12 — Spearman correlations of per-minute means (* p < {alpha})", fontsize=11)
     return fig
 
