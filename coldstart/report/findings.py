@@ -468,7 +468,7 @@ def paper_claim(row: dict[str, Any]) -> Finding:
 
     verdict = row["verdict"]
     text = (
-        f"Paper ({row['figure']}): {row['statement']} — {show(row['paper'])} "
+        f"Paper ({row['source'].split(' (')[0]}): {row['statement']} — {show(row['paper'])} "
         f"({row['tolerance']}). This warehouse: {show(row['measured'])}, which "
         f"{'agrees' if verdict == 'agrees' else 'differs'}."
     )

@@ -217,10 +217,10 @@ def test_paper_values_and_verdicts_come_from_the_paper_table(tiny_report: Report
 
 def test_provenance_absent_on_release_shaped_csvs(tmp_path: Path) -> None:
     """A warehouse ingested from hand-made release-format CSVs is not called synthetic."""
+    from _ingest_fixtures import write_tree
+
     from coldstart import provenance
     from coldstart.ingest import ingest
-
-    from .._ingest_fixtures import write_tree
 
     release = write_tree(tmp_path / "release")
     ingest([release], warehouse=tmp_path / "wh", progress=None)

@@ -71,7 +71,7 @@ def test_a_paper_claim_states_both_values_and_the_verdict(tiny_report: ReportRes
     for claim in claims:
         number = paper.number(claim.values["id"])
         assert number.kind == "text"
-        assert claim.text.startswith(f"Paper ({number.figure.replace('Fig ', 'Fig ')}")
+        assert claim.text.startswith(f"Paper ({number.source.split(' (')[0]}): {number.statement}")
         assert number.describe_tolerance() in claim.text
         assert claim.verdict == ("agrees" if number.agrees(claim.values["measured"]) else "differs")
         assert claim.verdict in claim.text
