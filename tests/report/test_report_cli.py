@@ -107,3 +107,10 @@ def test_demo_unwritable_out_fails_at_once(tmp_path: Path) -> None:
     result = runner.invoke(app, ["demo", "--out", str(blocker), "--quiet"])
     assert result.exit_code == 1
     assert "--out" in result.output and "not a directory" in result.output
+
+
+def test_check_says_where_the_rows_came_from(report_warehouse: Path) -> None:
+    result = runner.invoke(app, ["check", "--warehouse", str(report_warehouse)])
+    assert result.exit_code == 0, result.output
+    assert "provenance: Synthetic data — not the Huawei trace" in result.output
+    assert "preset 'tiny', seed 0" in result.output
