@@ -38,7 +38,7 @@ class CachedSession:
 
     #: Results bigger than this are not kept (the per-event queries a single figure reads:
     #: keeping them would hold every cold start in memory for the whole report).
-    keep_bytes: int = 64 * 1024 * 1024
+    keep_bytes: int = 16 * 1024 * 1024
 
     def query(self, name: str, /, **params: Any) -> pl.DataFrame:
         key = (name, tuple(sorted(params.items())))
