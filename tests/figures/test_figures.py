@@ -613,3 +613,18 @@ def test_plotted_values_are_the_named_query_results(tiny_figure: Any, tiny_sessi
         round(v, 12) for v in shares.filter(pl.col("runtime") != "unknown")["share"].to_list() if v
     )
     assert drawn == expected
+
+
+def test_each_query_runs_once_for_all_figures(tiny_session: Any) -> None:
+    """The report builds every figure through one CachedSession: no query runs twice, and the
+    queries several figures share are asked more than once but run once."""
+    cached = frames.CachedSession(tiny_session)
+    for fid in frames.figure_ids():
+        frames.build(fid, cached)
+    assert cached.runs and all(run.ran == 1 for run in cached.runs.values())
+    shared = {key[0] for key, run in cached.runs.items() if run.asked > 1}
+    assert {"cold_starts_by_region", "requests_vs_cold_starts"} <= shared
+    # a second round asks again and runs nothing
+    before = {key: run.ran for key, run in cached.runs.items()}
+    frames.build("fig11", cached)
+    assert {key: run.ran for key, run in cached.runs.items()} == before
