@@ -72,8 +72,8 @@ def plot_hourly_components(hourly: pl.DataFrame, *, ymax_s: float | None = PAPER
     handles, labels = axes[0].get_legend_handles_labels()
     handles.append(count_lines[0])
     labels.append("cold starts / hour (right axis)")
-    # Above the panels, never on R1's data.
-    fig.legend(handles, labels, fontsize=8, loc="outside upper center", ncols=5)
+    # Below the panels, never on the data (above them it would cover the title).
+    fig.legend(handles, labels, fontsize=8, loc="outside lower center", ncols=5)
     axes[-1].set_xlabel("time (days)")
     fig.suptitle("Fig 11 — hourly mean cold-start time by component, and hourly count", fontsize=11)
     return fig
