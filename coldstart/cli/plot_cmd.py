@@ -76,7 +76,11 @@ def plot(
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"--out: cannot create {out}: {exc.strerror}") from None
+    from coldstart import provenance
+
     with coldstart.query.open(warehouse) as session:
+        origin = provenance.read(session.warehouse)
+        stamp = provenance.SYNTHETIC_LINE if origin.is_synthetic else None
         cached = frames.CachedSession(session)
         for fid in ids:
             try:
@@ -89,7 +93,7 @@ def plot(
                 continue
             path = out / f"{fid}.{fmt}"
             try:
-                plots.draw(ff).savefig(path, dpi=dpi, format=fmt)
+                plots.draw(ff, stamp=stamp).savefig(path, dpi=dpi, format=fmt)
             except OSError as exc:
                 raise OutputError(f"cannot write {path}: {exc.strerror}") from None
             typer.echo(f"{fid}: {path}")

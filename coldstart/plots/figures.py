@@ -160,15 +160,17 @@ DRAWERS: dict[str, Callable[[FigureFrames], Figure]] = {
 }
 
 
-def draw(ff: FigureFrames) -> Figure:
+def draw(ff: FigureFrames, *, stamp: str | None = None) -> Figure:
     """The figure of these frames; a "no data" figure that says why for an excluded one.
 
-    Every text is then raised to the size that stays legible once the figure is scaled into
-    the report's column (:func:`coldstart.plots.style.legible`).
+    ``stamp``: a line put under the title (the report and ``coldstart plot`` pass
+    "Synthetic data — not the Huawei trace" for a synthetic warehouse). Every text is then
+    raised to the size that stays legible once the figure is scaled into the report's column
+    (:func:`coldstart.plots.style.legible`).
     """
     label = f"Fig {int(ff.fig_id.removeprefix('fig'))}"
     fig = style.no_data_figure(label, ff.excluded) if ff.excluded else DRAWERS[ff.fig_id](ff)
-    return style.legible(fig)
+    return style.legible(style.stamp(fig, stamp))
 
 
 # --- captions -----------------------------------------------------------------------------------

@@ -240,3 +240,14 @@ def legible(fig: Figure, dpi: float = 150.0) -> Figure:
         if text.get_text() and text.get_fontsize() < floor:
             text.set_fontsize(floor)
     return fig
+
+
+def stamp(fig: Figure, line: str | None) -> Figure:
+    """Put ``line`` (e.g. "Synthetic data — not the Huawei trace") under the figure's title,
+    so an image copied out of the report or written by ``coldstart plot`` still says it."""
+    if not line:
+        return fig
+    title = fig.get_suptitle()
+    size = max(min_font_pt(float(fig.get_figwidth())), 8.0)
+    fig.suptitle(f"{title}\n{line}" if title else line, fontsize=max(size, 10.0))
+    return fig

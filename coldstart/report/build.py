@@ -576,14 +576,16 @@ def build_report(
         return build_from_session(session, regions=region_sel, dpi=dpi, progress=progress)
 
 
-def _figure_block(fid: str, ff: FigureFrames | None, reason: str | None, dpi: int) -> FigureBlock:
+def _figure_block(
+    fid: str, ff: FigureFrames | None, reason: str | None, dpi: int, stamp: str | None
+) -> FigureBlock:
     spec = frames.FIGURES[fid]
     title = f"{spec.label}: {spec.title}"
     if ff is None or ff.excluded:
         block = FigureBlock(fid, title)
         block.skipped_reason = reason or (ff.excluded if ff else "no data")
         return block
-    return FigureBlock(fid, title, plots.caption(ff), png(plots.draw(ff), dpi))
+    return FigureBlock(fid, title, plots.caption(ff), png(plots.draw(ff, stamp=stamp), dpi))
 
 
 def build_from_session(
@@ -607,6 +609,8 @@ def build_from_session(
     skipped: dict[str, MissingTableError] = {}
     blocks: dict[str, FigureBlock] = {}
     timings: dict[str, float] = {}
+    origin = provenance.read(session.warehouse)
+    stamp = provenance.SYNTHETIC_LINE if origin.is_synthetic else None
     ids = [f for spec in SECTIONS for f in spec.figures]
     task = progress.add_task("report: figures", total=len(ids))
     for fid in ids:
@@ -616,7 +620,7 @@ def build_from_session(
         except MissingTableError as exc:
             skipped[fid] = exc
         reason = f"{skipped[fid]}." if fid in skipped else None
-        blocks[fid] = _figure_block(fid, built.get(fid), reason, dpi)
+        blocks[fid] = _figure_block(fid, built.get(fid), reason, dpi, stamp)
         timings[f"figure {fid}"] = time.perf_counter() - t0
         progress.advance(task)
     paper_rows = pc.reproducibility(built)
@@ -626,7 +630,6 @@ def build_from_session(
     for key, run in cached.runs.items():
         timings[f"query {key[0]}" + "".join(f" {k}={v}" for k, v in key[1])] = run.seconds
     timings["total"] = time.perf_counter() - t_start
-    origin = provenance.read(session.warehouse)
     banner = origin.banner()
     title = "Serverless cold starts: report"
     return Report(

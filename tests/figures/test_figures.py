@@ -628,3 +628,15 @@ def test_each_query_runs_once_for_all_figures(tiny_session: Any) -> None:
     before = {key: run.ran for key, run in cached.runs.items()}
     frames.build("fig11", cached)
     assert {key: run.ran for key, run in cached.runs.items()} == before
+
+
+def test_a_stamp_goes_under_the_title(tiny_session: Any) -> None:
+    from coldstart import plots
+    from coldstart.provenance import SYNTHETIC_LINE
+
+    ff = frames.build("fig09", tiny_session)
+    assert SYNTHETIC_LINE in plots.draw(ff, stamp=SYNTHETIC_LINE).get_suptitle()
+    assert SYNTHETIC_LINE not in plots.draw(ff).get_suptitle()
+    ff = frames.build("fig11", tiny_session)
+    title = plots.draw(ff, stamp=SYNTHETIC_LINE).get_suptitle()
+    assert title.startswith("Fig 11") and title.endswith(SYNTHETIC_LINE)
