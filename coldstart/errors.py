@@ -26,3 +26,18 @@ class InputError(ColdstartError):
 
 class OutputError(ColdstartError):
     """An output location cannot be written (permissions, full disk, not empty)."""
+
+
+class MissingTableError(InputError):
+    """A figure, section or query needs a warehouse table that was not ingested.
+
+    Carries the table's name, so callers decide (skip a figure, fail a query) on the type and
+    the attribute, never on the wording of the message.
+    """
+
+    def __init__(self, table: str, *, needed_by: str = "", hint: str = "") -> None:
+        self.table = table
+        self.needed_by = needed_by
+        what = f"{needed_by} needs" if needed_by else "needs"
+        source = f" (ingest the release's {hint})" if hint else ""
+        super().__init__(f"{what} the warehouse table {table!r}, which is not ingested{source}")

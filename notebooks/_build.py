@@ -32,7 +32,7 @@ SETUP = """\
 import polars as pl
 
 import coldstart
-from coldstart import figures
+from coldstart import frames, plots
 
 pl.Config.set_tbl_rows(12)
 pl.Config.set_tbl_width_chars(140)
@@ -58,17 +58,20 @@ def quickstart() -> list:
         ),
         new_markdown_cell(
             "A paper figure from the same warehouse: Fig 10 (cold-start time per region, the "
-            "pooled LogNormal fit, inter-arrival times and their Weibull fit). `make` returns the "
-            "figure, the DataFrames it shows and a caption."
+            "pooled LogNormal fit, inter-arrival times and their Weibull fit). `frames.build` "
+            "returns the DataFrames it shows; `plots.draw` and `plots.caption` the figure "
+            "and what it shows."
         ),
-        new_code_cell('fig10 = figures.make("fig10", wh)\nprint(fig10.caption)\nfig10.figure'),
-        new_code_cell("list(fig10.data)"),
+        new_code_cell(
+            'fig10 = frames.build("fig10", wh)\nprint(plots.caption(fig10))\nplots.draw(fig10)'
+        ),
+        new_code_cell("list(fig10.frames)"),
         new_markdown_cell(
             "Change a parameter: the pod utility ratio assumes deletion one keep-alive (60 s) "
             "after a pod's last request. With a 2-minute keep-alive instead:"
         ),
         new_code_cell('wh.query("utility_ratio_by_runtime", region="R2", keep_alive_s=120)'),
-        new_code_cell('figures.make("fig17", wh, keep_alive_s=120).figure'),
+        new_code_cell('plots.draw(frames.build("fig17", wh, keep_alive_s=120))'),
     ]
 
 
@@ -79,8 +82,8 @@ def anatomy() -> list:
         ),
         new_code_cell(
             SETUP.replace(
-                "from coldstart import figures",
-                "from coldstart import figures\nfrom coldstart.analysis import fits",
+                "from coldstart import frames, plots",
+                "from coldstart import frames, plots\nfrom coldstart.analysis import fits",
             )
         ),
         new_markdown_cell(
@@ -133,12 +136,12 @@ def anatomy() -> list:
             'hourly = wh.query("cold_starts_hourly", region="R2")\n'
             'hourly.sort("cold_starts", descending=True).head(5)'
         ),
-        new_code_cell('figures.make("fig11", wh).figure'),
+        new_code_cell('plots.draw(frames.build("fig11", wh))'),
         new_markdown_cell(
             "## Pool size\nSmall pools (≤ 400 mCPU and ≤ 256 MB) against large ones (Fig 13)."
         ),
         new_code_cell('wh.query("cold_starts_by_pool_size")'),
-        new_code_cell('figures.make("fig13", wh).figure'),
+        new_code_cell('plots.draw(frames.build("fig13", wh))'),
     ]
 
 
@@ -166,7 +169,7 @@ def region2() -> list:
             "from coldstart import derive\n\nprint(derive.TRIGGER_GROUP_ASSUMPTION)\n"
             'wh.query("groups_proportions", region="R2", grouping="trigger")'
         ),
-        new_code_cell('figures.make("fig15", wh).figure'),
+        new_code_cell('plots.draw(frames.build("fig15", wh))'),
         new_markdown_cell(
             "## Pod utility ratio\nUseful lifetime (end of the pod's last request − its cold "
             "start) over the cold-start time, for pods the request table (the last day) covers."
@@ -198,7 +201,7 @@ def region2() -> list:
             ")\n"
             'sensitivity.select("keep_alive_s", "pods", "share_below_1", "p50", "share_above_100")'
         ),
-        new_code_cell('figures.make("fig17", wh).figure'),
+        new_code_cell('plots.draw(frames.build("fig17", wh))'),
     ]
 
 
@@ -212,7 +215,7 @@ def adhoc_sql() -> list:
             "`$name` parameters are bound, never pasted into the text. `wh.con` is the DuckDB "
             "connection itself.\n\n" + MAKE_DATA
         ),
-        new_code_cell(SETUP.replace("from coldstart import figures\n", "")),
+        new_code_cell(SETUP.replace("from coldstart import frames, plots\n", "")),
         new_markdown_cell("What is there: the views and their columns."),
         new_code_cell(
             "wh.sql(\n"

@@ -29,6 +29,7 @@ def rows(path: Path) -> tuple[list[str], list[list[str]]]:
 def test_top_level_layout(tiny_release: Path) -> None:
     assert sorted(p.name for p in tiny_release.iterdir()) == [
         "cold_start",
+        "coldstart-synthetic.json",  # the provenance marker (coldstart.provenance)
         "per_request",
         "quantiles",
         "runtime_triggerType",
@@ -182,9 +183,10 @@ def test_zip_layout(tiny_zip_release: Path, tiny_release: Path) -> None:
     )
     assert "cold_start/R1.zip" in names and "quantiles/R3.zip" in names
     assert "runtime_triggerType.zip" in names
-    assert all(n.endswith(".zip") for n in names)
+    assert all(n.endswith(".zip") for n in names if n != "coldstart-synthetic.json")
     with zipfile.ZipFile(tiny_zip_release / "cold_start" / "R1.zip") as zf:
-        members = zf.namelist()
+        members = [m for m in zf.namelist() if m != "coldstart-synthetic.json"]
+        assert "coldstart-synthetic.json" in zf.namelist()  # provenance marker in every zip
         assert sorted(members) == sorted(f"R1/day_{d}.csv" for d in range(31))
         assert members != sorted(
             members, key=lambda m: int(m.split("_")[1].split(".")[0])
@@ -196,8 +198,9 @@ def test_zip_layout(tiny_zip_release: Path, tiny_release: Path) -> None:
                         "R3_00000_00000.zip", "R3_00001_00001.zip", "R3_00002_00002.zip", "R3_00003_00003.zip",
                         "R4_00000_00001.zip", "R4_00002_00003.zip", "R5_00000_00003.zip"]  # fmt: skip
     with zipfile.ZipFile(tiny_zip_release / "per_request" / "R4_00002_00003.zip") as zf:
-        assert all(m.startswith("R4_00002_00003/part-0000") for m in zf.namelist())
-        member = zf.namelist()[0]
+        parts = [m for m in zf.namelist() if m != "coldstart-synthetic.json"]
+        assert all(m.startswith("R4_00002_00003/part-0000") for m in parts)
+        member = parts[0]
         header = next(csv.reader(io.TextIOWrapper(zf.open(member), newline="")))
         assert header == list(release.REQUEST_COLUMNS)
     with zipfile.ZipFile(tiny_zip_release / "quantiles" / "R2.zip") as zf:

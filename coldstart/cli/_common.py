@@ -47,3 +47,26 @@ def split_csv_option(value: str | None) -> list[str] | None:
     if value is None:
         return None
     return [v.strip() for v in value.split(",") if v.strip()]
+
+
+# --- options shared by several commands (one wording, one validation) ---------------------------
+
+WAREHOUSE_HELP = "Warehouse folder (default: $COLDSTART_WAREHOUSE, else data/warehouse)."
+REGIONS_HELP = "Only these regions, comma-separated (e.g. R1,R2). Default: all."
+
+
+def warehouse_option() -> Any:
+    """The ``--warehouse`` option, worded the same in every command."""
+    return typer.Option(None, "--warehouse", help=WAREHOUSE_HELP)
+
+
+def regions_option() -> Any:
+    """The ``--regions`` option, worded the same in every command."""
+    return typer.Option(None, "--regions", help=REGIONS_HELP)
+
+
+def parse_regions(value: str | None) -> tuple[str, ...] | None:
+    """``--regions R1,R2`` → ('R1', 'R2'), validated (the error names --regions)."""
+    from coldstart.frames.options import check_regions
+
+    return check_regions(split_csv_option(value), "--regions")

@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table as RichTable
 
+from coldstart import provenance
 from coldstart.cli._common import app, split_csv_option, user_errors
 from coldstart.ingest import CheckResult, check, ingest
 from coldstart.progress import progress_bars
@@ -72,6 +73,7 @@ def check_command(
     if result.recovered:
         out.print(f"note: {result.recovered}")
     print_quality(result, per_day=True)
+    out.print(provenance.read(result.warehouse).label())  # synthetic or release
 
 
 def _table(title: str, frame: pl.DataFrame) -> RichTable:

@@ -1,4 +1,4 @@
-"""`coldstart plot`: render the paper's figures from the warehouse (see coldstart.figures)."""
+"""`coldstart plot`: draw the paper's figures from the warehouse (coldstart.frames → plots)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,15 @@ from pathlib import Path
 
 import typer
 
-from coldstart.cli._common import app, split_csv_option, user_errors
-from coldstart.errors import OutputError, UsageError
+from coldstart.cli._common import (
+    app,
+    err_console,
+    parse_regions,
+    regions_option,
+    user_errors,
+    warehouse_option,
+)
+from coldstart.errors import MissingTableError, OutputError, UsageError
 
 FORMATS = ("png", "svg", "pdf")
 
@@ -36,14 +43,8 @@ def plot(
     ),
     out: Path = typer.Option(Path("figures"), "--out", "-o", help="Folder for the images."),
     fmt: str = typer.Option("png", "--format", "-f", help="Image format: png, svg or pdf."),
-    warehouse: Path | None = typer.Option(
-        None,
-        "--warehouse",
-        help="Warehouse folder (default: $COLDSTART_WAREHOUSE or data/warehouse).",
-    ),
-    region: str | None = typer.Option(
-        None, "--region", help="Only these regions, comma-separated (e.g. R1,R2). Default: all."
-    ),
+    warehouse: Path | None = warehouse_option(),
+    regions: str | None = regions_option(),
     days: str | None = typer.Option(
         None,
         "--days",
@@ -56,37 +57,43 @@ def plot(
 ) -> None:
     """Draw figures of the paper from the warehouse, one image per figure.
 
-    Figures whose data are not in the warehouse are skipped with a one-line reason.
+    Figures whose data are not in the warehouse, and Region 2 figures when --regions leaves
+    Region 2 out, are skipped with a one-line reason.
     """
     import matplotlib
 
     matplotlib.use("Agg")
     import coldstart.query
-    from coldstart import figures
+    from coldstart import frames, plots
 
     if fmt not in FORMATS:
         raise UsageError(f"--format: {fmt!r} is not one of {', '.join(FORMATS)}")
-    ids = figures.resolve_ids(figs)
-    regions = split_csv_option(region)
-    options = {
-        "regions": tuple(regions) if regions else None,
-        "days": parse_days(days),
-        "keep_alive_s": keep_alive,
-    }
-    figures.FigureOptions(**options).validated()  # type: ignore[arg-type]
+    ids = frames.resolve_ids(figs)
+    opts = frames.options(
+        regions=parse_regions(regions), days=parse_days(days), keep_alive_s=keep_alive
+    )
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"--out: cannot create {out}: {exc.strerror}") from None
+    from coldstart import provenance
+
     with coldstart.query.open(warehouse) as session:
+        origin = provenance.read(session.warehouse)
+        stamp = provenance.SYNTHETIC_LINE if origin.is_synthetic else None
+        cached = frames.CachedSession(session)
         for fid in ids:
-            result = figures.make(fid, session, **options)
-            if result.figure is None:
-                typer.echo(f"{fid}: skipped — {result.skipped_reason}")
+            try:
+                ff = frames.build(fid, cached, opts)
+            except MissingTableError as exc:
+                err_console.print(f"{fid}: skipped — {exc}")
+                continue
+            if ff.excluded:
+                err_console.print(f"{fid}: skipped — {ff.excluded}")
                 continue
             path = out / f"{fid}.{fmt}"
             try:
-                result.figure.savefig(path, dpi=dpi, format=fmt)
+                plots.draw(ff, stamp=stamp).savefig(path, dpi=dpi, format=fmt)
             except OSError as exc:
                 raise OutputError(f"cannot write {path}: {exc.strerror}") from None
             typer.echo(f"{fid}: {path}")

@@ -76,8 +76,38 @@ def query_command(
     fmt = _check_format(fmt, output)
     params = _parse_params(param)
     with _open(warehouse) as session:
+        _check_name(name, list(session.library.queries))
         frame = session.query(name, **params)
+        note = _function_region_note(session.named(name), params)
     _emit(frame, fmt, output)
+    if note:
+        err_console.print(note)
+
+
+def _check_name(name: str, names: list[str]) -> None:
+    """An unknown query name gets the closest names, not the whole list."""
+    import difflib
+
+    if name in names:
+        return
+    close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
+    hint = f"did you mean {' or '.join(close)}? " if close else ""
+    raise UsageError(f"unknown query {name!r}; {hint}(`coldstart queries` lists all {len(names)})")
+
+
+def _function_region_note(q: Any, params: dict[str, Any]) -> str | None:
+    """Runtime and trigger exist for the function table's region only: say so when a query
+    that needs them is asked about another region (its answer is a row of NULLs)."""
+    from coldstart.frames.options import FigureOptions
+
+    region = params.get("region")
+    function_region = FigureOptions().function_region
+    if "functions" not in q.doc.needs or region in (None, function_region):
+        return None
+    return (
+        f"note: runtime and trigger are known for {function_region} only (the release's "
+        f"function table covers that region); region={region} has none, so its groups are NULL"
+    )
 
 
 @app.command("sql")

@@ -15,7 +15,7 @@ from typing import Any
 
 import polars as pl
 
-from coldstart import release
+from coldstart import provenance, release
 from coldstart.config import resolve_warehouse
 from coldstart.errors import ColdstartError, InputError, OutputError, UsageError
 from coldstart.ingest.csvread import BLOCK_BYTES, read_header
@@ -480,6 +480,7 @@ def _execute(
                 "outputs": outputs,
                 **({"part_rows": r.part_rows} if r.part_rows else {}),
             }
+        provenance.stage_record(root, txn.new, manifest.sources)  # synthetic or release
         txn.commit(manifest.to_json())
     except BaseException:
         txn.abort()

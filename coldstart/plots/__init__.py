@@ -1,10 +1,10 @@
-"""Plotting modules, one per figure family of the paper; each function returns a Figure.
+"""The drawing layer: figures from frames (:mod:`coldstart.frames`), never from queries.
 
-Plot functions take query or analysis results (polars DataFrames, small dataclasses) and never
-read files, run SQL or print: the glue that runs the queries lives in :mod:`coldstart.figures`.
-They use matplotlib's object API only (no pyplot state), so they work under the Agg backend and
-in threads. Colours come from :mod:`coldstart.plots.style`, one per region, runtime, trigger
-group, resource group and cold-start component, the same in every figure.
+A figure is :func:`draw` of a :class:`~coldstart.frames.FigureFrames` plus :func:`caption`.
+Plotting modules take DataFrames and return a matplotlib Figure through the object API only
+(no pyplot state), so they work under the Agg backend and in threads. Colours come from
+:mod:`coldstart.plots.style`, one per region, runtime, trigger group, resource group and
+cold-start component, the same in every figure.
 
 * :mod:`~coldstart.plots.regions` — Fig 1 (region sizes), Fig 3 (region CDFs), Fig 4 (users)
 * :mod:`~coldstart.plots.temporal` — Fig 5 (daily peaks), Fig 6 (peak-to-trough), Fig 7 (holiday)
@@ -12,4 +12,11 @@ group, resource group and cold-start component, the same in every figure.
 * :mod:`~coldstart.plots.distributions` — Fig 10 (cold-start time and IAT CDFs with fits)
 * :mod:`~coldstart.plots.components` — Fig 11 (hourly components), Fig 12 (Spearman), Fig 13
 * :mod:`~coldstart.plots.breakdowns` — Fig 15/16 (components by runtime/trigger), Fig 17
+* :mod:`~coldstart.plots.figures` — :func:`draw` and :func:`caption` for every figure id
 """
+
+from __future__ import annotations
+
+from coldstart.plots.figures import caption, draw
+
+__all__ = ["caption", "draw"]

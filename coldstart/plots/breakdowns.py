@@ -65,8 +65,11 @@ def plot_component_cdfs(
         if by == "runtime"
         else (style.TRIGGER_GROUPS, style.TRIGGER_COLORS)
     )
-    fig = style.new_figure(16.0, 3.8)
-    axes = fig.subplots(1, len(CDF_COMPONENTS), sharey=True)
+    fig = style.new_figure(12.0, 7.0)
+    grid = fig.subplots(2, 3)
+    axes = list(grid.ravel()[: len(CDF_COMPONENTS)])
+    legend_ax = grid.ravel()[-1]
+    legend_ax.set_axis_off()
     for i, (ax, comp) in enumerate(zip(axes, CDF_COMPONENTS, strict=True)):
         part = curves.filter(pl.col("component") == comp) if curves.height else curves
         name = style.COMPONENT_LABELS[comp]
@@ -80,11 +83,12 @@ def plot_component_cdfs(
             legend=False,
             all_style="-" if by == "runtime" else ":",
         )
-        if i:
+        if i % 3:
             ax.set_ylabel("")
     handles, labels = axes[0].get_legend_handles_labels()
     if handles:
-        fig.legend(handles, labels, loc="outside right upper", fontsize=8, title=by)
+        # The sixth cell of the grid holds the legend: beside the curves, never on them.
+        legend_ax.legend(handles, labels, loc="center", fontsize=9, title=by, ncols=2)
     fig.suptitle(f"{figure_label} — {region}: cold-start time and components by {by}", fontsize=11)
     return fig
 

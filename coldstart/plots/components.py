@@ -8,22 +8,16 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from coldstart.frames.components import CORRELATION_VARIABLES
 from coldstart.plots import style
 
-#: Fig 12's variables, in the paper's order: (column in the per-minute frame, label).
-CORRELATION_VARIABLES = (
-    ("mean_s", "cold start time"),
-    ("deploy_code_s", "deploy code time"),
-    ("deploy_dependency_s", "deploy dep. time"),
-    ("scheduling_s", "scheduling time"),
-    ("pod_allocation_s", "pod alloc. time"),
-    ("cold_starts", "number of cold starts"),
-)
+#: Fig 11's left axis in the paper: 0–7 s (it grows when an hour's mean exceeds it).
+PAPER_YMAX_S = 7.0
 #: Fig 13 panels, in the paper's order.
 VIOLIN_COMPONENTS = ("total", "pod_allocation", "deploy_code", "deploy_dependency", "scheduling")
 
 
-def plot_hourly_components(hourly: pl.DataFrame, *, ymax_s: float | None = 7.0) -> Figure:
+def plot_hourly_components(hourly: pl.DataFrame, *, ymax_s: float | None = PAPER_YMAX_S) -> Figure:
     """Fig 11: per region, stacked hourly means of the four components (left, s) and the
     hourly number of cold starts (right, dashed).
 
@@ -78,7 +72,8 @@ def plot_hourly_components(hourly: pl.DataFrame, *, ymax_s: float | None = 7.0) 
     handles, labels = axes[0].get_legend_handles_labels()
     handles.append(count_lines[0])
     labels.append("cold starts / hour (right axis)")
-    axes[0].legend(handles, labels, fontsize=7, loc="upper left", ncols=5)
+    # Below the panels, never on the data (above them it would cover the title).
+    fig.legend(handles, labels, fontsize=8, loc="outside lower center", ncols=5)
     axes[-1].set_xlabel("time (days)")
     fig.suptitle("Fig 11 — hourly mean cold-start time by component, and hourly count", fontsize=11)
     return fig
@@ -92,13 +87,18 @@ def plot_spearman(matrices: pl.DataFrame, *, alpha: float = 0.05) -> Figure:
     the column names of :data:`CORRELATION_VARIABLES`.
     """
     regions = style.ordered(matrices["region"].unique().to_list(), style.REGIONS)
-    fig = style.new_figure(3.3 * max(len(regions), 1) + 1.0, 5.0)
+    ncols = min(max(len(regions), 1), 3)
+    nrows = -(-max(len(regions), 1) // ncols)
+    fig = style.new_figure(3.6 * ncols + 1.2, 3.9 * nrows + 0.6)
     if not regions:
         ax = fig.add_subplot()
         style.no_data(ax)
         ax.set_title("Fig 12 — Spearman correlations")
         return fig
-    axes = fig.subplots(1, len(regions), squeeze=False)[0]
+    grid = fig.subplots(nrows, ncols, squeeze=False)
+    axes = list(grid.ravel()[: len(regions)])
+    for spare in grid.ravel()[len(regions) :]:
+        spare.set_axis_off()
     names = [c for c, _ in CORRELATION_VARIABLES]
     labels = [lab for _, lab in CORRELATION_VARIABLES]
     image = None
@@ -110,7 +110,7 @@ def plot_spearman(matrices: pl.DataFrame, *, alpha: float = 0.05) -> Figure:
             if row["var_x"] in names and row["var_y"] in names:
                 i, j = names.index(row["var_x"]), names.index(row["var_y"])
                 rho[i, j], pv[i, j] = row["rho"], row["p_value"]
-        image = ax.imshow(rho, cmap="coolwarm", vmin=-1, vmax=1)
+        image = ax.imshow(rho, cmap="coolwarm", vmin=-1, vmax=1, aspect="auto")
         for i in range(len(names)):
             for j in range(len(names)):
                 if np.isnan(rho[i, j]):
@@ -129,12 +129,18 @@ def plot_spearman(matrices: pl.DataFrame, *, alpha: float = 0.05) -> Figure:
                     gid="cell",
                     color="white" if dark else "black",
                 )
-        ax.set_xticks(range(len(names)), labels, rotation=60, ha="right", fontsize=7)
-        ax.set_yticks(range(len(names)), labels if ax is axes[0] else [], fontsize=7)
+        k = axes.index(ax)
+        first_col = k % ncols == 0
+        # x labels only where no panel sits below (they would run into its title)
+        bottom = k + ncols >= len(axes)
+        ax.set_xticks(
+            range(len(names)), labels if bottom else [], rotation=60, ha="right", fontsize=7
+        )
+        ax.set_yticks(range(len(names)), labels if first_col else [], fontsize=7)
         n = int(m["n"].max()) if "n" in m.columns and m.height else 0
         ax.set_title(f"{region} (n = {n:,} minutes)", fontsize=9)
     if image is not None:
-        fig.colorbar(image, ax=list(axes), shrink=0.7, label="Spearman ρ")
+        fig.colorbar(image, ax=axes, shrink=0.6, label="Spearman ρ")
     fig.suptitle(f"Fig 12 — Spearman correlations of per-minute means (* p < {alpha})", fontsize=11)
     return fig
 

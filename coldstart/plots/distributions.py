@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import numpy as np
 import polars as pl
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from coldstart.analysis.fits import FitResult
 from coldstart.plots import style
 from coldstart.plots.regions import region_cdf_panel
 
@@ -16,8 +14,9 @@ FIT_COLOR = "#d62728"
 
 
 def _pooled_panel(
-    ax: Axes, pooled: pl.DataFrame, fit: FitResult | None, *, xlabel: str, title: str
-) -> None:
+    ax: Axes, pooled: pl.DataFrame, fit_curve: pl.DataFrame, fit_label: str | None, *,
+    xlabel: str, title: str,
+) -> None:  # fmt: skip
     ax.set_title(title, fontsize=10)
     if pooled.height == 0:
         style.no_data(ax)
@@ -26,19 +25,15 @@ def _pooled_panel(
     style.step_cdf(
         ax, xs, ps, color=EMPIRICAL_COLOR, linewidth=1.8, label="measured (pooled)", gid="cdf:all"
     )
-    if fit is not None:
-        lo, hi = max(float(xs[xs > 0].min()), 1e-9), float(xs.max())
-        grid = np.logspace(np.log10(lo), np.log10(hi), 400)
-        name = "LogNormal" if fit.distribution == "lognormal" else "Weibull"
+    if fit_curve.height and fit_label:
         ax.plot(
-            grid,
-            fit.frozen_distribution().cdf(grid),
+            fit_curve["x"].to_numpy(),
+            fit_curve["cdf"].to_numpy(),
             color=FIT_COLOR,
             linestyle="--",
             linewidth=1.5,
             gid="fit",
-            label=f"{name} fit: mean {fit.mean_s:.2f} s, sd {fit.sd_s:.2f} s\n"
-            f"(KS D = {fit.ks_statistic:.3f})",
+            label=fit_label,
         )
     style.cdf_axes(ax, xlabel)
     ax.legend(loc="upper left", fontsize=7)
@@ -47,10 +42,12 @@ def _pooled_panel(
 def plot_cold_start_distributions(
     cold_start_curves: pl.DataFrame,
     cold_start_pooled: pl.DataFrame,
-    lognormal: FitResult | None,
+    lognormal_curve: pl.DataFrame,
+    lognormal_label: str | None,
     iat_curves: pl.DataFrame,
     iat_pooled: pl.DataFrame,
-    weibull: FitResult | None,
+    weibull_curve: pl.DataFrame,
+    weibull_label: str | None,
     *,
     iat_zero_share: float | None = None,
 ) -> Figure:
@@ -71,7 +68,8 @@ def plot_cold_start_distributions(
     _pooled_panel(
         axes[0, 1],
         cold_start_pooled,
-        lognormal,
+        lognormal_curve,
+        lognormal_label,
         xlabel="cold start time (s)",
         title="(b) all regions + LogNormal fit",
     )
@@ -89,7 +87,8 @@ def plot_cold_start_distributions(
     _pooled_panel(
         axes[1, 1],
         iat_pooled,
-        weibull,
+        weibull_curve,
+        weibull_label,
         xlabel="inter-arrival time of cold starts (s)",
         title="(d) all regions + Weibull fit",
     )

@@ -39,7 +39,7 @@ def plot_pods_by_group(
     ``proportions``: kind, group, measure (pods / cold starts / functions), share (0–1).
     Stack orders and colours are the paper's (bottom → top as drawn).
     """
-    fig = style.new_figure(15.0, 7.5)
+    fig = style.new_figure(12.0, 8.5)
     axes = fig.subplots(2, 3)
     for col, (kind, (label, order, palette)) in enumerate(GROUP_KINDS.items()):
         ax = axes[0, col]
@@ -56,10 +56,11 @@ def plot_pods_by_group(
             )
             days = wide["hour"].to_numpy() / 24.0
             ys = [wide[g].to_numpy() if g in wide.columns else np.zeros(days.size) for g in groups]
+            names = [style.resource_label(g) for g in groups] if kind == "resource" else groups
             ax.stackplot(
                 days,
                 *ys,
-                labels=groups,
+                labels=names,
                 colors=[style.color_for(g, palette, i) for i, g in enumerate(groups)],
                 linewidth=0,
             )
@@ -67,6 +68,9 @@ def plot_pods_by_group(
             ax.set_xlabel("time (days)")
             ax.set_ylabel("running pods (hourly mean)")
             ax.grid(True, alpha=0.3)
+            # Headroom above the stack holds the legend, so it never covers the areas.
+            top = float(np.max(np.sum(ys, axis=0))) if ys else 1.0
+            ax.set_ylim(0, max(top, 1e-9) * 1.6)
             handles, labels = ax.get_legend_handles_labels()
             ax.legend(handles[::-1], labels[::-1], fontsize=7, loc="upper left", ncols=2)
         ax = axes[1, col]
@@ -92,11 +96,13 @@ def plot_pods_by_group(
                 label=measure,
                 gid=f"bars:{measure}",
             )
-        ax.set_xticks(x, groups, rotation=30, ha="right", fontsize=8)
+        ticks = [style.resource_label(g) for g in groups] if kind == "resource" else groups
+        ax.set_xticks(x, ticks, rotation=30, ha="right", fontsize=8)
         ax.set_ylabel("proportion")
-        ax.set_ylim(0, 1)
+        ax.set_ylim(0, 1.25)
+        ax.set_yticks([0, 0.25, 0.5, 0.75, 1.0])
         ax.grid(True, axis="y", alpha=0.3)
-        legend = ax.legend(fontsize=7, loc="best")
+        legend = ax.legend(fontsize=7, loc="upper center", ncols=3)  # above the 1.0 line
         for handle in legend.legend_handles:
             handle.set_facecolor("white")  # type: ignore[union-attr]
     fig.suptitle(f"Fig 8 — {region}: pods, cold starts and functions by group", fontsize=11)

@@ -140,7 +140,7 @@ def plot_region_cdfs(
     Panel (a) carries the paper's dashed guides at the request rates equivalent to a mean
     inter-arrival time of 1 day … 1 ms.
     """
-    fig = style.new_figure(13.0, 3.8)
+    fig = style.new_figure(12.0, 4.0)
     axes = fig.subplots(1, 3)
     region_cdf_panel(
         axes[0],

@@ -99,6 +99,14 @@ NOT_IN_TABLE = "not in function table"
 HOLIDAY_LINES = {13: "Last workday", 24: "First workday"}
 
 
+def resource_label(group: str) -> str:
+    """``300-128`` → ``300 mCPU / 128 MB`` (a legend states its units); others unchanged."""
+    parts = group.split("-")
+    if len(parts) == 2 and all(p.isdigit() for p in parts):
+        return f"{parts[0]} mCPU / {parts[1]} MB"
+    return group
+
+
 def color_for(name: str, palette: dict[str, str], index: int = 0) -> str:
     """The palette's colour for ``name``; an unlisted name gets a stable fallback colour."""
     return palette.get(name, FALLBACK_COLORS[index % len(FALLBACK_COLORS)])
@@ -183,3 +191,63 @@ def vertical_guides(
             transform=ax.get_xaxis_transform(),
             bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5, "alpha": 0.8},
         )
+
+
+# --- legibility -----------------------------------------------------------------------------------
+
+#: Width of the report's text column in a 1280 px browser window (template.html: body
+#: max-width 1100 px minus 2 × 2 rem padding at 15 px), the width figures are scaled to.
+DISPLAY_WIDTH_PX = 1040
+#: The smallest text a reader should meet in a figure, at its displayed size.
+MIN_TEXT_PX = 9.0
+#: Kept above the minimum so rounding and hinting never take a text below it.
+_TEXT_MARGIN = 1.06
+
+
+def displayed_px(font_pt: float, fig_width_in: float, dpi: float) -> float:
+    """Height in CSS px of a ``font_pt`` text once the figure is shown in the report column:
+    a figure wider than the column is scaled down to it, a narrower one is shown as is."""
+    natural_px = fig_width_in * dpi
+    scale = min(1.0, DISPLAY_WIDTH_PX / natural_px)
+    return font_pt / 72.0 * dpi * scale
+
+
+def min_font_pt(fig_width_in: float, dpi: float = 150.0) -> float:
+    """The smallest font size (pt) that stays ≥ :data:`MIN_TEXT_PX` at the displayed width."""
+    return MIN_TEXT_PX * _TEXT_MARGIN / displayed_px(1.0, fig_width_in, dpi)
+
+
+def legible(fig: Figure, dpi: float = 150.0) -> Figure:
+    """Raise every text (titles, labels, ticks, legends, annotations) to :func:`min_font_pt`.
+
+    Plotting modules pick sizes that look right at full size; the report shows figures
+    scaled into a 1040 px column, where a 7 pt label of a 16 in wide figure is 6 px. Doing it
+    once here, after drawing, keeps that rule in one place.
+    """
+    import matplotlib as mpl
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.text import Text
+
+    floor = min_font_pt(float(fig.get_figwidth()), dpi)
+    for ax in fig.axes:
+        for axis in ("x", "y"):
+            default = FontProperties(size=mpl.rcParams[f"{axis}tick.labelsize"])
+            ticks = ax.xaxis.get_major_ticks() if axis == "x" else ax.yaxis.get_major_ticks()
+            size = ticks[0].label1.get_fontsize() if ticks else default.get_size_in_points()
+            if size < floor:
+                ax.tick_params(axis=axis, which="both", labelsize=floor)
+    for text in fig.findobj(Text):
+        if text.get_text() and text.get_fontsize() < floor:
+            text.set_fontsize(floor)
+    return fig
+
+
+def stamp(fig: Figure, line: str | None) -> Figure:
+    """Put ``line`` (e.g. "Synthetic data — not the Huawei trace") under the figure's title,
+    so an image copied out of the report or written by ``coldstart plot`` still says it."""
+    if not line:
+        return fig
+    title = fig.get_suptitle()
+    size = max(min_font_pt(float(fig.get_figwidth())), 8.0)
+    fig.suptitle(f"{title}\n{line}" if title else line, fontsize=max(size, 10.0))
+    return fig

@@ -13,6 +13,8 @@ from coldstart.plots import style
 PEAK_COLOR = "#d62728"
 SERIES_COLOR = "#1f77b4"
 SMOOTH_COLOR = "#ff7f0e"
+#: Fig 7b says why it is flat when every normalised value stays above this.
+FLAT_ABOVE = 0.95
 
 
 def plot_daily_peaks(peaks: DailyPeaks, *, window_minutes: int | None = None) -> Figure:
@@ -180,6 +182,21 @@ def plot_holiday(
                 color="#555555",
                 transform=ax.get_xaxis_transform(),
             )
+    cpu = normalised[cpu_column].drop_nulls() if cpu_column in normalised.columns else None
+    if cpu is not None and cpu.len() and float(cpu.min()) >= FLAT_ABOVE:  # type: ignore[arg-type]
+        # A flat line needs saying: the CPU usage per pod hardly changes from day to day.
+        axes[1].text(
+            0.5,
+            0.08,
+            f"flat: every region's daily mean CPU stays within {1 - float(cpu.min()):.0%} "  # type: ignore[arg-type]
+            "of its maximum\n(an intensive quantity: per-minute means per function, unweighted)",
+            ha="center",
+            va="bottom",
+            transform=axes[1].transAxes,
+            fontsize=8,
+            color="#555555",
+            gid="flat-note",
+        )
     axes[0].set_ylabel("normalised to the region's maximum")
     if normalised.height:
         fig.legend(*axes[0].get_legend_handles_labels(), loc="outside right upper", fontsize=8)

@@ -235,7 +235,10 @@ class Session:
                 )
 
     def __repr__(self) -> str:
-        return f"Session(warehouse={str(self.warehouse)!r}, tables={self.tables})"
+        from coldstart import provenance  # where the rows came from (synthetic or release)
+
+        origin = provenance.read(self.warehouse).label() if self.warehouse else "in memory"
+        return f"Session(warehouse={str(self.warehouse)!r}, tables={self.tables}; {origin})"
 
 
 _SOURCE_HINT = {

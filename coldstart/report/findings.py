@@ -5,7 +5,8 @@ Each function takes the DataFrame(s) a section already shows and returns a :clas
 None when the data cannot support the sentence (too few regions, an empty table). They only
 *select and compare* rows — the smallest, the largest, a ratio of two shown values — and never
 aggregate raw data: every number they state appears in a table of the report or in the
-figure data it came from. Nothing here is hard-coded from the paper.
+figure data it came from. The paper's own numbers come from :mod:`coldstart.paper` only
+(:func:`paper_claim`), compared by :mod:`coldstart.frames.paper_check`.
 """
 
 from __future__ import annotations
@@ -452,6 +453,27 @@ def busiest_days(normalised: pl.DataFrame, column: str = "pods") -> Finding | No
     first, last = min(r["day"] for r in rows), max(r["day"] for r in rows)
     text = f"Allocated pods peak within days {first}–{last} on " + "; ".join(parts) + "."
     return Finding("busiest_days", text, {"day_by_region": {k: v[0] for k, v in best.items()}})
+
+
+# --- the paper's claims -------------------------------------------------------------------------
+
+
+def paper_claim(row: dict[str, Any]) -> Finding:
+    """One paper number beside this warehouse's (a row of coldstart.frames.paper_check's
+    table): what the paper says, its value and tolerance, ours, and the verdict."""
+    unit = "" if row["unit"] in ("1", "ratio", "share", "count") else f" {row['unit']}"
+
+    def show(x: float) -> str:
+        return fmt.share(x) if row["unit"] == "share" else f"{fmt.sig(x)}{unit}"
+
+    verdict = row["verdict"]
+    text = (
+        f"Paper ({row['source'].split(' (')[0]}): {row['statement']} — {show(row['paper'])} "
+        f"({row['tolerance']}). This warehouse: {show(row['measured'])}, which "
+        f"{'agrees' if verdict == 'agrees' else 'differs'}."
+    )
+    values = {k: row[k] for k in ("id", "paper", "measured", "tolerance")}
+    return Finding(f"paper:{row['id']}", text, values, verdict=verdict)
 
 
 def _ordinal(n: int) -> str:

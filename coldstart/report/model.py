@@ -1,8 +1,9 @@
 """What a report is made of, independent of how it is rendered (HTML or Markdown).
 
-The builder (:mod:`coldstart.report.build`) fills these from named queries and
-:mod:`coldstart.figures`; the renderers only lay them out. Keeping the raw DataFrames next to
-the formatted cells lets tests check the numbers a reader sees against the warehouse.
+The builder (:mod:`coldstart.report.build`) fills these from the figures' frames
+(:mod:`coldstart.frames`) and drawings (:mod:`coldstart.plots`); the renderers only lay them
+out. Keeping the raw DataFrames next to the formatted cells lets tests check the numbers a
+reader sees against the warehouse.
 """
 
 from __future__ import annotations
@@ -72,6 +73,7 @@ class Finding:
     key: str
     text: str
     values: dict[str, Any] = field(default_factory=dict)
+    verdict: str | None = None  # for a paper claim: agrees / differs
 
 
 @dataclass
@@ -111,6 +113,9 @@ class Report:
     data_notes: list[str]
     sections: list[Section]
     timings: dict[str, float] = field(default_factory=dict)
+    provenance: str = ""  # where the warehouse's rows came from (coldstart.provenance)
+    synthetic_banner: str | None = None  # set on synthetic data: shown on every page
+    reproducibility: Table | None = None  # per figure: grade, paper numbers compared, agree
 
     def section(self, section_id: str) -> Section:
         return next(s for s in self.sections if s.id == section_id)

@@ -40,13 +40,15 @@ def _meta(report: Report) -> str:
         ("Regions", _e(regions)),
         ("Generated", _e(report.generated_at.strftime("%Y-%m-%d %H:%M:%S UTC"))),
         ("coldstart", _e(report.version)),
+        ("Provenance", _e(report.provenance.removeprefix("provenance: "))),
     ]
     dl = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in items)
     notes = "".join(f"<li>{_e(n)}</li>" for n in report.data_notes)
     notes_html = (
         f'<div class="caveats"><h3>About the data</h3><ul>{notes}</ul></div>' if notes else ""
     )
-    return f'<dl class="meta">{dl}</dl>\n{_table(report.ingested)}\n{notes_html}'
+    repro = _table(report.reproducibility) if report.reproducibility is not None else ""
+    return f'<dl class="meta">{dl}</dl>\n{repro}\n{_table(report.ingested)}\n{notes_html}'
 
 
 def _toc(report: Report) -> str:
@@ -98,10 +100,17 @@ def _figure(block: FigureBlock) -> str:
     )
 
 
-def _section(section: Section) -> str:
+def _banner(report: Report) -> str:
+    if not report.synthetic_banner:
+        return ""
+    return f'<p class="synthetic" data-synthetic="1">{_e(report.synthetic_banner)}</p>'
+
+
+def _section(section: Section, banner: str = "") -> str:
     parts = [
         f'<section class="report-section" id="{_e(section.id)}" data-section="{_e(section.id)}">',
         f"<h2>{_e(section.title)}</h2>",
+        banner,
         f'<p class="lede">{_e(section.intro)}</p>',
     ]
     if section.skipped:
@@ -109,7 +118,10 @@ def _section(section: Section) -> str:
         return "\n".join(parts)
     if section.findings:
         items = "".join(
-            f'<li data-finding="{_e(f.key)}">{_e(f.text)}</li>' for f in section.findings
+            f'<li data-finding="{_e(f.key)}"'
+            + (f' class="{_e(f.verdict.replace(" ", "-"))}"' if f.verdict else "")
+            + f">{_e(f.text)}</li>"
+            for f in section.findings
         )
         parts.append(f'<ul class="findings">{items}</ul>')
     parts += [_figure(f) for f in section.figures]
@@ -134,7 +146,8 @@ def render_html(report: Report) -> str:
         title=_e(report.title),
         version=_e(report.version),
         generated=_e(report.generated_at.strftime("%Y-%m-%d %H:%M:%S UTC")),
+        banner=_banner(report),
         meta=_meta(report),
         toc=_toc(report),
-        sections="\n".join(_section(s) for s in report.sections),
+        sections="\n".join(_section(s, _banner(report)) for s in report.sections),
     )

@@ -41,8 +41,11 @@ def _figure(block: FigureBlock, files_dir: str) -> list[str]:
     ]
 
 
-def _section(section: Section, files_dir: str) -> list[str]:
-    lines = [f'<a id="{section.id}"></a>', "", f"## {section.title}", "", section.intro, ""]
+def _section(section: Section, files_dir: str, banner: str | None = None) -> list[str]:
+    lines = [f'<a id="{section.id}"></a>', "", f"## {section.title}", ""]
+    if banner:
+        lines += [f"> **{banner}**", ""]
+    lines += [section.intro, ""]
     if section.skipped:
         return [*lines, f"> {section.skipped_reason}", ""]
     lines += [f"- {f.text}" for f in section.findings]
@@ -63,19 +66,24 @@ def _section(section: Section, files_dir: str) -> list[str]:
 def render_markdown(report: Report, files_dir: str) -> str:
     """The report as Markdown; images are linked as ``files_dir/figNN.png``."""
     regions = ", ".join(report.regions) if report.regions else "all in the warehouse"
-    lines = [
-        f"# {report.title}",
-        "",
-        "Cold-start analysis of the Huawei Public Cloud serverless trace (2025 release), "
-        "following the paper “Serverless Cold Starts and Where to Find Them” (EuroSys 2025).",
+    banner = report.synthetic_banner
+    lines = [f"# {report.title}", ""]
+    if banner:
+        lines += [f"> **{banner}**", ""]
+    lines += [
+        "Cold-start analysis following the paper “Serverless Cold Starts and Where to Find "
+        "Them” (EuroSys 2025), on the warehouse below.",
         "",
         f"- Warehouse: `{report.warehouse}`",
         f"- Regions: {regions}",
         f"- Generated: {report.generated_at.strftime('%Y-%m-%d %H:%M:%S UTC')}",
         f"- coldstart: {report.version}",
+        f"- {report.provenance[0].upper()}{report.provenance[1:]}",
         "",
-        *_table(report.ingested),
     ]
+    if report.reproducibility is not None:
+        lines += _table(report.reproducibility)
+    lines += _table(report.ingested)
     if report.data_notes:
         lines += ["**About the data**", "", *[f"- {n}" for n in report.data_notes], ""]
     lines += ["## Contents", ""]
@@ -84,5 +92,5 @@ def render_markdown(report: Report, files_dir: str) -> str:
         lines.append(f"{i}. [{s.title}](#{s.id}){status}")
     lines.append("")
     for s in report.sections:
-        lines += _section(s, files_dir)
+        lines += _section(s, files_dir, banner)
     return "\n".join(lines).rstrip() + "\n"

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from coldstart import release
+from coldstart import provenance, release
 from coldstart.errors import OutputError, UsageError
 from coldstart.progress import NullProgress, ProgressSink
 from coldstart.synth import calibration as cal
@@ -160,6 +160,7 @@ def generate(
         root.mkdir(parents=True)
     except OSError as exc:
         raise OutputError(f"cannot write to {dest_path}: {exc.strerror or exc}") from None
+    provenance.write_marker(root, generator_version=GENERATOR_VERSION, preset=p.name, seed=seed)
 
     summary = SynthSummary(
         dest=str(dest_path),
@@ -250,6 +251,7 @@ def _zip_tree(root: Path, regs: list[str], seed: int, tick: object) -> None:
                 info.external_attr = 0o644 << 16
                 with open(src, "rb") as fh, zf.open(info, "w") as out:
                     shutil.copyfileobj(fh, out, 1 << 20)
+            provenance.add_marker_to_zip(zf, root)  # a zip copied alone still says so
 
     for r in regs:
         cs = root / "cold_start" / r

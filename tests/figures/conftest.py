@@ -19,8 +19,12 @@ import pytest
 
 matplotlib.use("Agg")
 
+from dataclasses import dataclass
+
+from matplotlib.figure import Figure
+
 import coldstart.query
-from coldstart import figures
+from coldstart import frames, plots
 
 # `tiny_warehouse` (the tiny trace, ingested once per run) comes from tests/conftest.py.
 
@@ -57,17 +61,35 @@ def tiny_session(tiny_warehouse: Path) -> Iterator[Any]:
         yield session
 
 
+@dataclass
+class Built:
+    """A figure as the tests look at it: its frames, the drawing and the caption."""
+
+    frames: frames.FigureFrames
+    figure: Figure
+    caption: str
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return self.frames.frames
+
+
+def build(fig_id: str, session: Any, **options: Any) -> Built:
+    ff = frames.build(fig_id, session, **options)
+    return Built(ff, plots.draw(ff), plots.caption(ff))
+
+
 class FigureCache:
     """Builds each (figure, options) once per worker."""
 
     def __init__(self, session: Any) -> None:
-        self.session = session
-        self._cache: dict[tuple[str, tuple[tuple[str, Any], ...]], figures.FigureResult] = {}
+        self.session = frames.CachedSession(session)
+        self._cache: dict[tuple[str, tuple[tuple[str, Any], ...]], Built] = {}
 
-    def __call__(self, fig_id: str, **options: Any) -> figures.FigureResult:
+    def __call__(self, fig_id: str, **options: Any) -> Built:
         key = (fig_id, tuple(sorted(options.items())))
         if key not in self._cache:
-            self._cache[key] = figures.make(fig_id, self.session, **options)
+            self._cache[key] = build(fig_id, self.session, **options)
         return self._cache[key]
 
 

@@ -17,8 +17,11 @@ from matplotlib.axes import Axes
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 
-from coldstart import figures
+from coldstart import frames
+from coldstart.errors import MissingTableError
 from coldstart.plots import style
+
+from .conftest import build
 
 
 def _gid_lines(ax: Axes, prefix: str) -> dict[str, Any]:
@@ -45,16 +48,63 @@ def _assert_curves(ax: Axes, curves: pl.DataFrame, key: str) -> None:
     assert ax.get_ylabel() == "CDF"
 
 
-@pytest.mark.parametrize("fig_id", figures.figure_ids())
-def test_every_figure_renders_to_png(tiny_figure: Any, fig_id: str, tmp_path: Path) -> None:
+def _ink_share(png: Path) -> float:
+    """Share of pixels that are not (near) white: a blank or near-blank image is ≈ 0."""
+    import matplotlib.image as mpimg
+
+    img = mpimg.imread(png)[..., :3]
+    return float((img.min(axis=2) < 0.9).mean())
+
+
+def _data_artists(ax: Axes) -> int:
+    """Lines, collections, patches and images carrying data (not the frame or grid)."""
+    lines = [ln for ln in ax.get_lines() if len(np.asarray(ln.get_xdata())) > 1]
+    patches = [p for p in ax.patches if p.get_height() if hasattr(p, "get_height")]  # type: ignore[attr-defined]
+    return len(lines) + len(ax.collections) + len(patches) + len(ax.images)
+
+
+@pytest.mark.parametrize("fig_id", frames.figure_ids())
+def test_every_figure_renders_its_data(tiny_figure: Any, fig_id: str, tmp_path: Path) -> None:
     result = tiny_figure(fig_id)
-    assert result.skipped_reason is None and result.figure is not None
-    assert result.caption
+    assert result.caption and result.caption.endswith(".")
     assert all(isinstance(v, pl.DataFrame) for v in result.data.values())
+    empty = [k for k, v in result.data.items() if v.height == 0]
+    assert not empty, f"{fig_id}: empty frames {empty} on the tiny trace"
+    # every panel that has axes shows data: no blank panel, no "no data" panel
+    for ax in result.figure.axes:
+        if ax.axison and ax.get_label() != "<colorbar>":
+            assert _data_artists(ax) > 0, f"{fig_id}: panel {ax.get_title()!r} draws nothing"
+    assert "no data" not in _texts(result.figure)
     out = tmp_path / f"{fig_id}.png"
     result.figure.savefig(out, dpi=40)
-    assert out.stat().st_size > 5_000
-    assert "no data" not in _texts(result.figure)
+    assert _ink_share(out) > 0.03, f"{fig_id}: the image is nearly blank"
+
+
+@pytest.mark.parametrize("fig_id", frames.figure_ids())
+def test_every_text_is_legible_at_the_reports_width(tiny_figure: Any, fig_id: str) -> None:
+    """≥ 9 px once the figure is scaled into the report's 1040 px column at 150 dpi."""
+    from matplotlib.text import Text
+
+    fig = tiny_figure(fig_id).figure
+    fig.draw_without_rendering()  # lays out ticks and their labels as they will be saved
+    width = fig.get_figwidth()
+    small = [
+        (t.get_text()[:30], round(style.displayed_px(t.get_fontsize(), width, 150), 1))
+        for t in fig.findobj(Text)
+        if t.get_visible()
+        and t.get_text().strip()
+        and style.displayed_px(t.get_fontsize(), width, 150) < style.MIN_TEXT_PX
+    ]
+    assert not small, f"{fig_id}: text below {style.MIN_TEXT_PX} px: {small[:5]}"
+    assert width <= 12.5, "wider figures need fonts too large for their panels"
+
+
+def test_displayed_size_arithmetic() -> None:
+    # 12 in at 150 dpi = 1800 px, shown in 1040 px: scale 0.578; 8 pt = 16.7 px → 9.6 px
+    assert style.displayed_px(8, 12, 150) == pytest.approx(8 / 72 * 150 * 1040 / 1800)
+    # a 6 in figure at 150 dpi (900 px) is shown at its own size: 8 pt = 16.7 px
+    assert style.displayed_px(8, 6, 150) == pytest.approx(8 / 72 * 150)
+    assert style.displayed_px(style.min_font_pt(16), 16, 150) >= style.MIN_TEXT_PX
 
 
 def test_fig01_bubbles_are_the_region_summary(tiny_figure: Any) -> None:
@@ -331,8 +381,9 @@ def test_fig14_scatter_diagonal_and_guides(tiny_figure: Any) -> None:
 @pytest.mark.parametrize(("fig_id", "group"), [("fig15", "runtime"), ("fig16", "trigger")])
 def test_fig15_16_component_cdfs(tiny_figure: Any, fig_id: str, group: str) -> None:
     r = tiny_figure(fig_id)
-    axes = r.figure.axes
+    *axes, legend_cell = r.figure.axes
     assert len(axes) == 5
+    assert not legend_cell.axison and legend_cell.get_legend() is not None  # beside the data
     curves = r.data["cdf"]
     assert "unknown" not in curves["group"].to_list()
     for ax, comp in zip(
@@ -365,9 +416,10 @@ def test_fig17_utility_ratio(tiny_figure: Any) -> None:
     pods = r.data["pods"]
     all_curve = r.data["by_runtime_cdf"].filter(pl.col("group") == "all")
     below_1 = float((pods["utility_ratio"] <= 1).mean())
+    assert pods.height > 20 and 0 < below_1 < 1, "the tiny trace must have pods on both sides of 1"
     idx = int(np.searchsorted(all_curve["x"].to_numpy(), 1.0, side="right")) - 1
-    if idx >= 0:
-        assert all_curve["cdf"][idx] == pytest.approx(below_1, abs=2 / max(pods.height, 1) + 1e-3)
+    assert idx >= 0, "the 'all' curve must start below ratio 1"
+    assert all_curve["cdf"][idx] == pytest.approx(below_1, abs=2 / pods.height + 1e-3)
     assert "60 s keep-alive" in r.figure.get_suptitle()
 
 
@@ -392,41 +444,43 @@ def test_missing_tables_skip_with_a_reason(cold_starts_only_warehouse: Path) -> 
     import coldstart.query
 
     with coldstart.query.open(cold_starts_only_warehouse) as session:
-        skipped = figures.make("fig01", session)
-        assert skipped.figure is None
-        assert "counts" in (skipped.skipped_reason or "")
-        assert "\n" not in (skipped.skipped_reason or "")
-        no_requests = figures.make("fig17", session)
-        assert no_requests.figure is None and "requests" in (no_requests.skipped_reason or "")
-        ok = figures.make("fig13", session)
-        assert ok.figure is not None
+        with pytest.raises(MissingTableError) as exc:
+            frames.build("fig01", session)
+        assert exc.value.table == "counts"
+        assert "\n" not in str(exc.value) and "quantiles/" in str(exc.value)
+        with pytest.raises(MissingTableError) as exc:
+            frames.build("fig17", session)
+        assert exc.value.table == "requests"
+        assert build("fig13", session).figure is not None
 
 
 def test_region_filter_matching_nothing_says_no_data(r2_only_warehouse: Path) -> None:
     import coldstart.query
 
     with coldstart.query.open(r2_only_warehouse) as session:
-        for fig_id in figures.figure_ids():
-            r = figures.make(fig_id, session, regions=("R5",))
+        for fig_id in frames.figure_ids():
+            r = build(fig_id, session, regions=("R5",))
             assert r.figure is not None, fig_id
             assert "no data" in _texts(r.figure), fig_id
         # and R2 itself still draws
-        assert "no data" not in _texts(figures.make("fig10", session, regions=("R2",)).figure)
+        assert "no data" not in _texts(build("fig10", session, regions=("R2",)).figure)
 
 
 def test_unknown_figure_and_option() -> None:
     from coldstart.errors import UsageError
 
     with pytest.raises(UsageError, match="fig01, fig03"):
-        figures.resolve_ids(["fig99"])
+        frames.resolve_ids(["fig99"])
     with pytest.raises(UsageError, match="diagram"):
-        figures.resolve_ids(["fig2"])
-    assert figures.resolve_ids(["3", "fig3", "fig03"]) == ["fig03"]
-    assert figures.resolve_ids(["all"]) == figures.figure_ids()
-    with pytest.raises(UsageError, match="--region"):
-        figures.FigureOptions(regions=("R9",)).validated()
+        frames.resolve_ids(["fig2"])
+    assert frames.resolve_ids(["3", "fig3", "fig03"]) == ["fig03"]
+    assert frames.resolve_ids(["all"]) == frames.figure_ids()
+    with pytest.raises(UsageError, match="--regions"):
+        frames.FigureOptions(regions=("R9",)).validated()
     with pytest.raises(UsageError, match="--days"):
-        figures.FigureOptions(days=(5, 2)).validated()
+        frames.FigureOptions(days=(5, 2)).validated()
+    with pytest.raises(UsageError, match="unknown figure option 'colour'"):
+        frames.options(colour="red")
 
 
 def test_plots_say_no_data_on_empty_input() -> None:
@@ -509,7 +563,7 @@ def test_plots_say_no_data_on_empty_input() -> None:
             )
         ),
         distributions.plot_cold_start_distributions(
-            empty_curve, empty_curve, None, empty_curve, empty_curve, None
+            empty_curve, empty_curve, empty_curve, None, empty_curve, empty_curve, empty_curve, None
         ),
         components.plot_hourly_components(pl.DataFrame(schema={"region": pl.String})),
         components.plot_spearman(pl.DataFrame(schema={"region": pl.String})),
@@ -559,3 +613,30 @@ def test_plotted_values_are_the_named_query_results(tiny_figure: Any, tiny_sessi
         round(v, 12) for v in shares.filter(pl.col("runtime") != "unknown")["share"].to_list() if v
     )
     assert drawn == expected
+
+
+def test_each_query_runs_once_for_all_figures(tiny_session: Any) -> None:
+    """The report builds every figure through one CachedSession: no query runs twice, and the
+    queries several figures share are asked more than once but run once."""
+    cached = frames.CachedSession(tiny_session)
+    for fid in frames.figure_ids():
+        frames.build(fid, cached)
+    assert cached.runs and all(run.ran == 1 for run in cached.runs.values())
+    shared = {key[0] for key, run in cached.runs.items() if run.asked > 1}
+    assert {"cold_starts_by_region", "figures_cold_start_hist"} <= shared
+    # a second round asks again and runs nothing
+    before = {key: run.ran for key, run in cached.runs.items()}
+    frames.build("fig11", cached)
+    assert {key: run.ran for key, run in cached.runs.items()} == before
+
+
+def test_a_stamp_goes_under_the_title(tiny_session: Any) -> None:
+    from coldstart import plots
+    from coldstart.provenance import SYNTHETIC_LINE
+
+    ff = frames.build("fig09", tiny_session)
+    assert SYNTHETIC_LINE in plots.draw(ff, stamp=SYNTHETIC_LINE).get_suptitle()
+    assert SYNTHETIC_LINE not in plots.draw(ff).get_suptitle()
+    ff = frames.build("fig11", tiny_session)
+    title = plots.draw(ff, stamp=SYNTHETIC_LINE).get_suptitle()
+    assert title.startswith("Fig 11") and title.endswith(SYNTHETIC_LINE)

@@ -50,7 +50,7 @@ def test_plot_options_reach_the_figures(tiny_warehouse: Path, tmp_path: Path) ->
             "plot",
             "fig07",
             "fig17",
-            "--region",
+            "--regions",
             "R2",
             "--days",
             "11-20",
@@ -92,7 +92,7 @@ def test_plot_skips_figures_without_data(cold_starts_only_warehouse: Path, tmp_p
         (["plot", "fig99"], "choose from fig01, fig03"),
         (["plot", "fig02"], "diagram"),
         (["plot", "fig01", "--format", "jpg"], "--format"),
-        (["plot", "fig01", "--region", "R7"], "--region"),
+        (["plot", "fig01", "--regions", "R7"], "--regions"),
         (["plot", "fig05", "--days", "x"], "--days"),
         (["plot", "fig05", "--days", "20-3"], "--days"),
     ],
@@ -104,6 +104,32 @@ def test_plot_bad_input(
     assert res.exit_code == 2
     assert message in res.output
     assert "Traceback" not in res.output
+
+
+def test_plot_says_when_regions_leave_region_2_out(tiny_warehouse: Path, tmp_path: Path) -> None:
+    """Fig 17 shows Region 2 only: --regions R1 says so on the terminal and writes nothing."""
+    res = runner.invoke(
+        app,
+        ["plot", "fig17", "fig10", "--regions", "R1", "--warehouse", str(tiny_warehouse),
+         "--out", str(tmp_path)],
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert "fig17: skipped" in res.output and "R2" in res.output
+    assert not (tmp_path / "fig17.png").exists()
+    assert (tmp_path / "fig10.png").exists()
+
+
+def test_shared_options_are_worded_once() -> None:
+    """--warehouse and --regions read the same in every command that has them."""
+    import typer.main
+
+    from coldstart.cli._common import REGIONS_HELP, WAREHOUSE_HELP
+
+    commands = typer.main.get_command(app).commands  # type: ignore[attr-defined]
+    for command in ("plot", "report"):
+        params = {p.name: p for p in commands[command].params}
+        assert params["warehouse"].help == WAREHOUSE_HELP, command
+        assert params["regions"].help == REGIONS_HELP, command
 
 
 def test_plot_missing_warehouse(tmp_path: Path) -> None:
@@ -123,5 +149,5 @@ def test_parse_days() -> None:
 def test_plot_has_help() -> None:
     res = runner.invoke(app, ["plot", "--help"])
     assert res.exit_code == 0
-    for option in ("--out", "--format", "--warehouse", "--region", "--days", "--keep-alive"):
+    for option in ("--out", "--format", "--warehouse", "--regions", "--days", "--keep-alive"):
         assert option in res.output

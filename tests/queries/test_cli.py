@@ -98,7 +98,8 @@ def test_query_null_parameter(hand_warehouse: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "fragment"),
     [
-        (["query", "no_such_query"], "unknown query 'no_such_query'; the queries are: "),
+        (["query", "no_such_query"], "unknown query 'no_such_query'; (`coldstart queries` lists all"),
+        (["query", "cold_starts_by_trigerr"], "did you mean cold_starts_by_trigger"),
         (["query", "pod_utility_ratio", "-p", "keepalive=3"],
          "no parameter 'keepalive'; it accepts: region: VARCHAR = NULL"),
         (["query", "pod_utility_ratio", "-p", "keep_alive_s=long"],
@@ -117,6 +118,24 @@ def test_usage_errors_exit_2_without_traceback(
     assert result.stdout == ""
     assert fragment in result.stderr.replace("\n", " ")
     assert "Traceback" not in result.stderr
+
+
+def test_a_region_without_a_function_table_is_named(hand_warehouse: Path) -> None:
+    """Triggers are known for Region 2 only: asking about R1 says so beside the NULL row."""
+    result = run(
+        "query", "cold_starts_by_trigger", "-p", "region=R1", "-f", "csv", wh=hand_warehouse
+    )
+    assert result.exit_code == 0
+    assert "known for R2 only" in result.stderr and "region=R1" in result.stderr
+    same_r2 = run(
+        "query", "cold_starts_by_trigger", "-p", "region=R2", "-f", "csv", wh=hand_warehouse
+    )
+    assert "known for" not in same_r2.stderr
+
+
+def test_json_ends_with_a_newline(hand_warehouse: Path) -> None:
+    result = run("query", "region_summary", "-f", "json", wh=hand_warehouse)
+    assert result.exit_code == 0 and result.stdout.endswith("]\n")
 
 
 def test_missing_and_empty_warehouse(tmp_path: Path) -> None:

@@ -421,8 +421,54 @@ def test_requests_per_function_minute(hand: Session) -> None:
     assert len(rows(hand, "requests_per_function_minute", day_from=30)) == 3
 
 
+def _queries_run_by_tests(source: str) -> set[str]:
+    """Names a ``test_*`` function of ``source`` runs, read from its syntax tree: the query
+    argument of ``x.query("name", ...)`` or ``rows(session, "name", ...)`` calls, or the
+    ``name`` values of a ``parametrize`` whose test passes ``name`` to one of those calls.
+    A name mentioned anywhere else (a comment, a docstring, an unrelated string) does not
+    count."""
+    import ast
+
+    def query_args(fn: ast.FunctionDef) -> list[ast.expr]:
+        out = []
+        for node in ast.walk(fn):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            if isinstance(func, ast.Attribute) and func.attr == "query" and node.args:
+                out.append(node.args[0])
+            elif isinstance(func, ast.Name) and func.id == "rows" and len(node.args) >= 2:
+                out.append(node.args[1])
+        return out
+
+    found: set[str] = set()
+    for fn in ast.walk(ast.parse(source)):
+        if not isinstance(fn, ast.FunctionDef) or not fn.name.startswith("test_"):
+            continue
+        args = query_args(fn)
+        found |= {a.value for a in args if isinstance(a, ast.Constant) and isinstance(a.value, str)}
+        params = {a.id for a in args if isinstance(a, ast.Name)}
+        for deco in fn.decorator_list:
+            if not (isinstance(deco, ast.Call) and getattr(deco.func, "attr", "") == "parametrize"):
+                continue
+            names_arg, values = deco.args[0], deco.args[1]
+            argnames = (
+                [n.strip() for n in names_arg.value.split(",")]
+                if isinstance(names_arg, ast.Constant)
+                else [e.value for e in names_arg.elts]  # type: ignore[attr-defined]
+            )
+            for i, argname in enumerate(argnames):
+                if argname not in params:
+                    continue
+                for case in values.elts:  # type: ignore[attr-defined]
+                    value = case.elts[i] if isinstance(case, ast.Tuple) else case
+                    if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                        found.add(value.value)
+    return found
+
+
 def test_every_named_query_is_tested_here() -> None:
-    """A new named query must get a hand-worked test in this file.
+    """A new named query must get a hand-worked test in this file: a test that runs it.
 
     Except the figure-specific ones in queries/figures/, which the figures' tests cover.
     """
@@ -430,7 +476,23 @@ def test_every_named_query_is_tested_here() -> None:
 
     from coldstart.query.library import load_library
 
-    text = Path(__file__).read_text()
+    run = _queries_run_by_tests(Path(__file__).read_text())
     mine = [q.name for q in load_library().queries.values() if q.path.parent.name != "figures"]
-    untested = [n for n in mine if f'"{n}"' not in text]
+    untested = [n for n in mine if n not in run]
     assert not untested
+
+
+def test_the_coverage_check_can_fail() -> None:
+    """A name only mentioned (comment, docstring, unrelated string) is not a tested query."""
+    source = '''
+def test_a(hand):
+    """cold_starts_values is great"""
+    x = "region_daily"
+    rows(hand, "region_summary")
+
+
+@pytest.mark.parametrize(("name", "other"), [("cold_starts_hourly", "requests_per_user")])
+def test_b(hand, name, other):
+    hand.query(name)
+'''
+    assert _queries_run_by_tests(source) == {"region_summary", "cold_starts_hourly"}

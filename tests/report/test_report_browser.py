@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from coldstart.plots import style
 from coldstart.report import SECTION_IDS, ReportResult
 
 from ._browser import Chromium, find_chromium
@@ -29,11 +30,15 @@ const decoded = await Promise.all(images.map(i => i.decode().then(() => true, ()
 return {
   images: images.map((img, k) => ({
     alt: img.alt, width: img.naturalWidth, height: img.naturalHeight, decoded: decoded[k],
+    shown: img.getBoundingClientRect().width,
   })),
+  column: document.querySelector('section[data-section]').getBoundingClientRect().width,
+  repro: document.querySelectorAll('[data-table="reproducibility"] tbody tr').length,
   sections: [...document.querySelectorAll('section[data-section]')].map(s => ({
     id: s.id,
     heading: s.querySelector('h2') ? s.querySelector('h2').textContent : '',
     figures: s.querySelectorAll('figure img').length,
+    synthetic: s.querySelector('.synthetic') !== null,
     tables: s.querySelectorAll('table tbody tr').length,
   })),
   toc: [...document.querySelectorAll('nav.toc a')].map(a => a.getAttribute('href')),
@@ -71,6 +76,14 @@ def test_report_renders_in_chromium(tiny_report: ReportResult) -> None:
         assert section["heading"] == titles[section["id"]]
         assert section["figures"] > 0 and section["tables"] > 0, section
     assert checks["toc"] == [f"#{s}" for s in SECTION_IDS]
+    # the legibility rule's column width is the one the browser lays out at 1280 px
+    assert abs(checks["column"] - style.DISPLAY_WIDTH_PX) <= 2, checks["column"]
+    for img in checks["images"]:
+        natural = img["width"]
+        assert img["shown"] <= min(natural, style.DISPLAY_WIDTH_PX) + 2, img
+    # synthetic data: the line is in every section; the reproducibility table opens the page
+    assert all(s["synthetic"] for s in checks["sections"])
+    assert checks["repro"] == len(tiny_report.report.reproducibility.frame)
     # nothing wider than the window: wide tables scroll inside their own box
     assert checks["width"] <= checks["viewport"]
     assert page.screenshot[:8] == b"\x89PNG\r\n\x1a\n"

@@ -40,8 +40,8 @@ def test_report_writes_html_and_markdown(
     assert f"report:   {out / 'report.html'}" in result.output
     assert f"markdown: {out / 'report.md'}" in result.output
     assert (
-        "skipped (no data): The regions at a glance; Region 2 by runtime and trigger"
-        in result.output
+        "skipped (no data): The regions at a glance; Peaks, troughs and the holiday; "
+        "Region 2 by runtime and trigger; Pod utility ratio" in result.output
     )
     assert (out / "report.html").stat().st_size > 10_000
     assert (out / "report_files" / "fig10.png").is_file()
@@ -107,3 +107,10 @@ def test_demo_unwritable_out_fails_at_once(tmp_path: Path) -> None:
     result = runner.invoke(app, ["demo", "--out", str(blocker), "--quiet"])
     assert result.exit_code == 1
     assert "--out" in result.output and "not a directory" in result.output
+
+
+def test_check_says_where_the_rows_came_from(report_warehouse: Path) -> None:
+    result = runner.invoke(app, ["check", "--warehouse", str(report_warehouse)])
+    assert result.exit_code == 0, result.output
+    assert "provenance: Synthetic data — not the Huawei trace" in result.output
+    assert "preset 'tiny', seed 0" in result.output

@@ -134,3 +134,111 @@ def test_markdown_links_its_figure_files(tiny_report: ReportResult) -> None:
 
 def test_rendering_is_deterministic(tiny_report: ReportResult) -> None:
     assert render_html(tiny_report.report) == render_html(tiny_report.report)
+
+
+def test_every_data_figure_is_in_the_report(tiny_report: ReportResult) -> None:
+    from coldstart.frames import figure_ids
+
+    shown = [f.fig_id for s in tiny_report.report.sections for f in s.figures]
+    assert sorted(shown) == figure_ids()  # 1 and 3-17, each once
+    html = tiny_report.paths.html.read_text(encoding="utf-8")
+    for fid in figure_ids():
+        assert f'data-figure="{fid}"' in html
+
+
+def test_synthetic_data_is_labelled_on_every_page(tiny_report: ReportResult) -> None:
+    from coldstart.provenance import SYNTHETIC_LINE
+
+    report = tiny_report.report
+    assert report.synthetic_banner and SYNTHETIC_LINE in report.synthetic_banner
+    assert "preset 'tiny'" in report.synthetic_banner and "seed 0" in report.synthetic_banner
+    assert SYNTHETIC_LINE in report.title
+    html = tiny_report.paths.html.read_text(encoding="utf-8")
+    title = re.search(r"<title>(.*?)</title>", html)
+    assert title is not None and SYNTHETIC_LINE in title.group(1)
+    # every section of the page and of the Markdown carries the line
+    for chunk in html.split('<section class="report-section"')[1:]:
+        assert 'class="synthetic"' in chunk.split("</h2>", 1)[1][:600]
+    markdown = tiny_report.paths.markdown.read_text(encoding="utf-8")
+    head, *sections = markdown.split("\n## ")
+    assert SYNTHETIC_LINE in head.split("\n", 3)[2]
+    for part in sections:
+        if part.startswith("Contents"):
+            continue
+        assert f"> **{report.synthetic_banner}**" in part.split("\n\n", 2)[1], part[:80]
+
+
+def test_reproducibility_table_opens_the_report(tiny_report: ReportResult) -> None:
+    from coldstart.frames import FIGURES
+
+    repro = tiny_report.report.reproducibility
+    assert repro is not None
+    frame = repro.frame
+    assert frame["fig_id"].to_list() == list(FIGURES)
+    assert frame["grade"].to_list() == [s.grade for s in FIGURES.values()]
+    # every figure with a paper number is compared, and the counts add up per section table
+    paper_rows = pl.concat(
+        [
+            t.frame
+            for s in tiny_report.report.sections
+            for t in s.tables
+            if t.key.startswith("paper_")
+        ]
+    )
+    for row in frame.iter_rows(named=True):
+        part = paper_rows.filter(pl.col("fig_id") == row["fig_id"])
+        assert row["agrees"] == (part["verdict"] == "agrees").sum(), row["fig_id"]
+        assert row["differs"] == (part["verdict"] == "differs").sum(), row["fig_id"]
+    assert frame["compared"].sum() > 100
+    html = tiny_report.paths.html.read_text(encoding="utf-8")
+    assert html.index('data-table="reproducibility"') < html.index('data-table="ingested"')
+    assert html.index('data-table="reproducibility"') < html.index("<section")
+
+
+def test_paper_values_and_verdicts_come_from_the_paper_table(tiny_report: ReportResult) -> None:
+    from coldstart import paper
+
+    rows = pl.concat(
+        [
+            t.frame
+            for s in tiny_report.report.sections
+            for t in s.tables
+            if t.key.startswith("paper_")
+        ]
+    )
+    for row in rows.iter_rows(named=True):
+        number = paper.number(row["id"])
+        assert row["paper"] == number.value and row["tolerance"] == number.describe_tolerance()
+        if row["measured"] is None:
+            assert row["verdict"] == "not measured"
+        else:
+            assert row["verdict"] == ("agrees" if number.agrees(row["measured"]) else "differs")
+
+
+def test_provenance_absent_on_release_shaped_csvs(tmp_path: Path) -> None:
+    """A warehouse ingested from hand-made release-format CSVs is not called synthetic."""
+    from _ingest_fixtures import write_tree
+
+    from coldstart import provenance
+    from coldstart.ingest import ingest
+
+    release = write_tree(tmp_path / "release")
+    ingest([release], warehouse=tmp_path / "wh", progress=None)
+    origin = provenance.read(tmp_path / "wh")
+    assert origin.recorded and origin.kind == "release" and not origin.is_synthetic
+    assert origin.banner() is None
+    assert "release files" in origin.label()
+    with coldstart.open(tmp_path / "wh") as session:
+        assert "release files" in repr(session) and "ynthetic" not in repr(session)
+
+
+def test_provenance_of_a_synthetic_trace(report_warehouse: Path) -> None:
+    from coldstart import provenance
+
+    origin = provenance.read(report_warehouse)
+    assert origin.kind == "synthetic"
+    ((trace, containers),) = origin.synthetic
+    assert (trace.preset, trace.seed) == ("tiny", 0) and trace.generator_version >= 1
+    assert containers
+    with coldstart.open(report_warehouse) as session:
+        assert provenance.SYNTHETIC_LINE in repr(session)

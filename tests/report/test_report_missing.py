@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from coldstart.report import ReportResult, build_report
@@ -34,10 +35,14 @@ def test_sections_without_their_tables_are_skipped(partial_report: ReportResult)
     shown = [s for s in report.sections if s.id not in expected]
     assert [s.id for s in shown] == ["distributions", "components", "region2"]
     assert all(not s.skipped and s.findings for s in shown)
-    # Region 2 without per-minute counts: its pod shares are left out, the rest is there
+    # Region 2 without per-minute counts: Figs 8 and 14 say which table they need, the rest
+    # of the section is there
     region2 = report.section("region2")
     assert region2.table("proportions_trigger") is None
     assert region2.table("cold_starts_by_runtime") is not None
+    skipped = {f.fig_id: f.skipped_reason for f in region2.figures if f.skipped}
+    assert set(skipped) == {"fig08", "fig14"}
+    assert all("'counts'" in (r or "") for r in skipped.values())
     # what was ingested says there is no request table
     assert set(report.ingested.frame["table"]) == {"cold_starts", "functions"}
 
@@ -50,6 +55,10 @@ def test_regions_filter_tables_and_skip_region2(report_warehouse: Path) -> None:
     summary = report.section("regions").table("region_summary")
     assert summary is not None
     assert summary.frame["region"].to_list() == ["R1", "R3"]
-    finding = report.section("distributions").finding("median_cold_start_range")
-    assert finding is not None and "R2" not in finding.text
+    paper = report.section("distributions").table("paper_distributions")
+    assert paper is not None
+    r2 = paper.frame.filter(pl.col("id") == "fig10a.median_s.r2")
+    assert r2["verdict"].to_list() == ["not measured"]  # R2 is not in the selection
+    r1 = paper.frame.filter(pl.col("id") == "fig10a.median_s.r1")
+    assert r1["verdict"].item() in ("agrees", "differs")
     assert set(report.ingested.frame["region"].str.split(", ").explode()) <= {"R1", "R3"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import json
 import shutil
 from pathlib import Path
 
@@ -109,13 +110,42 @@ def test_renderer_failure_leaves_no_html_behind(tiny_report: ReportResult, tmp_p
     assert out.is_dir() and list(out.iterdir()) == []
 
 
-def test_rewrite_replaces_the_report(tiny_report: ReportResult, tmp_path: Path) -> None:
+def test_rewrite_replaces_the_report_and_keeps_what_it_did_not_write(
+    tiny_report: ReportResult, tmp_path: Path
+) -> None:
     out = _previous_report(tiny_report, tmp_path)
-    (out / report_output.FILES_DIR / "stale.png").write_bytes(b"old")
+    # a figure the previous report wrote that this one will not, and files of the user's
+    manifest = json.loads((out / report_output.MANIFEST_NAME).read_text())
+    manifest["files"].append(f"{report_output.FILES_DIR}/fig99.png")
+    (out / report_output.MANIFEST_NAME).write_text(json.dumps(manifest))
+    (out / report_output.FILES_DIR / "fig99.png").write_bytes(b"old report's")
+    (out / report_output.FILES_DIR / "my-notes.png").write_bytes(b"mine")
+    (out / "analysis.ipynb").write_text("{}")
     paths = _write(tiny_report, out)
     assert paths.html.read_text(encoding="utf-8") == render_html(tiny_report.report)
-    assert not (paths.files / "stale.png").exists()
-    assert sorted(p.name for p in out.iterdir()) == ["report.html", "report.md", "report_files"]
+    assert not (paths.files / "fig99.png").exists()  # the report wrote it: removed
+    assert (paths.files / "my-notes.png").read_bytes() == b"mine"  # never touched
+    assert (out / "analysis.ipynb").read_text() == "{}"
+    assert sorted(p.name for p in out.iterdir()) == [
+        report_output.MANIFEST_NAME,
+        "analysis.ipynb",
+        "report.html",
+        "report.md",
+        "report_files",
+    ]
+    written = json.loads((out / report_output.MANIFEST_NAME).read_text())["files"]
+    assert f"{report_output.FILES_DIR}/my-notes.png" not in written
+
+
+def test_a_page_the_report_did_not_write_is_never_overwritten(
+    tiny_report: ReportResult, tmp_path: Path
+) -> None:
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "report.html").write_text("<html>my own page</html>")
+    with pytest.raises(OutputError, match="not written by `coldstart report`"):
+        _write(tiny_report, out)
+    assert (out / "report.html").read_text() == "<html>my own page</html>"
 
 
 @pytest.mark.parametrize(

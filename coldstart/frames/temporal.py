@@ -1,0 +1,97 @@
+"""Frames of the time-pattern figures: Fig 5 (daily peaks), Fig 6 (peak-to-trough), Fig 7."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+
+from coldstart import release
+from coldstart.analysis import holiday, peak_trough, peaks
+from coldstart.frames.model import keep_regions
+from coldstart.frames.options import FigureOptions
+
+#: Functions listed in the report's table of the highest peak-to-trough ratios.
+TOP_RATIOS = 10
+
+
+def fig05(session: Any, opts: FigureOptions) -> dict[str, pl.DataFrame]:
+    """Region-total requests per minute (normalised, smoothed) and each day's largest peak."""
+    lo, hi = opts.days or (0, 2)
+    per_minute = keep_regions(
+        session.query("requests_per_minute", region=opts.one_region, day_from=lo, day_to=hi),
+        opts,
+    )
+    result = peaks.daily_peaks(
+        per_minute,
+        window_minutes=opts.smoothing_minutes,
+        prominence=opts.peak_prominence,
+        first_day=lo,
+        last_day=hi,
+    )
+    return {"series": result.series, "peaks": result.peaks}
+
+
+def fig06(session: Any, opts: FigureOptions) -> dict[str, pl.DataFrame]:
+    """Peak-to-trough ratio per function beside its median requests/day and cold starts."""
+    region = opts.one_region
+    # One region at a time: on the full release the active function-minutes of all regions
+    # together would be ~10^8 rows; per region they stay a fraction of that.
+    parts = []
+    for r in opts.regions or release.REGIONS:
+        per_minute = session.query("requests_per_function_minute", region=r)
+        parts.append(
+            peak_trough.peak_to_trough_by_function(
+                per_minute,
+                window=opts.peak_trough_window,
+                trough_floor=opts.trough_floor,
+                zero_fill=opts.peak_trough_zero_fill,
+            )
+        )
+        del per_minute
+    ratios = pl.concat(parts, how="vertical_relaxed")
+    per_function = session.query("requests_per_function", region=region).select(
+        "region", "funcID", pl.col("median_daily_requests").alias("requests_per_day")
+    )
+    cold = session.query("requests_vs_cold_starts", region=region).select(
+        "region", "funcID", "cold_starts"
+    )
+    table = (
+        ratios.join(per_function, on=["region", "funcID"], how="left")
+        .join(cold, on=["region", "funcID"], how="left")
+        .with_columns(pl.col("requests_per_day").fill_null(0), pl.col("cold_starts").fill_null(0))
+    )
+    summary = table.group_by("region").agg(
+        pl.len().alias("functions"),
+        pl.col("ratio").max().alias("max_ratio"),
+        pl.col("ratio").median().alias("median_ratio"),
+        (pl.col("ratio") == 1).mean().alias("share_flat"),
+        pl.col("ratio")
+        .filter(pl.col("requests_per_day") >= 1e7)
+        .max()
+        .alias("max_ratio_above_1e7_per_day"),
+    )
+    return {
+        "ratios": table,
+        "top": table.sort("ratio", descending=True).head(TOP_RATIOS),
+        "summary": summary.sort("region"),
+    }
+
+
+def fig07(session: Any, opts: FigureOptions) -> dict[str, pl.DataFrame]:
+    """Daily pods and CPU per region, normalised to the maximum over the window; the pods
+    also as a region × day table (the report's)."""
+    window = opts.days or holiday.DEFAULT_WINDOW
+    daily = keep_regions(session.query("region_daily", region=opts.one_region), opts)
+    norm = holiday.normalise_daily(
+        daily,
+        ["pods", "cpu_mean", "cpu_pod_weighted"],
+        window=window,
+        normalise_over=opts.normalise_over,
+    )
+    wide = (
+        norm.sort("region", "day").pivot(on="day", index="region", values="pods")
+        if norm.height
+        else pl.DataFrame()
+    )
+    return {"daily": daily, "normalised": norm, "pods_by_day": wide}
