@@ -4,7 +4,8 @@ Every downstream project re-implements these rules (funcID, pool parsing, trigge
 slightly differently each time. They live here once; the ingest computes them when it writes
 the warehouse, and analyses can apply the same expressions to frames of their own.
 
-Rules (see ``shared/reference/paper_catalog.md`` §0.2–0.3):
+Rules (from the paper's §3 definitions and the dataset authors' demo notebook, which splits
+podID the same way):
 
 * funcID = ``f"{funcName}---{userID}---{poolName}"`` — the unit the paper calls a function.
 * podID ``poolNN-CPU-MEM-NNNN…`` → poolName ``poolNN-CPU-MEM``, cpu_limit = CPU millicores,

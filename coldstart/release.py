@@ -2,8 +2,9 @@
 
 Single source of truth for file layout, column names and order, per-minute metric names and
 statistic suffixes, and the lookup tables the dataset authors publish. The synthetic generator
-writes exactly this; the loaders read exactly this. Sources: the release README and demo
-notebook, summarised in ``shared/reference/release_format.md``.
+writes exactly this; the loaders read exactly this. Sources: the release's README
+(``README_data_release_2025.md`` in sir-lab/data-release) and the authors' demo notebook
+(``src/demo_cold_start.ipynb``).
 """
 
 from __future__ import annotations
