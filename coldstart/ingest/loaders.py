@@ -17,7 +17,7 @@ import polars as pl
 import pyarrow as pa
 
 from coldstart import derive, release
-from coldstart.errors import InputError
+from coldstart.errors import BadRowError, InputError
 from coldstart.ingest import request_ids
 from coldstart.ingest.csvread import LINE_COL, ReadStats, iter_blocks
 from coldstart.ingest.parts import PartWriter, write_frame
@@ -126,7 +126,7 @@ def reject(
     for line, value in zip(rows[LINE_COL].to_list(), rows[value_col].to_list(), strict=True):
         reason = f"{display}, line {line}, column {value_col}: {value!r} {describe}"
         if not ctx.skip_bad_rows:
-            raise InputError(reason)
+            raise BadRowError(reason)
         stats.skipped(reason)
     return block.filter(~bad)
 

@@ -121,15 +121,17 @@ def load_pack(pack: Pack, ctx: LoadContext, check_header: HeaderCheck) -> list[S
     lines: list[int] = []
     for i, (source, _key) in enumerate(pack.members):
         with source.open() as fh:
-            header = read_header(fh)
+            header = read_header(fh, source.display)
             if not header:
                 continue
             check_header(source, header)
-            body = fh.read()
+            body = fh.read(PACK_SOURCE_BYTES + 1)
+            if len(body) > PACK_SOURCE_BYTES:  # it grew since it was listed: not small
+                return None
         if not body:
             continue
         if not body.endswith(b"\n"):
-            body += b"\n"  # the last line had no newline: it is checked like any other
+            return None  # cut short: load_long names (or skips and counts) its last line
         n = int(np.count_nonzero(np.frombuffer(body, dtype=np.uint8) == ord("\n")))
         bodies.append(body)
         owners.append(i)

@@ -145,7 +145,7 @@ def _plan(
         table = s.table
         if table is None:
             with s.open() as fh:
-                header = read_header(fh)
+                header = read_header(fh, s.display)
             if not header:
                 plans.append(_Planned(s, None, None, "empty"))
                 continue
@@ -191,7 +191,7 @@ def _load_one(plan: _Planned, ctx: LoadContext) -> SourceResult:
     assert plan.table is not None
     assert plan.key is not None
     with s.open() as fh:
-        header = read_header(fh)
+        header = read_header(fh, s.display)
         if not header:
             return SourceResult(source=s, table=plan.table, key=plan.key)
         table = _check_header(s, plan.table, header)

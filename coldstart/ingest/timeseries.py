@@ -30,7 +30,7 @@ import pyarrow as pa
 from pyarrow import feather
 
 from coldstart import release
-from coldstart.errors import InputError
+from coldstart.errors import BadRowError, InputError
 from coldstart.ingest import wide_cells
 from coldstart.ingest.csvread import ReadStats, iter_blocks
 from coldstart.ingest.loaders import LoadContext, SourceResult
@@ -98,9 +98,12 @@ def load_wide(
     result = SourceResult(source=source, table="timeseries", key=key)
     cells = None
     if source.size <= wide_cells.MAX_BYTES:
-        body = fh.read()
-        cells = wide_cells.read_cells(body, len(header))
-        fh = io.BytesIO(body)  # in case the validating reader has to take it after all
+        body = fh.read(wide_cells.MAX_BYTES + 1)
+        if len(body) <= wide_cells.MAX_BYTES:
+            cells = wide_cells.read_cells(body, len(header))
+            fh = io.BytesIO(body)  # in case the validating reader has to take it after all
+        else:  # it grew since it was listed: the block-wise way, from what was read on
+            fh = _Joined(body, fh)
     count_max = _COUNT_MAX[metric] if is_count else None
     got = _from_cells(cells, count_max) if cells is not None else None
     if got is None:
@@ -156,6 +159,22 @@ def load_wide(
     result.count("minutes", len(times))
     result.bad_rows, result.examples = stats.bad_rows, stats.examples
     return result
+
+
+class _Joined(io.RawIOBase):
+    """Bytes already read, then the rest of the stream (for :func:`iter_blocks`)."""
+
+    def __init__(self, head: bytes, rest: IO[bytes]) -> None:
+        self._head, self._rest = head, rest
+
+    def read(self, n: int = -1) -> bytes:  # type: ignore[override]
+        if self._head:
+            out, self._head = (self._head, b"") if n < 0 else (self._head[:n], self._head[n:])
+            return out
+        return self._rest.read(n)
+
+    def readable(self) -> bool:
+        return True
 
 
 @dataclass(frozen=True)
@@ -281,7 +300,7 @@ def _from_blocks(
                 f"a whole number from {lo} to {hi}"
             )
             if not ctx.skip_bad_rows:
-                raise InputError(reason)
+                raise BadRowError(reason)
             stats.skipped(reason)
         keep &= ~bad
     mat = full[:, 2:-1].T  # funcs × rows
@@ -294,7 +313,7 @@ def _from_blocks(
                 f"{float(mat[f_i, r_i])!r} is not a whole count from 0 to {count_max:.0f}"
             )
             if not ctx.skip_bad_rows:
-                raise InputError(reason)
+                raise BadRowError(reason)
             stats.skipped(reason)
         keep &= ~wrong.any(axis=0)
     if not keep.all():
