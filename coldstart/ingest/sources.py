@@ -63,12 +63,27 @@ class Source:
         parts = [table, self.region or "_", *([self.series] if self.series else []), self.basename]
         return "/".join(parts)
 
+    @property
+    def known_content(self) -> str | None:
+        """The content fingerprint without reading: a zip member's CRC-32 (from the zip's
+        directory; zipfile checks it when the member is read to its end)."""
+        return f"crc32:{self.stamp[4:]}" if self.stamp.startswith("crc:") else None
+
+    def content(self) -> str | None:
+        """The content fingerprint, reading the file if it is not a zip member."""
+        if self.known_content is not None:
+            return self.known_content
+        with self.open() as fh:
+            while fh.read(1 << 20):
+                pass
+            return content_of(fh, self)
+
     @contextmanager
     def open(self) -> Iterator[IO[bytes]]:
         """A binary stream of the CSV's bytes (zip members are decompressed on the fly)."""
         if self.member is None:
             with open_regular(self.container) as fh:
-                yield fh
+                yield HashingReader(fh)
             return
         try:
             with zipfile.ZipFile(self.container) as zf, zf.open(self.member) as fh:
@@ -78,6 +93,38 @@ class Source:
                 f"{self.display}: cannot read this zip member ({exc}); the zip is damaged or "
                 "was cut short: download it again"
             ) from None
+
+
+class HashingReader:
+    """A file's stream that computes the CRC-32 of the bytes read (zlib, GIL released): the
+    content fingerprint of a file on disk, the same number a zip stores for its members, so
+    the folder and the zip of one release fingerprint alike. Measured ≈ 0.5-1 GB/s per core."""
+
+    def __init__(self, fh: IO[bytes]) -> None:
+        self._fh = fh
+        self.crc = 0
+        self.at_eof = False
+
+    def read(self, n: int = -1) -> bytes:
+        data = self._fh.read(n)
+        self.crc = zlib.crc32(data, self.crc)
+        if not data or n < 0 or len(data) < n:
+            self.at_eof = True
+        return data
+
+    def readline(self, limit: int = -1) -> bytes:
+        line = self._fh.readline(limit)
+        self.crc = zlib.crc32(line, self.crc)
+        if not line.endswith(b"\n") and (limit < 0 or len(line) < limit):
+            self.at_eof = True
+        return line
+
+
+def content_of(fh: object, source: Source) -> str | None:
+    """The fingerprint of a source whose stream ``fh`` was read to its end, else None."""
+    if isinstance(fh, HashingReader):
+        return f"crc32:{fh.crc:08x}" if fh.at_eof else None
+    return source.known_content
 
 
 def file_kind(mode: int) -> str | None:
