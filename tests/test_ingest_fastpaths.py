@@ -194,7 +194,7 @@ def test_two_files_for_one_day_is_an_error_on_both_paths(
     lines[1] = ",".join([*first[:2], "7.5", *first[3:]])  # one value differs
     tree["quantiles/R2/cpu_usage_avg/day_0_copy.csv"] = "\n".join(lines) + "\n"
     src = write_tree(tmp_path / "src", tree)
-    with pytest.raises(InputError, match="day_0_copy.csv holds timeseries cpu_usage_avg rows"):
+    with pytest.raises(InputError, match=r"day_0_copy\.csv holds timeseries cpu_usage_avg rows"):
         ingest([src], warehouse=tmp_path / "a")
     with pytest.raises(InputError, match="two files give cpu_usage_avg for R2 day 0"):
         ingest([src], warehouse=tmp_path / "a", force=True)

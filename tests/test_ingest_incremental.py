@@ -10,7 +10,7 @@ import pytest
 from _ingest_fixtures import COLD_HEADER, COLD_ROWS, csv_text, files, tree_snapshot, write_tree
 
 from coldstart.errors import UsageError
-from coldstart.ingest import check, ingest, parts, publish
+from coldstart.ingest import check, ingest, parts, publish, recover_warehouse
 from coldstart.warehouse import JOURNAL_FILE, MANIFEST_FILE, SCHEMA_VERSION
 
 
@@ -53,8 +53,8 @@ def test_force_reingests_same_result(tmp_path: Path) -> None:
     assert r.ingested == 7
     after = {str(p.parent.relative_to(wh)): pl.read_parquet(p) for p in wh.rglob("*.parquet")}
     assert after.keys() == before.keys()
-    for k in before:
-        assert after[k].equals(before[k]), k
+    for k, frame in before.items():
+        assert after[k].equals(frame), k
 
 
 def test_statistics_arriving_later_are_merged(tmp_path: Path) -> None:
@@ -132,9 +132,12 @@ def test_killed_while_publishing_is_rolled_back_by_next_run(
     assert (wh / JOURNAL_FILE).exists()
     assert tree_snapshot(wh) != before
     monkeypatch.undo()
-    q = check(wh)
-    assert q.recovered is not None
-    assert "rolled back" in q.recovered
+    broken = tree_snapshot(wh)
+    q = check(wh)  # read-only: reports the interrupted publish, changes nothing
+    assert q.interrupted is not None and "interrupted while publishing" in q.interrupted
+    assert tree_snapshot(wh) == broken
+    note = recover_warehouse(wh)
+    assert note is not None and "rolled back" in note
     assert tree_snapshot(wh) == before
 
 
