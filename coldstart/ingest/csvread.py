@@ -234,6 +234,7 @@ def _parse_block(
                 raise BadRowError(reason)
             stats.skipped(reason)
         keep &= ~bad
+    if not keep.all():  # blank or bad lines out: polars would read "\r" alone as a row
         data = _select_lines(data, starts, ends, keep)
     stats.rows_read += int((~blank).sum())
     good_lines = line_numbers[keep]

@@ -86,6 +86,7 @@ class Guard:
     def admit(self, r: SourceResult) -> str | None:
         """None if ``r`` may be published; a note if it is skipped as identical to another
         source. Raises InputError for a shrinking re-ingest or a second source of a region-day."""
+        self._refuse_shrinking(r)
         if r.rows_read == 0 and r.rows_written == 0:
             return None  # an empty file: no rows, nothing to double
         content = _content(r)
@@ -95,7 +96,6 @@ class Guard:
             if same is not None and same.key != r.key:
                 state = "already in the warehouse" if same.published else "read in this ingest"
                 return f"{r.source.display}: same content as {same.display} ({state}): skipped"
-        self._refuse_shrinking(r)
         claim = _claim(r)
         if claim is not None:
             other = self.claims.get(claim)

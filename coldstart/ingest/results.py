@@ -10,6 +10,7 @@ per-minute merge and the manifest.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -99,8 +100,13 @@ class SourceResult:
 
     @property
     def main_day(self) -> int | None:
-        """The day most of its rows carry (the smallest on a tie): the day the file is of,
-        whatever its name says."""
+        """The day most of its rows carry: the day the file is of, whatever its name says (on a
+        tie, the name's day if it is one of them, else the smallest)."""
         if not self.rows_by_day:
             return None
-        return min(self.rows_by_day, key=lambda d: (-self.rows_by_day[d], d))
+        named = _DAY_NAME.match(self.source.basename)
+        hint = int(named[1]) if named else None
+        return min(self.rows_by_day, key=lambda d: (-self.rows_by_day[d], d != hint, d))
+
+
+_DAY_NAME = re.compile(r"^day_(\d+)\.csv$")

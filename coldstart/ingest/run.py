@@ -323,16 +323,23 @@ def _admit(
 
 
 def _discard(r: SourceResult, results: list[SourceResult], ctx: LoadContext) -> None:
-    shared = {rel for o in results if o is not r for rel in o.outputs}
-    if shared & set(r.outputs):  # in a pack with other sources: cannot be taken out alone
-        raise InputError(
-            f"{r.source.display} has the same content as another source, and was read with "
-            "others into one shared part: remove the copy and re-run"
-        )
+    """Take a skipped source's rows out of staging: its own files and pieces are deleted, a
+    pack part it shares is rewritten with the other sources' rows (their ranges updated)."""
     for rel in r.outputs:
-        (ctx.staging / rel).unlink(missing_ok=True)
+        staged = ctx.staging / rel
+        others = [o for o in results if o is not r and rel in o.part_rows]
+        if not others:
+            staged.unlink(missing_ok=True)
+            continue
+        rewritten = staged.with_name(staged.name + ".tmp")
+        kept = {o.key: o.part_rows[rel] for o in others}
+        ranges = carry_over(staged, rewritten, r.table, kept)
+        os.replace(rewritten, staged)
+        for o in others:
+            o.part_rows[rel] = ranges[o.key]
     for ref in r.pieces:
         ref.piece.path.unlink(missing_ok=True)
+    r.outputs, r.part_rows, r.pieces = [], {}, []
 
 
 def _function_requests(
