@@ -8,7 +8,9 @@ rows to one staged Parquet file per partition.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -100,6 +102,63 @@ def reject(
 _RID_BYTES = "__rid_bytes"
 
 
+@dataclass(frozen=True)
+class RowRule:
+    """A value the release forbids in a row the CSV parser accepted: one table of them, used
+    both by the fast path (one "any rule broken?" column) and by the validating way (which
+    names or skips the rows breaking each rule)."""
+
+    name: str  # its mask column
+    column: str  # the column its message names ("<time>" for the table's time column)
+    describe: str
+    tables: tuple[str, ...]
+    bad: Callable[[str], pl.Expr]  # time column → True for the rows breaking it
+    request_ids: bool = False  # the requestID check: done outside polars when it can be
+
+    def named(self, time_col: str) -> str:
+        return time_col if self.column == "<time>" else self.column
+
+
+def _time(time_col: str) -> pl.Expr:
+    return pl.col(time_col).fill_nan(None)
+
+
+_RID = pl.col("requestID")
+ROW_RULES: tuple[RowRule, ...] = (
+    RowRule(
+        "requestID",
+        "requestID",
+        "is not a 64-hex-digit request hash",
+        ("cold_starts", "requests"),
+        lambda _t: (
+            _RID.is_not_null() & ((_RID.str.len_bytes() != 64) | pl.col(_RID_BYTES).is_null())
+        ),
+        request_ids=True,
+    ),
+    RowRule(
+        "__time_empty",
+        "<time>",
+        "is empty (the row has no time)",
+        ("cold_starts", "requests"),
+        lambda t: _time(t).is_null(),
+    ),
+    RowRule(
+        "__time_range",
+        "<time>",
+        f"is not a time in seconds within ±{derive.MAX_ABS_TIME:.0f} of the trace's start "
+        "(the day, hour and minute columns cannot hold it)",
+        ("cold_starts", "requests"),
+        lambda t: _time(t).abs() > derive.MAX_ABS_TIME,
+    ),
+    RowRule("__day_empty", "day", "is empty", ("cold_starts",), lambda _t: pl.col("day").is_null()),
+)
+
+
+def rules_for(table: str, *, request_ids: bool = True) -> list[RowRule]:
+    """The rules of ``table`` (without the requestID check if the IDs are decoded already)."""
+    return [r for r in ROW_RULES if table in r.tables and (request_ids or not r.request_ids)]
+
+
 def _reject_bad_values(
     block: pl.DataFrame,
     table: str,
@@ -108,44 +167,25 @@ def _reject_bad_values(
     ctx: LoadContext,
     stats: ReadStats,
 ) -> pl.DataFrame:
-    """Rows polars parsed but the release forbids: a malformed requestID, no time or one the
-    time bins cannot hold, no day.
+    """Rows polars parsed but the release forbids (:data:`ROW_RULES`), named or skipped.
 
     Returns the block with requestID decoded to its 32 raw bytes. The hex decoding doubles as
     the check, so the common case (nothing to reject) decodes once and runs one query.
     """
-    rid = pl.col("requestID")
-    decoded = pl.col(_RID_BYTES)
-    time = pl.col(time_col).fill_nan(None)
-    checks = [  # (mask name, column named in the message, rows to reject, what is wrong)
-        (
-            "requestID",
-            "requestID",
-            rid.is_not_null() & ((rid.str.len_bytes() != 64) | decoded.is_null()),
-            "is not a 64-hex-digit request hash",
-        ),
-        (time_col, time_col, time.is_null(), "is empty (the row has no time)"),
-        (
-            "__time_range",
-            time_col,
-            time.abs() > derive.MAX_ABS_TIME,
-            f"is not a time in seconds within ±{derive.MAX_ABS_TIME:.0f} of the trace's start "
-            "(the day, hour and minute columns cannot hold it)",
-        ),
-    ]
-    if table == "cold_starts":
-        checks.append(("day", "day", pl.col("day").is_null(), "is empty"))
+    rules = rules_for(table)
     masks = (
         block.lazy()
-        .with_columns(rid.str.decode("hex", strict=False).alias(_RID_BYTES))
-        .select(decoded, *(expr.fill_null(False).alias(name) for name, _, expr, _ in checks))
+        .with_columns(_RID.str.decode("hex", strict=False).alias(_RID_BYTES))
+        .select(
+            pl.col(_RID_BYTES), *(r.bad(time_col).fill_null(False).alias(r.name) for r in rules)
+        )
         .collect()
     )
     if not masks.select(pl.any_horizontal(pl.exclude(_RID_BYTES).any())).item():
         return block.with_columns(masks[_RID_BYTES].alias("requestID"))
-    for name, col, _, describe in checks:
-        keep = ~masks[name]
-        block = reject(block, masks[name], describe, col, display, ctx, stats)
+    for r in rules:
+        keep = ~masks[r.name]
+        block = reject(block, masks[r.name], r.describe, r.named(time_col), display, ctx, stats)
         masks = masks.filter(keep)
     return block.with_columns(masks[_RID_BYTES].alias("requestID"))
 
@@ -300,17 +340,12 @@ def _compiled(
     if got is None:
         floats = _float_columns(READ_SCHEMAS[table])
         first = [pl.col(floats).fill_nan(None)]
-        bad = pl.col(time_col).is_null() | (pl.col(time_col).abs() > derive.MAX_ABS_TIME)
-        if table == "cold_starts":
-            bad = bad | pl.col("day").is_null()
+        rules = rules_for(table, request_ids=not rids_decoded)
+        bad = pl.any_horizontal(r.bad(time_col).fill_null(False) for r in rules)
         checked = [bad.alias(_BAD)]
         if not rids_decoded:
-            first.append(pl.col("requestID").str.decode("hex", strict=False).alias(_RID_BYTES))
-            rid = pl.col("requestID")
-            bad = bad | (
-                rid.is_not_null() & ((rid.str.len_bytes() != 64) | pl.col(_RID_BYTES).is_null())
-            )
-            checked = [bad.alias(_BAD), pl.col(_RID_BYTES).alias("requestID")]
+            first.append(_RID.str.decode("hex", strict=False).alias(_RID_BYTES))
+            checked.append(pl.col(_RID_BYTES).alias("requestID"))
         stages = [first, checked, *_stages(table, time_col)]
         day = pl.col("day")
         counts = [
