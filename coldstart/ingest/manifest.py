@@ -61,21 +61,21 @@ class Manifest:
     def is_current(self, key: str, source: Source, content: Callable[[], str | None]) -> bool:
         """True if ``key`` was ingested from a file with the same content.
 
-        Same size and same stamp (mtime or zip CRC) — or, from another kind of container (a zip
-        member after the folder file, or the other way round), the same size and the same
-        content fingerprint (``content()`` computes the new one; the old manifests of coldstart
-        0.2 have none: then the same size, as before).
+        Same size and same stamp (mtime or zip CRC); else the same size and the same content
+        fingerprint (``content()`` computes the new one: a file unzipped again, a zip member
+        after the folder file). Manifests of coldstart 0.2 have no fingerprint: then, as
+        there, the same size from another kind of container.
         """
         entry = self.sources.get(key)
         if entry is None or entry.get("size") != source.size:
             return False
         if entry.get("stamp") == source.stamp:
             return True
-        old_kind = str(entry.get("stamp", "")).split(":")[0]
-        if old_kind == source.stamp.split(":")[0]:
-            return False
         old = entry.get("content")
-        return old is None or old == content()
+        if old is not None:
+            return old == content()
+        old_kind = str(entry.get("stamp", "")).split(":")[0]
+        return old_kind != source.stamp.split(":")[0]
 
 
 def entry_for(result: SourceResult, outputs: list[str]) -> Entry:
