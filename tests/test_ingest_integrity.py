@@ -627,3 +627,28 @@ def test_a_version_2_warehouse_is_extended_and_checked(tmp_path: Path) -> None:
     assert day0["std"].drop_nulls().to_list() == before["std"].drop_nulls().to_list()
     assert [p.name for p in (wh / "timeseries").rglob("part-0.parquet")] == []
     assert check(wh).mismatches == []
+
+
+def test_cli_says_what_it_skipped_and_needs_replace_for_fewer_rows(tmp_path: Path) -> None:
+    text = csv_text(COLD_HEADER, [_cold(5, 432000.5, 1), _cold(5, 432001.5, 2)])
+    src = tmp_path / "src"
+    day5 = _write(src, "cold_start/R1/day_5.csv", text)
+    _write(src, "cold_start/R1/day_05.csv", text)
+    wh = ["--warehouse", str(tmp_path / "wh")]
+    res = runner.invoke(app, ["ingest", str(src), *wh, "--quiet"])
+    assert res.exit_code == 0, res.output
+    assert f"note: {day5}: same content as" in res.output.replace("\n", "")
+    assert "1 identical, 1 ingested" in res.output
+    # day_5.csv was never ingested (day_05.csv was, first in key order): changed, it is a
+    # second source for day 5; day_05.csv cut short is a re-ingest with fewer rows.
+    day5.write_text(csv_text(COLD_HEADER, [_cold(5, 432000.5, 1)]))
+    res = runner.invoke(app, ["ingest", str(day5), *wh, "--quiet"])
+    assert res.exit_code == 1
+    assert "holds cold_starts rows of R1 day 5, which" in res.output.replace("\n", "")
+    day05 = src / "cold_start/R1/day_05.csv"
+    day05.write_text(csv_text(COLD_HEADER, [_cold(5, 432000.5, 1)]))
+    res = runner.invoke(app, ["ingest", str(day05), *wh, "--quiet"])
+    assert res.exit_code == 1
+    assert "now gives 1 rows, 2 when it was ingested" in res.output.replace("\n", "")
+    res = runner.invoke(app, ["ingest", str(day05), *wh, "--quiet", "--replace"])
+    assert res.exit_code == 0, res.output
