@@ -119,8 +119,11 @@ def load_wide(
     _refuse_repeated_minutes(got, funcs, source.display)
     got, names_sorted = _by_name(got, funcs)
     days, times = got.days, got.times
-    day_values, day_rows = np.unique(days, return_counts=True)
-    result.rows_by_day = dict(zip(day_values.tolist(), day_rows.tolist(), strict=True))
+    if len(days) and days[0] == days[-1] and (days == days[0]).all():  # one day (~2 µs)
+        result.rows_by_day = {int(days[0]): len(days)}
+    else:
+        day_values, day_rows = np.unique(days, return_counts=True)
+        result.rows_by_day = dict(zip(day_values.tolist(), day_rows.tolist(), strict=True))
     result.count("time_not_minute", int((times % 60 != 0).sum()))
     result.count("day_column_mismatch", int((days != times // release.SECONDS_PER_DAY).sum()))
     names = json.dumps(names_sorted).encode()
@@ -204,7 +207,9 @@ def _refuse_repeated_minutes(got: _Long, funcs: list[str], display: str) -> None
     """Two rows of one file for the same day and minute, both with a value for one funcID,
     would give that (funcID, minute) two values: InputError naming both lines."""
     key = (got.days.astype(np.int64) << 32) | (got.times.astype(np.int64) & 0xFFFFFFFF)
-    if len(key) < 2 or len(np.unique(key)) == len(key):
+    if len(key) < 2 or (key[1:] > key[:-1]).all():  # the usual case: rows in order (~5 µs)
+        return
+    if len(np.unique(key)) == len(key):
         return
     order = np.argsort(key, kind="stable")
     ranked = key[order]
