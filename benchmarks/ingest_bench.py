@@ -149,6 +149,8 @@ def csv_files(dataset: Path, table: str) -> list[Path]:
 CHILD = {
     "coldstart": """
 from coldstart.ingest import ingest
+from coldstart.ingest.malloc import keep_freed_memory
+keep_freed_memory()  # as `coldstart ingest` does
 r = ingest([{src!r}], warehouse={out!r}, tables=[{table!r}])
 print(json.dumps({{"rows": int(r.quality.rows["rows"].sum())}}))
 """,
@@ -160,6 +162,8 @@ sys.path.insert(0, {root!r})
 from benchmarks import derived_off
 derived_off.apply({mode!r})
 from coldstart.ingest import ingest
+from coldstart.ingest.malloc import keep_freed_memory
+keep_freed_memory()  # as `coldstart ingest` does
 r = ingest([{src!r}], warehouse={out!r}, tables=[{table!r}])
 print(json.dumps({{"rows": int(r.quality.rows["rows"].sum())}}))
 """,

@@ -45,7 +45,9 @@ def all_files(dataset: str) -> list[str]:
 def ingest_coldstart(dataset: str, out: str, tables: list[str] | None) -> Result:
     """coldstart's ingest of some tables (all if None) into a fresh warehouse ``out``."""
     from coldstart.ingest import ingest
+    from coldstart.ingest.malloc import keep_freed_memory
 
+    keep_freed_memory()  # as `coldstart ingest` does
     r = ingest([dataset], warehouse=out, tables=tables)
     rows = r.quality.rows
     if tables:

@@ -24,6 +24,11 @@ class InputError(ColdstartError):
     """Input data is malformed: the message names the file (and line/column/value)."""
 
 
+class BadRowError(InputError):
+    """A row of an input file breaks the release's format (the message names file and line);
+    ``--skip-bad-rows`` drops and counts such rows instead."""
+
+
 class OutputError(ColdstartError):
     """An output location cannot be written (permissions, full disk, not empty)."""
 

@@ -24,9 +24,9 @@ import pyarrow as pa
 from coldstart import release
 from coldstart.derive import TRIGGER_GROUP_ASSUMPTION
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # Older versions this coldstart reads and extends as they are (no --force needed).
-READABLE_VERSIONS = (1, 2)
+READABLE_VERSIONS = (1, 2, 3)
 
 CHANGES: tuple[str, ...] = (
     "1 — first version.",
@@ -35,6 +35,15 @@ CHANGES: tuple[str, ...] = (
     "(`part_rows`). The tables and columns are unchanged, and version-1 warehouses are read "
     "and extended as they are. coldstart 0.1.0 refuses a version-2 warehouse rather than "
     "re-ingest into shared files it does not know (with `--force` it rebuilds it whole).",
+    "3 — a per-minute partition's file is named after the ingest that wrote it "
+    "(`part-<ingest id>.parquet`, was `part-0.parquet`), and a later ingest adds to it (a file "
+    "with rows of another day no longer replaces that day's cells). The manifest records every "
+    "data file's rows (`files`), each source's content fingerprint (CRC-32), main day and, for "
+    "the per-minute tables, the columns of each partition it filled (`pieces`); `coldstart "
+    "check` compares them with the files. Tables and columns are unchanged; version-1 and -2 "
+    "warehouses are read and extended as they are (their file row counts are read from the "
+    "footers once). coldstart 0.2 refuses a version-3 warehouse: it would write a second "
+    "`part-0.parquet` beside a partition's file and count its cells twice.",
 )
 
 PARQUET_COMPRESSION = "zstd"
@@ -444,27 +453,40 @@ def render_markdown() -> str:
 
 PUBLISH_NOTES = """\
 * `_manifest.json` lists every ingested source file (logical name, container, size, mtime or
-  CRC, rows read/written/skipped, quality counters) and the schema version. A source whose
-  logical name (e.g. `cold_starts/R1/day_5.csv`) and size are already recorded is skipped,
-  whether it came from a folder or a zip; `--force` re-ingests the given sources.
-  For a source in a shared `pack-<id>.parquet` it also records its rows there (`part_rows`,
-  [start, stop)): re-ingesting some sources of a pack rewrites the pack with the others' rows,
-  so they need not be read again (nor even still exist).
-* Every ingest writes into `_staging/<txn>/` first. Only when all input has been read and
-  written does it publish: it writes `_journal.json` (the list of files to add and replace),
-  moves old files aside into the staging folder, moves new files in and finally replaces
-  `_manifest.json` with one rename — the commit point.
+  CRC, content fingerprint, the day its rows mostly carry, rows read/written/skipped, quality
+  counters, its output files and its rows in each of them as `part_rows` [start, stop)), every
+  data file with its row count (`files`) and the schema version. `coldstart check` compares
+  the files' footers with it and names each file that disagrees (and exits 1). A damaged
+  manifest is one line naming it; `coldstart ingest --force` rebuilds from the files given.
+* A source whose logical name (e.g. `cold_starts/R1/day_5.csv`), size and stamp are recorded
+  is skipped; from another container (a zip after the folder) its CRC-32 decides. A source
+  with the same bytes as one already held under another name (`day_5.csv` and `day_05.csv`,
+  one member in two zips) is skipped with a note. A cold-start or per-minute source whose main
+  day (from its `day` column, not its name) another source already fills is refused unless
+  `--force`; a re-ingested source with fewer rows than before is refused unless `--replace`.
+* A shared `pack-<id>.parquet` (small request parts) holds the rows of several sources, each
+  with its range: re-ingesting some of them rewrites the pack with the others' rows, so they
+  need not be read again (nor even still exist).
+* A per-minute partition has one file, named after the ingest that wrote it. A later ingest
+  adds its cells to it (a cell already there is an error); a re-ingested source's columns are
+  dropped first — refused when a column also holds cells of a source not re-ingested.
+* Every ingest writes into `_staging/<txn>/` first. Only when all input has been read, checked
+  and written does it publish: it writes `_journal.json` (the list of files to add and
+  replace), moves old files aside into the staging folder, moves new files in and finally
+  replaces `_manifest.json` with one rename — the commit point. A failed write leaves no
+  temporary file behind.
 * The per-minute files pass through `_staging/<txn>/scratch` as long pieces (about their
   CSV's size at the release's density) and are merged region-day by region-day, each batch's
   pieces deleted once merged: the scratch holds about one region-day at a time, not the
   whole ingest.
 * Any error or Ctrl-C before the commit point rolls back at once: new files are removed and
   old ones moved back, so the warehouse is byte-for-byte as it was. If the process is killed
-  during the publish (a short window of renames), the next `coldstart ingest` or
-  `coldstart check` finds the journal and finishes the rollback (or, if the manifest was
-  already committed, the cleanup) before doing anything else.
+  during the publish (a short window of renames), the next `coldstart ingest` finds the
+  journal and finishes the rollback (or, if the manifest was already committed, the cleanup)
+  before doing anything else; `coldstart check` is read-only and only reports it
+  (`coldstart.ingest.recover_warehouse()` does it from Python).
 * `_lock` keeps two ingests from writing the same warehouse at once (an OS lock, released
-  when the process dies).
+  when the process dies). Readers (`check`, queries, the report) never take it.
 """
 
 

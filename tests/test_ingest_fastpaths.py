@@ -139,13 +139,16 @@ def _random_tree(seed: int, repeat_minute: bool = False) -> dict[str, str]:
             cols = [n for n in names if rng.random() < 0.8]
             vals = rng.integers(0, 5, (len(times), len(cols))).astype(float)
             vals[rng.random(vals.shape) < 0.5] = np.nan
+            if repeat_minute:  # the repeated minute fills other funcIDs (one value per cell)
+                vals[5, ~np.isnan(vals[4])] = np.nan
             out[f"quantiles/R2/{folder}/day_{day}.csv"] = _wide(cols, day, vals, times)
     return out
 
 
 def _tables(wh: Path) -> dict[str, pl.DataFrame]:
+    """Partition folder → its rows (a partition's file is named after the ingest that wrote it)."""
     return {
-        str(p.relative_to(wh)): pl.read_parquet(p)
+        str(p.parent.relative_to(wh)): pl.read_parquet(p)
         for name in ("timeseries", "counts")
         for p in sorted((wh / name).rglob("*.parquet"))
     }
@@ -183,14 +186,21 @@ def assert_same_series_tables(a: Path, b: Path, *, ties_free: bool) -> None:
 def test_two_files_for_one_day_is_an_error_on_both_paths(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # A second, different file for a filled day is refused (identical bytes would be skipped);
+    # with --force its cells are added, and a cell both give is an error on both merge paths.
     tree = _random_tree(4)
-    tree["quantiles/R2/cpu_usage_avg/day_0_copy.csv"] = tree["quantiles/R2/cpu_usage_avg/day_0.csv"]
+    lines = tree["quantiles/R2/cpu_usage_avg/day_0.csv"].splitlines()
+    first = lines[1].split(",")
+    lines[1] = ",".join([*first[:2], "7.5", *first[3:]])  # one value differs
+    tree["quantiles/R2/cpu_usage_avg/day_0_copy.csv"] = "\n".join(lines) + "\n"
     src = write_tree(tmp_path / "src", tree)
-    with pytest.raises(InputError, match="two files give cpu_usage_avg for R2 day 0"):
+    with pytest.raises(InputError, match=r"day_0_copy\.csv holds timeseries cpu_usage_avg rows"):
         ingest([src], warehouse=tmp_path / "a")
+    with pytest.raises(InputError, match="two files give cpu_usage_avg for R2 day 0"):
+        ingest([src], warehouse=tmp_path / "a", force=True)
     monkeypatch.setattr(timeseries, "_merge_dense", lambda *a, **k: None)
     with pytest.raises(InputError, match="two files give cpu_usage_avg for R2 day 0"):
-        ingest([src], warehouse=tmp_path / "b")
+        ingest([src], warehouse=tmp_path / "b", force=True)
 
 
 @pytest.mark.parametrize(

@@ -127,7 +127,7 @@ def test_reingesting_some_sources_of_a_pack_keeps_the_others(tmp_path: Path) -> 
     (changed / "per_request" / "R2" / "part-00000.csv").unlink()
     (changed / "per_request" / "R2" / "part-00002.csv").unlink()
     one = write_parts(tmp_path / "src", {"part-00001.csv": [row(10)]})
-    again = ingest([one / "per_request" / "R2" / "part-00001.csv"], warehouse=wh)
+    again = ingest([one / "per_request" / "R2" / "part-00001.csv"], warehouse=wh, replace=True)
     assert again.ingested == 1
     assert requests(wh)["requestID"].to_list() == [
         bytes.fromhex(f"{i:064x}") for i in (0, 1, 2, 5, 10)
@@ -267,5 +267,5 @@ def test_a_failure_while_rewriting_a_pack_leaves_the_warehouse_as_it_was(
 
     monkeypatch.setattr(run, "carry_over", broken)
     with pytest.raises(OutputError, match="disk full"):
-        ingest([src], warehouse=wh)
+        ingest([src], warehouse=wh, replace=True)  # 2 rows → 1: needs --replace
     assert tree_snapshot(wh) == before

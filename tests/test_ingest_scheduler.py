@@ -1,4 +1,4 @@
-"""The long-table scheduler (run._run_bounded): order of results, the bound on big files in
+"""The long-table scheduler (schedule.run_bounded): order of results, the bound on big files in
 flight (the ingest's memory bound), small work taken while big work waits, and errors."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from coldstart.ingest.run import _run_bounded
+from coldstart.ingest.schedule import run_bounded as _run_bounded
 
 
 def test_results_in_order_and_big_items_bounded() -> None:

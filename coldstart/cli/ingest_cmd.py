@@ -7,11 +7,13 @@ from pathlib import Path
 import polars as pl
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table as RichTable
 
 from coldstart import provenance
-from coldstart.cli._common import app, split_csv_option, user_errors
+from coldstart.cli._common import app, err_console, split_csv_option, user_errors
 from coldstart.ingest import CheckResult, check, ingest
+from coldstart.ingest.malloc import keep_freed_memory
 from coldstart.progress import progress_bars
 
 out = Console(highlight=False, soft_wrap=True)
@@ -36,7 +38,17 @@ def ingest_command(
     ),
     regions: str | None = typer.Option(None, "--regions", help="Comma-separated subset of R1…R5."),
     force: bool = typer.Option(
-        False, "--force", help="Re-ingest sources already in the warehouse."
+        False,
+        "--force",
+        help="Re-ingest sources already in the warehouse; add a second, different source for a "
+        "region-day already filled; rebuild a warehouse of another version or with a damaged "
+        "manifest.",
+    ),
+    replace: bool = typer.Option(
+        False,
+        "--replace",
+        help="Accept a re-ingested source with fewer rows than before (refused otherwise: an "
+        "empty or cut-short re-download).",
     ),
     skip_bad_rows: bool = typer.Option(
         False, "--skip-bad-rows", help="Skip (and count) malformed rows instead of stopping."
@@ -44,6 +56,7 @@ def ingest_command(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars or summary."),
 ) -> None:
     """Turn release CSVs/zips into the Parquet warehouse; atomic and incremental."""
+    keep_freed_memory()  # process-wide glibc tuning: ~10-25 % faster on the per-minute files
     with progress_bars(quiet) as bars:
         result = ingest(
             [str(s) for s in sources],
@@ -51,11 +64,14 @@ def ingest_command(
             tables=split_csv_option(tables),
             regions=split_csv_option(regions),
             force=force,
+            replace=replace,
             skip_bad_rows=skip_bad_rows,
             progress=bars,
         )
     if result.recovered:
         out.print(f"note: {result.recovered}")
+    for note in result.notes:
+        out.print(f"note: {escape(note)}")
     counts = result.sources.group_by("status").len().sort("status")
     done = ", ".join(f"{n} {s}" for s, n in counts.iter_rows())
     out.print(f"{result.warehouse}: {done or 'no sources'}")
@@ -68,12 +84,23 @@ def ingest_command(
 def check_command(
     warehouse: Path | None = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP),
 ) -> None:
-    """Print the warehouse's data-quality summary (rows, NULLs, issues, caveats)."""
+    """Print the warehouse's data-quality summary (rows, NULLs, issues, caveats); read-only.
+
+    Exits 1 if the manifest and the data files disagree (each file named)."""
     result = check(warehouse)
-    if result.recovered:
-        out.print(f"note: {result.recovered}")
+    if result.interrupted:
+        out.print(f"warning: {result.interrupted}")
     print_quality(result, per_day=True)
     out.print(provenance.read(result.warehouse).label())  # synthetic or release
+    if result.mismatches:
+        err_console.print(
+            f"error: the manifest of {escape(str(result.warehouse))} disagrees with its files "
+            "(changed outside coldstart?); rebuild with `coldstart ingest --force <release "
+            "files>`:"
+        )
+        for line in result.mismatches:
+            err_console.print(f"  {escape(line)}")
+        raise typer.Exit(code=1)
 
 
 def _table(title: str, frame: pl.DataFrame) -> RichTable:
@@ -121,7 +148,7 @@ def print_quality(q: CheckResult, per_day: bool = False) -> None:
         for table, region, _, count, meaning in q.issues.iter_rows():
             out.print(f"  {table} {region}: {count:,} × {meaning}")
     for ex in q.examples:
-        out.print(f"  e.g. {ex}")
+        out.print(f"  e.g. {escape(ex)}")
     out.print("Coverage caveats of the release:")
     for table, caveat in q.caveats.iter_rows():
         out.print(f"  {table}: {caveat}")

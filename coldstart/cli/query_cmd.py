@@ -74,6 +74,7 @@ def query_command(
 ) -> None:
     """Run a named query from queries/ and print or save its result."""
     fmt = _check_format(fmt, output)
+    _outside_warehouse(output, warehouse)
     params = _parse_params(param)
     with _open(warehouse) as session:
         _check_name(name, list(session.library.queries))
@@ -123,6 +124,7 @@ def sql_command(
 ) -> None:
     """Run read-only SQL over the warehouse views (cold_starts, requests, counts, …)."""
     fmt = _check_format(fmt, output)
+    _outside_warehouse(output, warehouse)
     if text == "-":
         text = sys.stdin.read()
     if not text.strip():
@@ -137,15 +139,22 @@ def sql_command(
 @user_errors
 def catalog_command(
     path: Path = typer.Argument(
-        Path("coldstart.duckdb"), help="DuckDB database file to write (replaced if present)."
+        Path("coldstart.duckdb"),
+        help="DuckDB database file to write (an earlier catalog there is replaced).",
     ),
     warehouse: Path | None = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP),
+    force: bool = typer.Option(
+        False,
+        "--force",
+        help="Replace PATH even if it is not a coldstart catalog, or a symbolic link (the link "
+        "itself, never its target).",
+    ),
 ) -> None:
     """Write a DuckDB file with every view, so `duckdb PATH` can query the warehouse ad hoc."""
     from coldstart.query import write_catalog
 
     root = resolve_warehouse(warehouse)
-    target = write_catalog(path, root)
+    target = write_catalog(path, root, force=force)
     err_console.print(
         f"wrote {escape(str(target))}: views over {escape(str(root.resolve()))} by absolute "
         "path (re-run this command if the warehouse moves); open it with `duckdb "
@@ -165,6 +174,21 @@ def _check_format(fmt: str | None, output: Path | None) -> str:
     if fmt == "parquet" and output is None:
         raise UsageError("--format parquet writes a binary file: give -o FILE")
     return fmt
+
+
+def _outside_warehouse(output: Path | None, warehouse: Path | None) -> None:
+    """-o FILE must not be inside the warehouse (symlinks followed): it holds only what
+    `coldstart ingest` writes, and a stray file there could be read as data or clobber it."""
+    if output is None:
+        return
+    root = resolve_warehouse(warehouse).resolve()
+    given = output.expanduser().absolute()
+    for where in (given.parent.resolve() / given.name, given.resolve()):
+        if where == root or root in where.parents:
+            raise UsageError(
+                f"-o {output} is inside the warehouse {root}: write results elsewhere (the "
+                "warehouse holds only what `coldstart ingest` writes)"
+            )
 
 
 def _parse_params(items: list[str]) -> dict[str, Any]:

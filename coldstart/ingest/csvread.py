@@ -23,9 +23,21 @@ from typing import IO
 import numpy as np
 import polars as pl
 
-from coldstart.errors import InputError
+from coldstart.errors import BadRowError, InputError
+from coldstart.ingest.messages import shown
 
 BLOCK_BYTES = 16 << 20
+# The longest line the reader holds: the release's widest rows (2,420 per-minute columns) are
+# ≈ 30 KB, its widest header ≈ 80 KB. A line without a newline after this many bytes (a 200 MB
+# file without newlines, /dev/zero, a binary file) is refused instead of filling memory.
+MAX_LINE_BYTES = BLOCK_BYTES
+MAX_HEADER_BYTES = 4 << 20
+_MAGIC = {  # what a file that is not a CSV starts with → what it is, what to do
+    b"\x1f\x8b": "looks gzip-compressed: decompress it first (gunzip)",
+    b"PK\x03\x04": "looks like a zip archive: give it a .zip name (zips are read in place)",
+    b"\xfd7zXZ": "looks xz-compressed: decompress it first (unxz)",
+    b"BZh": "looks bzip2-compressed: decompress it first (bunzip2)",
+}
 LINE_COL = "__line"
 MAX_EXAMPLES = 5
 _NEWLINE, _COMMA = ord("\n"), ord(",")
@@ -37,6 +49,7 @@ class ReadStats:
 
     rows_read: int = 0  # data lines seen (blank lines excluded)
     bad_rows: int = 0  # skipped with skip_bad_rows
+    blank_lines: int = 0  # empty lines (also "\r" alone): no data, skipped and counted
     examples: list[str] = field(default_factory=list)
 
     def skipped(self, reason: str) -> None:
@@ -45,9 +58,22 @@ class ReadStats:
             self.examples.append(reason)
 
 
-def read_header(fh: IO[bytes]) -> list[str]:
-    """Column names of the first line (UTF-8 BOM, quotes and CR tolerated); [] for an empty file."""
-    line = fh.readline()
+def read_header(fh: IO[bytes], display: str = "the file") -> list[str]:
+    """Column names of the first line (UTF-8 BOM, quotes and CR tolerated); [] for an empty file.
+
+    Reads at most MAX_HEADER_BYTES: a longer first line, or a file that starts like a gzip,
+    zip, xz or bzip2 file, is an InputError naming the file.
+    """
+    line = fh.readline(MAX_HEADER_BYTES + 1)
+    for magic, what in _MAGIC.items():
+        if line.startswith(magic):
+            raise InputError(f"{display}: not a CSV file: it {what}")
+    if len(line) > MAX_HEADER_BYTES:
+        raise InputError(
+            f"{display}: its first line (the header) runs past {MAX_HEADER_BYTES >> 20} MB "
+            f"without a newline (starts {shown(line[:40], 40)}): not a release CSV, whose "
+            "headers are at most ~100 KB"
+        )
     if not line.strip():
         return []
     text = line.decode("utf-8-sig", errors="replace").rstrip("\r\n")
@@ -80,11 +106,19 @@ def iter_blocks(
             if not data:
                 return
             if not data.endswith(b"\n"):
-                data += b"\n"  # the last line had no newline: keep it (it is checked like any)
+                data = _cut_last_line(data, next_line, display, columns, skip_bad_rows, stats)
+                if not data:
+                    return
             rest = b""
         else:
             cut = data.rfind(b"\n") + 1
             if cut == 0:
+                if len(data) > MAX_LINE_BYTES:
+                    raise InputError(
+                        f"{display}, line {next_line}: no newline in {len(data) >> 20} MB "
+                        f"(starts {shown(data[:40], 40)}): not a release CSV, whose lines are "
+                        "at most ~100 KB"
+                    )
                 rest = data
                 continue
             data, rest = data[:cut], data[cut:]
@@ -96,6 +130,41 @@ def iter_blocks(
             yield frame
         if at_eof:
             return
+
+
+def _cut_last_line(
+    data: bytes,
+    first_line: int,
+    display: str,
+    columns: list[str],
+    skip_bad_rows: bool,
+    stats: ReadStats,
+) -> bytes:
+    """``data`` (the file's last lines) without its final line, which has no newline.
+
+    Every file of the release ends with a newline, so a last line without one was cut short
+    (an interrupted download: a podID cut, ``248.0`` stored as ``24``). It is refused with its
+    line number, or dropped and counted with ``skip_bad_rows``; only spaces there are a blank
+    line.
+    """
+    cut = data.rfind(b"\n") + 1
+    tail = data[cut:]
+    if not tail.strip():
+        stats.blank_lines += 1
+        return data[:cut]
+    line = first_line + data.count(b"\n", 0, cut)
+    fields = tail.count(b",") + 1
+    count = "" if fields == len(columns) else f"expected {len(columns)} fields, found {fields}; "
+    text = shown(tail.rstrip(b"\r"), 60)
+    reason = (
+        f"{display}, line {line}: {count}the file ends inside this line, without a newline (a "
+        f"download cut short?): {text}"
+    )
+    if not skip_bad_rows:
+        raise BadRowError(reason)
+    stats.rows_read += 1
+    stats.skipped(reason)
+    return data[:cut]
 
 
 def _read_ahead(fh: IO[bytes], block_bytes: int) -> Iterator[bytes]:
@@ -151,6 +220,7 @@ def _parse_block(
     blank = (length == 0) | ((length == 1) & (arr[starts] == 13))
     commas = np.bincount(np.searchsorted(ends, np.flatnonzero(arr == 44)), minlength=n_lines)
     bad = (commas != len(columns) - 1) & ~blank
+    stats.blank_lines += int(blank.sum())
     line_numbers = np.arange(first_line, first_line + n_lines, dtype=np.int64)
     keep = ~blank
     if bad.any():
@@ -161,9 +231,10 @@ def _parse_block(
                 f"{commas[i] + 1} (a truncated or malformed line): {_clip(line)}"
             )
             if not skip_bad_rows:
-                raise InputError(reason)
+                raise BadRowError(reason)
             stats.skipped(reason)
         keep &= ~bad
+    if not keep.all():  # blank or bad lines out: polars would read "\r" alone as a row
         data = _select_lines(data, starts, ends, keep)
     stats.rows_read += int((~blank).sum())
     good_lines = line_numbers[keep]
@@ -260,7 +331,7 @@ def _diagnose(
                 f"valid {_type_word(schema[col])}"
             )
             if not skip_bad_rows:
-                raise InputError(reason)
+                raise BadRowError(reason)
             stats.skipped(reason)
             keep[j] = False
             break
@@ -309,5 +380,4 @@ def _type_word(dtype: pl.DataType) -> str:
 
 
 def _clip(text: str, n: int = 120) -> str:
-    text = repr(text) if text.strip() != text or not text else text
-    return text if len(text) <= n else text[:n] + "…"
+    return shown(text, n)

@@ -8,8 +8,9 @@ rows to one staged Parquet file per partition.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -17,51 +18,18 @@ import polars as pl
 import pyarrow as pa
 
 from coldstart import derive, release
-from coldstart.errors import InputError
+from coldstart.errors import BadRowError, InputError
 from coldstart.ingest import request_ids
 from coldstart.ingest.csvread import LINE_COL, ReadStats, iter_blocks
+from coldstart.ingest.messages import shown
 from coldstart.ingest.parts import PartWriter, write_frame
-from coldstart.ingest.sources import Source
+from coldstart.ingest.results import LoadContext, SourceResult
+from coldstart.ingest.sources import Source, content_of
 from coldstart.warehouse import TABLES, partition_dir
 
 COMPONENT_TOLERANCE_S = 1e-6
 TIME_COLUMNS = {"cold_starts": "time", "requests": "time_worker"}  # a long table's row time
 SOURCE_COL = "__source"  # a row's source within a pack (coldstart.ingest.packs)
-
-
-@dataclass
-class LoadContext:
-    """What every loader needs: where to stage output and how strict to be."""
-
-    staging: Path  # mirrors the warehouse tree; published at commit
-    scratch: Path  # intermediate files (per-minute pieces), never published
-    skip_bad_rows: bool = False
-    function_requests: pl.DataFrame | None = None  # funcID, cpu_request (Int32)
-    function_region: str = "R2"
-    compiled: dict[tuple[str, bool], Any] = field(default_factory=dict)  # see _compiled
-    made_dirs: set[Path] = field(default_factory=set)  # scratch folders already created
-
-
-@dataclass
-class SourceResult:
-    """One source's outcome, recorded in the manifest and the quality summary."""
-
-    source: Source
-    table: str
-    key: str
-    rows_read: int = 0
-    rows_written: int = 0
-    bad_rows: int = 0
-    examples: list[str] = field(default_factory=list)
-    counters: dict[str, int] = field(default_factory=dict)
-    outputs: list[str] = field(default_factory=list)  # staged files, relative to the warehouse
-    # For outputs shared with other sources (coldstart.ingest.packs): this source's rows there,
-    # as [start, stop) row indexes, so its rows can be replaced without re-reading the others.
-    part_rows: dict[str, list[int]] = field(default_factory=dict)
-    pieces: list[tuple[str, str, str | None, int, Any]] = field(default_factory=list)  # Piece
-
-    def count(self, name: str, n: int) -> None:
-        self.counters[name] = self.counters.get(name, 0) + int(n)
 
 
 def part_name(key: str) -> str:
@@ -126,12 +94,69 @@ def reject(
     for line, value in zip(rows[LINE_COL].to_list(), rows[value_col].to_list(), strict=True):
         reason = f"{display}, line {line}, column {value_col}: {value!r} {describe}"
         if not ctx.skip_bad_rows:
-            raise InputError(reason)
+            raise BadRowError(reason)
         stats.skipped(reason)
     return block.filter(~bad)
 
 
 _RID_BYTES = "__rid_bytes"
+
+
+@dataclass(frozen=True)
+class RowRule:
+    """A value the release forbids in a row the CSV parser accepted: one table of them, used
+    both by the fast path (one "any rule broken?" column) and by the validating way (which
+    names or skips the rows breaking each rule)."""
+
+    name: str  # its mask column
+    column: str  # the column its message names ("<time>" for the table's time column)
+    describe: str
+    tables: tuple[str, ...]
+    bad: Callable[[str], pl.Expr]  # time column → True for the rows breaking it
+    request_ids: bool = False  # the requestID check: done outside polars when it can be
+
+    def named(self, time_col: str) -> str:
+        return time_col if self.column == "<time>" else self.column
+
+
+def _time(time_col: str) -> pl.Expr:
+    return pl.col(time_col).fill_nan(None)
+
+
+_RID = pl.col("requestID")
+ROW_RULES: tuple[RowRule, ...] = (
+    RowRule(
+        "requestID",
+        "requestID",
+        "is not a 64-hex-digit request hash",
+        ("cold_starts", "requests"),
+        lambda _t: (
+            _RID.is_not_null() & ((_RID.str.len_bytes() != 64) | pl.col(_RID_BYTES).is_null())
+        ),
+        request_ids=True,
+    ),
+    RowRule(
+        "__time_empty",
+        "<time>",
+        "is empty (the row has no time)",
+        ("cold_starts", "requests"),
+        lambda t: _time(t).is_null(),
+    ),
+    RowRule(
+        "__time_range",
+        "<time>",
+        f"is not a time in seconds within ±{derive.MAX_ABS_TIME:.0f} of the trace's start "
+        "(the day, hour and minute columns cannot hold it)",
+        ("cold_starts", "requests"),
+        lambda t: _time(t).abs() > derive.MAX_ABS_TIME,
+    ),
+    RowRule("__day_empty", "day", "is empty", ("cold_starts",), lambda _t: pl.col("day").is_null()),
+)
+
+
+def rules_for(table: str, *, request_ids: bool = True) -> list[RowRule]:
+    """The rules of ``table`` (without the requestID check if the IDs are decoded already)."""
+    return [r for r in ROW_RULES if table in r.tables and (request_ids or not r.request_ids)]
 
 
 def _reject_bad_values(
@@ -142,44 +167,25 @@ def _reject_bad_values(
     ctx: LoadContext,
     stats: ReadStats,
 ) -> pl.DataFrame:
-    """Rows polars parsed but the release forbids: a malformed requestID, no time or one the
-    time bins cannot hold, no day.
+    """Rows polars parsed but the release forbids (:data:`ROW_RULES`), named or skipped.
 
     Returns the block with requestID decoded to its 32 raw bytes. The hex decoding doubles as
     the check, so the common case (nothing to reject) decodes once and runs one query.
     """
-    rid = pl.col("requestID")
-    decoded = pl.col(_RID_BYTES)
-    time = pl.col(time_col).fill_nan(None)
-    checks = [  # (mask name, column named in the message, rows to reject, what is wrong)
-        (
-            "requestID",
-            "requestID",
-            rid.is_not_null() & ((rid.str.len_bytes() != 64) | decoded.is_null()),
-            "is not a 64-hex-digit request hash",
-        ),
-        (time_col, time_col, time.is_null(), "is empty (the row has no time)"),
-        (
-            "__time_range",
-            time_col,
-            time.abs() > derive.MAX_ABS_TIME,
-            f"is not a time in seconds within ±{derive.MAX_ABS_TIME:.0f} of the trace's start "
-            "(the day, hour and minute columns cannot hold it)",
-        ),
-    ]
-    if table == "cold_starts":
-        checks.append(("day", "day", pl.col("day").is_null(), "is empty"))
+    rules = rules_for(table)
     masks = (
         block.lazy()
-        .with_columns(rid.str.decode("hex", strict=False).alias(_RID_BYTES))
-        .select(decoded, *(expr.fill_null(False).alias(name) for name, _, expr, _ in checks))
+        .with_columns(_RID.str.decode("hex", strict=False).alias(_RID_BYTES))
+        .select(
+            pl.col(_RID_BYTES), *(r.bad(time_col).fill_null(False).alias(r.name) for r in rules)
+        )
         .collect()
     )
     if not masks.select(pl.any_horizontal(pl.exclude(_RID_BYTES).any())).item():
         return block.with_columns(masks[_RID_BYTES].alias("requestID"))
-    for name, col, _, describe in checks:
-        keep = ~masks[name]
-        block = reject(block, masks[name], describe, col, display, ctx, stats)
+    for r in rules:
+        keep = ~masks[r.name]
+        block = reject(block, masks[r.name], r.describe, r.named(time_col), display, ctx, stats)
         masks = masks.filter(keep)
     return block.with_columns(masks[_RID_BYTES].alias("requestID"))
 
@@ -199,6 +205,7 @@ def load_long(
     result = SourceResult(source=source, table=table, key=key)
     stats = ReadStats()
     writers: dict[int, PartWriter] = {}
+    rels: dict[int, str] = {}
     # Parquet encoding (pyarrow, one core) overlaps with parsing the next block (polars):
     # at most one block waits to be written, so memory stays at about two blocks.
     # Created at a file's second block: a one-block file (most of them) is parsed and written
@@ -242,6 +249,7 @@ def load_long(
                     )
                     w = writers[day] = PartWriter(ctx.staging / rel, spec)
                     result.outputs.append(rel.as_posix())
+                    rels[day] = rel.as_posix()
                 batch.append((w, part, rids))
             if pending is not None:
                 pending.result()
@@ -260,11 +268,21 @@ def load_long(
             write_pool.shutdown(wait=True)
         for w in writers.values():
             w.close()
+    _finish(result, stats, fh)
+    result.rows_written = sum(w.rows for w in writers.values())
+    result.rows_by_day = {int(day): w.rows for day, w in writers.items()}
+    result.part_rows = {rels[day]: [0, w.rows] for day, w in writers.items()}
+    return result
+
+
+def _finish(result: SourceResult, stats: ReadStats, fh: IO[bytes]) -> None:
+    """What every loader records from its read: rows, skipped rows, blank lines, content."""
     result.rows_read = stats.rows_read
     result.bad_rows = stats.bad_rows
     result.examples = stats.examples
-    result.rows_written = sum(w.rows for w in writers.values())
-    return result
+    if stats.blank_lines:
+        result.count("blank_lines", stats.blank_lines)
+    result.content = content_of(fh, result.source)
 
 
 ONE_DAY = "__one_day"  # the block's day if it has one day only (the usual case), else None
@@ -322,17 +340,12 @@ def _compiled(
     if got is None:
         floats = _float_columns(READ_SCHEMAS[table])
         first = [pl.col(floats).fill_nan(None)]
-        bad = pl.col(time_col).is_null() | (pl.col(time_col).abs() > derive.MAX_ABS_TIME)
-        if table == "cold_starts":
-            bad = bad | pl.col("day").is_null()
+        rules = rules_for(table, request_ids=not rids_decoded)
+        bad = pl.any_horizontal(r.bad(time_col).fill_null(False) for r in rules)
         checked = [bad.alias(_BAD)]
         if not rids_decoded:
-            first.append(pl.col("requestID").str.decode("hex", strict=False).alias(_RID_BYTES))
-            rid = pl.col("requestID")
-            bad = bad | (
-                rid.is_not_null() & ((rid.str.len_bytes() != 64) | pl.col(_RID_BYTES).is_null())
-            )
-            checked = [bad.alias(_BAD), pl.col(_RID_BYTES).alias("requestID")]
+            first.append(_RID.str.decode("hex", strict=False).alias(_RID_BYTES))
+            checked.append(pl.col(_RID_BYTES).alias("requestID"))
         stages = [first, checked, *_stages(table, time_col)]
         day = pl.col("day")
         counts = [
@@ -457,6 +470,31 @@ def _count_quality(block: pl.DataFrame, table: str, time_col: str, result: Sourc
 _MAX_MILLICORES = 2**31 - 1  # cpu_request is Int32
 
 
+def _one_row_per_func_id(frame: pl.DataFrame, display: str) -> tuple[pl.DataFrame, int]:
+    """The function table with each funcID once, and how many repeated rows were dropped.
+
+    A funcID listed twice with the same values is kept once and counted; with different values
+    nothing says which is right: InputError naming both lines (the loaders join by funcID, so
+    two rows would double every request of that function).
+    """
+    dup = frame.filter(pl.col("funcID").is_duplicated())
+    if dup.height == 0:
+        return frame, 0
+    values = [c for c in release.FUNCTION_COLUMNS if c != "funcID"]
+    differing = dup.group_by("funcID", maintain_order=True).agg(
+        pl.struct(values).n_unique().alias("versions"), pl.col(LINE_COL)
+    )
+    bad = differing.filter(pl.col("versions") > 1)
+    if bad.height:
+        func_id, lines = bad.row(0)[0], bad.row(0)[2]
+        raise InputError(
+            f"{display}, lines {lines[0]} and {lines[1]}: funcID {shown(func_id)} is listed "
+            "twice with different values; keep one of the two rows"
+        )
+    kept = frame.unique("funcID", keep="first", maintain_order=True)
+    return kept, frame.height - kept.height
+
+
 def load_functions(source: Source, fh: IO[bytes], key: str, ctx: LoadContext) -> SourceResult:
     """The function table (Region 2): parse funcID, pool, runtime group and trigger columns."""
     spec = TABLES["functions"]
@@ -486,6 +524,7 @@ def load_functions(source: Source, fh: IO[bytes], key: str, ctx: LoadContext) ->
         ctx,
         stats,
     )
+    frame, duplicates = _one_row_per_func_id(frame, source.display)
     frame = (
         frame.with_columns(*derive.split_func_id("funcID"))
         .with_columns(*derive.pool_name_fields("poolName"))
@@ -500,13 +539,15 @@ def load_functions(source: Source, fh: IO[bytes], key: str, ctx: LoadContext) ->
     )
     result = SourceResult(source=source, table="functions", key=key)
     result.count("funcID_unparseable", frame.select(pl.col("poolName").is_null().sum()).item())
+    if duplicates:
+        result.count("funcID_duplicate", duplicates)
     region = source.region or ctx.function_region
     rel = partition_dir(Path(), "functions", region=region) / part_name(key)
     if frame.height:
         write_frame(ctx.staging / rel, frame, spec)
         result.outputs.append(rel.as_posix())
-    result.rows_read = stats.rows_read
-    result.bad_rows = stats.bad_rows
-    result.examples = stats.examples
+    _finish(result, stats, fh)
     result.rows_written = frame.height
+    if frame.height:
+        result.part_rows = {rel.as_posix(): [0, frame.height]}
     return result

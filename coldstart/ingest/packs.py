@@ -25,6 +25,7 @@ import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import polars as pl
@@ -43,7 +44,7 @@ from coldstart.ingest.loaders import (
     derive_sources,
 )
 from coldstart.ingest.parts import PartWriter
-from coldstart.ingest.sources import Source
+from coldstart.ingest.sources import Source, content_of
 from coldstart.warehouse import TABLES, partition_dir
 
 # Tables whose sources are packed: requests come as many parts of one day (one partition);
@@ -58,55 +59,68 @@ PACK_BYTES = BLOCK_BYTES // 2
 HeaderCheck = Callable[[Source, list[str]], object]
 
 
+class Candidate(NamedTuple):
+    """A source that may join a pack: its table, itself and its manifest key."""
+
+    table: str
+    source: Source
+    key: str
+
+
+class Member(NamedTuple):
+    """A source in a pack, with its manifest key."""
+
+    source: Source
+    key: str
+
+
 @dataclass(frozen=True)
 class Pack:
     """Sources of one table and region, loaded and written together (in key order)."""
 
     table: str
     region: str
-    members: tuple[tuple[Source, str], ...]  # (source, manifest key)
+    members: tuple[Member, ...]
 
     @property
     def size(self) -> int:
-        return sum(s.size for s, _ in self.members)
+        return sum(m.source.size for m in self.members)
 
     @property
     def file_name(self) -> str:
         """Deterministic from the member keys: the same pack re-ingested replaces its part."""
-        keys = "\n".join(k for _, k in self.members)
+        keys = "\n".join(m.key for m in self.members)
         return f"pack-{hashlib.sha1(keys.encode()).hexdigest()[:16]}.parquet"
 
 
-def form_packs(
-    candidates: Iterable[tuple[str, Source, str]],
-) -> tuple[list[Pack], list[tuple[str, Source, str]]]:
-    """Group (table, source, key) into packs; returns the packs and what stays on its own.
+def form_packs(candidates: Iterable[tuple[str, Source, str]]) -> tuple[list[Pack], list[Candidate]]:
+    """Group candidates into packs; returns the packs and what stays on its own.
 
     Only sources of a packed table up to PACK_SOURCE_BYTES are packed, region by region in
     key order, up to PACK_BYTES per pack. A pack of one would gain nothing: it stays alone.
     """
-    groups: dict[tuple[str, str], list[tuple[Source, str]]] = {}
-    alone: list[tuple[str, Source, str]] = []
-    for table, source, key in candidates:
-        if table in PACKED_TABLES and source.region and source.size <= PACK_SOURCE_BYTES:
-            groups.setdefault((table, source.region), []).append((source, key))
+    groups: dict[tuple[str, str], list[Member]] = {}
+    alone: list[Candidate] = []
+    for c in map(Candidate._make, candidates):
+        if c.table in PACKED_TABLES and c.source.region and c.source.size <= PACK_SOURCE_BYTES:
+            groups.setdefault((c.table, c.source.region), []).append(Member(c.source, c.key))
         else:
-            alone.append((table, source, key))
+            alone.append(c)
     packs: list[Pack] = []
     for (table, region), members in sorted(groups.items()):
-        members.sort(key=lambda m: m[1])
-        current: list[tuple[Source, str]] = []
+        members.sort(key=lambda m: m.key)
+        current: list[Member] = []
         size = 0
         for m in [*members, None]:
-            if m is None or (current and size + m[0].size > PACK_BYTES):
+            if m is None or (current and size + m.source.size > PACK_BYTES):
                 if len(current) == 1:
-                    alone.append((table, *current[0]))
+                    alone.append(Candidate(table, *current[0]))
                 elif current:
                     packs.append(Pack(table, region, tuple(current)))
                 current, size = [], 0
             if m is not None:
                 current.append(m)
-                size += m[0].size
+                size += m.source.size
     return packs, alone
 
 
@@ -115,21 +129,24 @@ def load_pack(pack: Pack, ctx: LoadContext, check_header: HeaderCheck) -> list[S
     (the caller then loads them one by one). ``check_header`` raises for a wrong header."""
     table = pack.table
     columns = list(EXPECTED_COLUMNS[table])
-    results = [SourceResult(source=s, table=table, key=k) for s, k in pack.members]
+    results = [SourceResult(source=m.source, table=table, key=m.key) for m in pack.members]
     bodies: list[bytes] = []
     owners: list[int] = []
     lines: list[int] = []
     for i, (source, _key) in enumerate(pack.members):
         with source.open() as fh:
-            header = read_header(fh)
+            header = read_header(fh, source.display)
             if not header:
                 continue
             check_header(source, header)
-            body = fh.read()
+            body = fh.read(PACK_SOURCE_BYTES + 1)
+            if len(body) > PACK_SOURCE_BYTES:  # it grew since it was listed: not small
+                return None
+            results[i].content = content_of(fh, source)
         if not body:
             continue
         if not body.endswith(b"\n"):
-            body += b"\n"  # the last line had no newline: it is checked like any other
+            return None  # cut short: load_long names (or skips and counts) its last line
         n = int(np.count_nonzero(np.frombuffer(body, dtype=np.uint8) == ord("\n")))
         bodies.append(body)
         owners.append(i)
@@ -174,6 +191,7 @@ def load_pack(pack: Pack, ctx: LoadContext, check_header: HeaderCheck) -> list[S
             r = results[i]
             r.outputs.append(rel.as_posix())
             r.part_rows[rel.as_posix()] = [start, start + n]
+            r.rows_by_day[int(day)] = n
             r.rows_written += n
             start += n
     return results

@@ -10,8 +10,8 @@ ingest or as it is after it, never a mix —
   ``_manifest.json`` with one rename — the commit point — and deletes the journal and staging.
 * Any exception before the commit point (including one raised while moving files) rolls back
   at once; a process killed in between leaves the journal, and :func:`recover` (run first by
-  every ingest and check) rolls back — or, if the manifest carries the journal's transaction
-  id, completes the clean-up.
+  every ingest) rolls back — or, if the manifest carries the journal's transaction
+  id, completes the clean-up. (``coldstart check`` is read-only: it reports the journal.)
 * :class:`WarehouseLock` (an OS ``flock``, released when the process dies) keeps two ingests
   from interleaving.
 """
@@ -27,18 +27,22 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from coldstart.errors import OutputError
+from coldstart.errors import InputError, OutputError
 from coldstart.warehouse import JOURNAL_FILE, LOCK_FILE, MANIFEST_FILE, STAGING_DIR
 
 
 def write_json_atomic(path: Path, data: dict[str, Any]) -> None:
     """Write JSON to ``path`` by writing a sibling temp file, fsyncing, then renaming it."""
     tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        json.dump(data, fh, indent=1, sort_keys=True)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, indent=1, sort_keys=True)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # a failed write leaves no stray temporary file
+        raise
 
 
 class WarehouseLock:
@@ -106,7 +110,11 @@ class Transaction:
         adds = self.staged()
         journal = {"txn": self.txn, "adds": adds, "deletes": sorted(self.deletes - set(adds))}
         manifest = {**manifest, "txn": self.txn}
-        write_json_atomic(self.root / JOURNAL_FILE, journal)
+        try:
+            write_json_atomic(self.root / JOURNAL_FILE, journal)
+        except BaseException:
+            self.abort()
+            raise
         try:
             for rel in [*adds, *journal["deletes"]]:
                 target = self.root / rel
@@ -171,10 +179,13 @@ def recover(root: Path) -> str | None:
     note = None
     journal_path = root / JOURNAL_FILE
     if journal_path.exists():
-        journal = json.loads(journal_path.read_text(encoding="utf-8"))
+        journal = _read_journal(journal_path)
         manifest_txn = None
-        if (root / MANIFEST_FILE).exists():
-            manifest_txn = json.loads((root / MANIFEST_FILE).read_text(encoding="utf-8")).get("txn")
+        try:
+            manifest = json.loads((root / MANIFEST_FILE).read_text(encoding="utf-8"))
+            manifest_txn = manifest.get("txn") if isinstance(manifest, dict) else None
+        except (OSError, ValueError):
+            pass  # no manifest, or a damaged one: not committed by this journal's ingest
         if manifest_txn == journal["txn"]:
             finish(root, journal)
             note = f"completed the clean-up of ingest {journal['txn']}, which had committed"
@@ -188,6 +199,39 @@ def recover(root: Path) -> str | None:
     with contextlib.suppress(FileNotFoundError):
         (root / (MANIFEST_FILE + ".tmp")).unlink()
     return note
+
+
+def recover_warehouse(warehouse: str | Path | None = None) -> str | None:
+    """Finish or undo an interrupted publish of ``warehouse`` now, with the ingest's lock
+    (``coldstart ingest`` does this first anyway; ``coldstart check`` only reports it)."""
+    from coldstart.config import resolve_warehouse
+
+    root = resolve_warehouse(warehouse)
+    with WarehouseLock(root):
+        return recover(root)
+
+
+def _read_journal(path: Path) -> dict[str, Any]:
+    try:
+        journal = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(
+            f"{path}: damaged publish journal ({str(exc)[:80]}): the last ingest was "
+            "interrupted while publishing and which files it moved is unknown: move this warehouse "
+            "aside and ingest into a new one"
+        ) from None
+    ok = isinstance(journal, dict) and isinstance(journal.get("txn"), str)
+    ok = ok and all(
+        isinstance(journal.get(k), list) and all(isinstance(v, str) for v in journal[k])
+        for k in ("adds", "deletes")
+    )
+    if not ok:
+        raise InputError(
+            f"{path}: damaged publish journal (wrong shape): the last ingest was interrupted "
+            "while publishing and which files it moved is unknown: move this warehouse aside and "
+            "ingest into a new one"
+        )
+    return journal
 
 
 def _remove_empty_dirs(start: Path, root: Path) -> None:

@@ -3,11 +3,16 @@
 Row and NULL counts come from the Parquet footers (no data is read, so it is instant on the
 whole release); what the ingest saw but did not store — skipped rows, unparseable podIDs,
 cold starts whose components do not add up — comes from the manifest's per-source counters.
+The footers are also compared with the manifest (:func:`manifest_mismatches`): a data file the
+manifest does not list, one it lists that is gone, a row count that differs, a source whose
+rows in a part do not add up to the part — each named.
+
+Read-only: the check never takes the ingest's lock and never changes a file. An interrupted
+publish is reported (``interrupted``); the next ``coldstart ingest`` finishes or undoes it.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,10 +21,9 @@ import pyarrow.parquet as pq
 
 from coldstart.config import resolve_warehouse
 from coldstart.errors import InputError
-from coldstart.ingest.publish import WarehouseLock, recover
+from coldstart.ingest.manifest import Manifest, read_manifest
 from coldstart.warehouse import (
     JOURNAL_FILE,
-    MANIFEST_FILE,
     STAGING_DIR,
     TABLES,
     data_files,
@@ -50,7 +54,10 @@ ISSUE_TEXT: dict[str, str] = {
     "cpu_request_unknown": "CPU limit not in the published request map: cpu_request NULL",
     "funcID_unparseable": "funcID not funcName---userID---poolName",
     "time_not_minute": "per-minute time not a multiple of 60",
+    "blank_lines": "blank lines skipped (no data)",
+    "funcID_duplicate": "funcID listed twice with the same values: kept once",
 }
+MAX_MISMATCHES = 20  # named one by one; the rest are counted
 
 
 @dataclass
@@ -63,7 +70,11 @@ class CheckResult:
     issues: pl.DataFrame  # table, region, issue, count, meaning
     caveats: pl.DataFrame  # table, caveat
     examples: list[str] = field(default_factory=list)  # a few skipped-row messages
-    recovered: str | None = None
+    recovered: str | None = None  # what the ingest that produced this did to recover
+    # Where the manifest and the files disagree (each names the file), and an interrupted
+    # publish the check found (the next ingest finishes or undoes it).
+    mismatches: list[str] = field(default_factory=list)
+    interrupted: str | None = None
 
     @property
     def totals(self) -> pl.DataFrame:
@@ -100,29 +111,87 @@ _ISSUES_SCHEMA = {
 
 
 def check(warehouse: str | Path | None = None) -> CheckResult:
-    """Summarise the warehouse at ``warehouse`` (default: see coldstart.config).
+    """Summarise the warehouse at ``warehouse`` (default: see coldstart.config), read-only.
 
-    Finishes or rolls back an interrupted publish first (see coldstart.ingest.publish), so the
-    summary describes what readers actually see.
+    Raises InputError (one line) for a folder that is no warehouse or a damaged manifest.
     """
     root = resolve_warehouse(warehouse)
     if not root.is_dir():
         raise InputError(f"{root}: no warehouse here; run `coldstart ingest` first")
-    recovered = None
-    if (root / JOURNAL_FILE).exists() or (root / STAGING_DIR).exists():
-        with WarehouseLock(root):
-            recovered = recover(root)
-    rows, nulls = _scan_files(root)
-    issues, examples = _manifest_issues(root)
+    interrupted = None
+    if (root / JOURNAL_FILE).exists():
+        interrupted = (
+            "an ingest was interrupted while publishing: readers may see part of it until the "
+            "next `coldstart ingest` into this warehouse finishes or undoes it"
+        )
+    elif (root / STAGING_DIR).exists():
+        interrupted = "an ingest is running, or was interrupted before publishing anything"
+    manifest = read_manifest(root)
+    rows, nulls, footer_rows = _scan_files(root)
+    issues, examples = _manifest_issues(manifest)
     present = set(rows["table"].to_list())
     caveats = pl.DataFrame(
         [{"table": t, "caveat": c} for t, cs in CAVEATS.items() if t in present for c in cs],
         schema={"table": pl.String, "caveat": pl.String},
     )
-    return CheckResult(root, rows, nulls, issues, caveats, examples, recovered)
+    return CheckResult(
+        root,
+        rows,
+        nulls,
+        issues,
+        caveats,
+        examples,
+        mismatches=manifest_mismatches(manifest, footer_rows),
+        interrupted=interrupted,
+    )
 
 
-def _scan_files(root: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
+def manifest_mismatches(manifest: Manifest, footer_rows: dict[str, int]) -> list[str]:
+    """Every way the manifest and the data files (``footer_rows``: path → rows) disagree.
+
+    The manifest's ``files`` lists each file's rows; each long-table source lists its rows in
+    its parts as [start, stop), which together must cover each part exactly. A manifest of
+    coldstart 0.2 has no ``files``: only the sources' ranges are compared.
+    """
+    out: list[str] = []
+    if manifest.files is not None:
+        for rel, rows in sorted(footer_rows.items()):
+            if rel not in manifest.files:
+                out.append(f"{rel}: {rows:,} rows in a file the manifest does not list")
+            elif manifest.files[rel] != rows:
+                out.append(
+                    f"{rel}: {rows:,} rows in the file, {manifest.files[rel]:,} in the manifest"
+                )
+        for rel in sorted(set(manifest.files) - set(footer_rows)):
+            out.append(f"{rel}: listed in the manifest ({manifest.files[rel]:,} rows), missing")
+    ranges: dict[str, list[tuple[int, int, str]]] = {}
+    for key, entry in manifest.sources.items():
+        for rel, (start, stop) in entry.get("part_rows", {}).items():
+            ranges.setdefault(rel, []).append((start, stop, key))
+        for rel in entry.get("outputs", []):
+            if rel not in footer_rows and (manifest.files is None or rel not in manifest.files):
+                out.append(f"{rel}: an output of {key}, missing")
+    for rel, spans in sorted(ranges.items()):
+        if rel not in footer_rows:
+            continue
+        at = 0
+        for start, stop, key in sorted(spans):
+            if start != at:
+                out.append(f"{rel}: {key} starts at row {start:,}, expected {at:,}")
+            at = max(at, stop)
+        if at != footer_rows[rel]:
+            out.append(
+                f"{rel}: {footer_rows[rel]:,} rows in the file, its sources in the manifest "
+                f"give {at:,}"
+            )
+    out = sorted(set(out))
+    if len(out) > MAX_MISMATCHES:
+        out = [*out[:MAX_MISMATCHES], f"… and {len(out) - MAX_MISMATCHES} more"]
+    return out
+
+
+def _scan_files(root: Path) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, int]]:
+    footer_rows: dict[str, int] = {}
     row_recs: dict[tuple[str, str, str | None, int | None], list[int]] = {}
     null_recs: dict[tuple[str, str, str], list[int]] = {}
     for name in TABLES:
@@ -132,6 +201,7 @@ def _scan_files(root: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
             region = keys.get("region", "")
             day = int(keys["day"]) if "day" in keys else None
             meta = pq.read_metadata(f)
+            footer_rows[f.relative_to(root).as_posix()] = meta.num_rows
             rec = row_recs.setdefault((name, region, keys.get("metric"), day), [0, 0])
             rec[0] += 1
             rec[1] += meta.num_rows
@@ -161,22 +231,19 @@ def _scan_files(root: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
         ],
         schema=_NULLS_SCHEMA,
     )
-    return rows, nulls
+    return rows, nulls, footer_rows
 
 
-def _manifest_issues(root: Path) -> tuple[pl.DataFrame, list[str]]:
-    path = root / MANIFEST_FILE
+def _manifest_issues(manifest: Manifest) -> tuple[pl.DataFrame, list[str]]:
     recs: dict[tuple[str, str, str], int] = {}
     examples: list[str] = []
-    if path.exists():
-        data = json.loads(path.read_text(encoding="utf-8"))
-        for entry in data.get("sources", {}).values():
-            t, r = entry.get("table", ""), entry.get("region") or ""
-            counters = {"bad_rows": entry.get("bad_rows", 0), **entry.get("counters", {})}
-            for issue, n in counters.items():
-                if issue in ISSUE_TEXT and n:
-                    recs[(t, r, issue)] = recs.get((t, r, issue), 0) + int(n)
-            examples.extend(entry.get("bad_row_examples", [])[: max(0, 5 - len(examples))])
+    for entry in manifest.sources.values():
+        t, r = entry.get("table", ""), entry.get("region") or ""
+        counters = {"bad_rows": entry.get("bad_rows", 0), **entry.get("counters", {})}
+        for issue, n in counters.items():
+            if issue in ISSUE_TEXT and isinstance(n, int) and n:
+                recs[(t, r, issue)] = recs.get((t, r, issue), 0) + n
+        examples.extend(entry.get("bad_row_examples", [])[: max(0, 5 - len(examples))])
     issues = pl.DataFrame(
         [
             {"table": t, "region": r, "issue": i, "count": n, "meaning": ISSUE_TEXT[i]}

@@ -1,45 +1,57 @@
-"""The ingest itself: plan sources, load them in parallel, merge, publish, summarise."""
+"""The ingest itself, as its steps: plan → load → merge → publish.
+
+1. **plan** (:mod:`coldstart.ingest.plan`): each source's table and logical name; what the
+   manifest already holds is skipped.
+2. **load**: the function table first (the other loaders join it), then the long tables
+   (:mod:`coldstart.ingest.loaders`, small request parts in :mod:`coldstart.ingest.packs`),
+   then the per-minute files region-day by region-day (:mod:`coldstart.ingest.timeseries`),
+   on the threads of :mod:`coldstart.ingest.schedule`. Everything is written to staging.
+3. **admit** (:mod:`coldstart.ingest.identity`): every loaded source is checked against what
+   the warehouse and this ingest already hold — identical bytes are skipped, a second source
+   for a filled region-day or a re-ingest with fewer rows is refused — before anything of it
+   is merged or published.
+4. **merge**: each per-minute batch's partitions, with what is published there (adding to it).
+5. **publish** (:mod:`coldstart.ingest.publish`): the manifest's entries and file row counts
+   (:mod:`coldstart.ingest.manifest`), then one atomic commit. Any error before the commit
+   leaves the warehouse byte-for-byte as it was.
+"""
 
 from __future__ import annotations
 
 import os
-import queue
 import shutil
-import threading
-from collections import deque
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import polars as pl
+import pyarrow.parquet as pq
 
 from coldstart import provenance, release
 from coldstart.config import resolve_warehouse
-from coldstart.errors import ColdstartError, InputError, OutputError, UsageError
+from coldstart.errors import BadRowError, ColdstartError, InputError, OutputError, UsageError
 from coldstart.ingest.csvread import BLOCK_BYTES, read_header
-from coldstart.ingest.loaders import (
-    EXPECTED_COLUMNS,
-    LoadContext,
-    SourceResult,
-    load_functions,
-    load_long,
-)
-from coldstart.ingest.malloc import keep_freed_memory
-from coldstart.ingest.manifest import Manifest, load_manifest
+from coldstart.ingest.identity import Guard
+from coldstart.ingest.loaders import load_functions, load_long
+from coldstart.ingest.manifest import Manifest, entry_for, entry_pieces, load_manifest
 from coldstart.ingest.packs import Pack, carry_over, form_packs, load_pack
+from coldstart.ingest.plan import (
+    IDENTICAL,
+    TODO,
+    Planned,
+    check_choice,
+    check_header,
+    detect_table,
+    plan_sources,
+)
 from coldstart.ingest.publish import Transaction, WarehouseLock, recover
 from coldstart.ingest.quality import CheckResult, check
-from coldstart.ingest.series_batches import (
-    GroupKey,
-    SeriesMerge,
-    day_hint,
-    expected_groups,
-)
+from coldstart.ingest.results import GroupKey, LoadContext, SourceResult
+from coldstart.ingest.schedule import run_bounded, run_parallel
+from coldstart.ingest.series_batches import SeriesMerge, day_hint, expected_groups
 from coldstart.ingest.series_batches import cells as series_cells
-from coldstart.ingest.sources import Source, discover
-from coldstart.ingest.timeseries import load_wide
+from coldstart.ingest.sources import discover
+from coldstart.ingest.timeseries import MergedPartition, load_wide
 from coldstart.progress import NullProgress, ProgressSink
 from coldstart.warehouse import (
     FUNCTIONS_REGION,
@@ -50,6 +62,8 @@ from coldstart.warehouse import (
     TABLES,
     data_files,
 )
+
+__all__ = ["IngestResult", "detect_table", "ingest"]
 
 DEFAULT_WORKERS = max(1, min(2, os.cpu_count() or 1))
 # The long tables load on two threads per worker. A thread holds the GIL for part of every
@@ -68,9 +82,10 @@ BIG_FILE_BYTES = BLOCK_BYTES // 4
 # ~400 MB with its output slices). Partitions above this size merge one at a time.
 BIG_MERGE_CELLS = 4_000_000
 
-_AFTER_FAILURE = (
-    "Nothing was published: the warehouse is as it was. Fix or remove that file (or use "
-    "--skip-bad-rows to skip malformed rows) and re-run; files already ingested are skipped."
+_NOT_PUBLISHED = "nothing was published: the warehouse is as it was"
+_AFTER_BAD_ROW = (
+    f"{_NOT_PUBLISHED}; fix or remove that file (or use --skip-bad-rows to skip and count "
+    "malformed rows) and re-run: files already ingested are skipped"
 )
 
 
@@ -79,7 +94,7 @@ class IngestResult:
     """What an ingest did: one row per source found, plus the warehouse's quality summary."""
 
     warehouse: Path
-    sources: pl.DataFrame  # key, table, region, file, status, rows_read, rows_written, bad_rows
+    sources: pl.DataFrame  # key, table, region, file, status, note
     quality: CheckResult
     recovered: str | None = None
 
@@ -91,229 +106,18 @@ class IngestResult:
     def skipped(self) -> int:
         return int((self.sources["status"] == "skipped").sum())
 
-
-@dataclass
-class _Planned:
-    source: Source
-    table: str | None
-    key: str | None
-    status: str  # "todo", "skipped" (already in the warehouse), "filtered", "duplicate", "empty"
+    @property
+    def notes(self) -> list[str]:
+        """One line per source not ingested for a reason worth saying (same content as …)."""
+        return self.sources["note"].drop_nulls().to_list()
 
 
-def _check_choice(
-    values: Sequence[str] | None, allowed: Iterable[str], option: str
-) -> list[str] | None:
-    if values is None:
-        return None
-    allowed = list(allowed)
-    unknown = [v for v in values if v not in allowed]
-    if unknown:
-        raise UsageError(
-            f"{option}: unknown value {unknown[0]!r}; choose from {', '.join(allowed)}"
-        )
-    return list(values)
-
-
-def detect_table(header: list[str], display: str) -> str:
-    """The ingest table a CSV belongs to, from its header; InputError naming both otherwise."""
-    for table, cols in EXPECTED_COLUMNS.items():
-        if header == list(cols):
-            return table
-    if header[:2] == list(release.TIMESERIES_KEY_COLUMNS):
-        return "timeseries"
-    expected = "\n".join(f"    {t}: {','.join(c)}" for t, c in EXPECTED_COLUMNS.items())
-    found = ",".join(header[:20]) + (f",… ({len(header)} columns)" if len(header) > 20 else "")
-    raise InputError(
-        f"{display}: the header matches no table of the release.\n  found: {found}\n"
-        f"  expected one of:\n{expected}\n    timeseries: day,time,<funcID>,…"
-    )
-
-
-def _plan(
-    found: list[Source],
-    manifest: Manifest,
-    tables: list[str] | None,
-    regions: list[str] | None,
-    force: bool,
-) -> list[_Planned]:
-    plans: list[_Planned] = []
-    seen: set[str] = set()
-    for s in found:
-        if regions is not None and s.region is not None and s.region not in regions:
-            plans.append(_Planned(s, s.table, None, "filtered"))
-            continue
-        table = s.table
-        if table is None:
-            with s.open() as fh:
-                header = read_header(fh)
-            if not header:
-                plans.append(_Planned(s, None, None, "empty"))
-                continue
-            table = detect_table(header, s.display)
-        if tables is not None and table not in tables:
-            plans.append(_Planned(s, table, None, "filtered"))
-            continue
-        if s.region is None:
-            raise InputError(
-                f"{s.display}: cannot tell which region this file is from: keep it under a "
-                "folder (or zip) named R1…R5, e.g. cold_start/R1/day_0.csv"
-            )
-        if regions is not None and s.region not in regions:
-            plans.append(_Planned(s, table, None, "filtered"))
-            continue
-        if table == "timeseries" and s.series is None:
-            raise InputError(
-                f"{s.display}: a per-minute file must sit in its metric folder (e.g. "
-                "quantiles/R1/cpu_usage_avg/day_0.csv) so its metric is known"
-            )
-        key = s.key(table)
-        if key in seen:
-            plans.append(_Planned(s, table, key, "duplicate"))
-            continue
-        seen.add(key)
-        status = "todo" if force or not manifest.is_current(key, s) else "skipped"
-        plans.append(_Planned(s, table, key, status))
-    return plans
-
-
-def _check_header(source: Source, planned: str, header: list[str]) -> str:
-    """The header's table, which must be the one the file was planned as (from its folder)."""
-    table = detect_table(header, source.display)
-    if table != planned:
-        raise InputError(
-            f"{source.display}: its folder says {planned} but its header is that of {table}"
-        )
-    return table
-
-
-def _load_one(plan: _Planned, ctx: LoadContext) -> SourceResult:
-    s = plan.source
-    assert plan.table is not None
-    assert plan.key is not None
-    with s.open() as fh:
-        header = read_header(fh)
-        if not header:
-            return SourceResult(source=s, table=plan.table, key=plan.key)
-        table = _check_header(s, plan.table, header)
-        if table == "functions":
-            return load_functions(s, fh, plan.key, ctx)
-        if table == "timeseries":
-            return load_wide(s, header, fh, plan.key, ctx)
-        return load_long(s, table, fh, plan.key, ctx)
-
-
-def _function_requests(
-    root: Path, staged: list[SourceResult], ctx: LoadContext
-) -> pl.DataFrame | None:
-    """funcID → cpu_request from the function table staged now, else the published one."""
-    files = [ctx.staging / o for r in staged for o in r.outputs]
-    if not files:
-        files = data_files(root, "functions")
-    if not files:
-        return None
-    # One row per funcID (the last wins, should the table list one twice), so the loaders'
-    # join by funcID can never multiply rows.
-    return (
-        pl.concat([pl.read_parquet(f, columns=["funcID", "cpu_request"]) for f in files])
-        .drop_nulls()
-        .unique("funcID", keep="last", maintain_order=True)
-    )
-
-
-def _run_parallel(
-    items: list[Any], fn: Callable[[Any], Any], workers: int, on_done: Callable[[Any], None]
-) -> list[Any]:
-    """Run ``fn`` over ``items`` on ``workers`` threads; the first error cancels the rest."""
-    if workers <= 1 or len(items) <= 1:
-        out = []
-        for it in items:
-            out.append(fn(it))
-            on_done(it)
-        return out
-    results: list[Any] = [None] * len(items)
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures: list[Future[Any]] = [pool.submit(fn, it) for it in items]
-        try:
-            for i, fut in enumerate(futures):
-                results[i] = fut.result()
-                on_done(items[i])
-        except BaseException:
-            for f in futures:
-                f.cancel()
-            raise
-    return results
-
-
-def _run_bounded(
-    items: list[Any],
-    fn: Callable[[Any], Any],
-    *,
-    threads: int,
-    is_big: Callable[[Any], bool],
-    big_slots: int,
-    on_done: Callable[[Any], None],
-) -> list[Any]:
-    """Like :func:`_run_parallel`, but at most ``big_slots`` big items run at once, and a thread
-    takes small work rather than wait for a big slot. Results in the order of ``items``; the
-    first error stops the threads (each finishes the item it is on) and is raised here."""
-    if threads <= 1 or len(items) <= 1:
-        return _run_parallel(items, fn, 1, on_done)
-    bigs = deque(i for i, it in enumerate(items) if is_big(it))
-    smalls = deque(i for i, it in enumerate(items) if not is_big(it))
-    lock = threading.Lock()
-    slots = threading.Semaphore(big_slots)
-    stop = threading.Event()
-    finished: queue.SimpleQueue[tuple[int, BaseException | None]] = queue.SimpleQueue()
-    results: list[Any] = [None] * len(items)
-
-    def take() -> tuple[int | None, bool]:
-        with lock:
-            if bigs and slots.acquire(blocking=False):
-                return bigs.popleft(), True
-            if smalls:
-                return smalls.popleft(), False
-            if not bigs:
-                return None, False
-        slots.acquire()  # only big work is left: wait for a slot
-        with lock:
-            if bigs:
-                return bigs.popleft(), True
-        slots.release()
-        return None, False
-
-    def work() -> None:
-        while not stop.is_set():
-            i, big = take()
-            if i is None:
-                return
-            try:
-                results[i] = fn(items[i])
-            except BaseException as exc:  # handed to the caller's thread
-                stop.set()
-                finished.put((i, exc))
-                return
-            finally:
-                if big:
-                    slots.release()
-            finished.put((i, None))
-
-    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="ingest") as pool:
-        for _ in range(threads):
-            pool.submit(work)
-        try:
-            for _ in items:
-                while True:
-                    try:
-                        i, exc = finished.get(timeout=0.2)  # a timeout keeps Ctrl-C responsive
-                        break
-                    except queue.Empty:
-                        continue
-                if exc is not None:
-                    raise exc
-                on_done(items[i])
-        finally:
-            stop.set()
-    return results
+@dataclass(frozen=True)
+class _Options:
+    skip_bad_rows: bool
+    force: bool
+    replace: bool
+    workers: int
 
 
 def ingest(
@@ -323,6 +127,7 @@ def ingest(
     tables: Sequence[str] | None = None,
     regions: Sequence[str] | None = None,
     force: bool = False,
+    replace: bool = False,
     skip_bad_rows: bool = False,
     progress: ProgressSink | None = None,
     workers: int = DEFAULT_WORKERS,
@@ -331,39 +136,37 @@ def ingest(
 
     ``tables`` restricts to some of cold_starts, requests, timeseries, functions; ``regions``
     to some of R1…R5. Sources already in the manifest are skipped unless ``force``. Malformed
-    rows raise an InputError naming file and line unless ``skip_bad_rows``, which drops and
-    counts them. On any error nothing is published. ``workers``: cores to use (the long tables
-    run ``LONG_TABLE_THREADS_PER_WORKER`` threads per worker).
+    rows raise a BadRowError naming file and line unless ``skip_bad_rows``, which drops and
+    counts them. A re-ingested source with fewer rows than before is refused unless ``replace``
+    (or ``force``); a second, different source for a region-day already filled is refused
+    unless ``force``; a source with the same bytes as one already held is skipped (see
+    :mod:`coldstart.ingest.identity`). On any error nothing is published. ``workers``: cores to
+    use (the long tables run ``LONG_TABLE_THREADS_PER_WORKER`` threads per worker).
     """
     if isinstance(sources, (str, Path)):
         sources = [sources]
     if not sources:
         raise UsageError("no sources given: pass the release folder, zips or CSV files")
-    tables = _check_choice(tables, INGEST_TABLES, "--tables")
-    regions = _check_choice(regions, release.REGIONS, "--regions")
+    tables = check_choice(tables, INGEST_TABLES, "--tables")
+    regions = check_choice(regions, release.REGIONS, "--regions")
     root = resolve_warehouse(warehouse)
     progress = progress or NullProgress()
-    keep_freed_memory()  # see coldstart.ingest.malloc: ~10-25 % less time on the wide files
+    options = _Options(skip_bad_rows, force, replace, workers)
     found = discover(sources)
     existed = root.exists()
     with WarehouseLock(root):
         try:
             recovered = recover(root)
             manifest = load_manifest(root, force=force)
-            plans = _plan(found, manifest, tables, regions, force)
-            _execute(
-                root,
-                plans,
-                manifest,
-                skip_bad_rows=skip_bad_rows,
-                progress=progress,
-                workers=workers,
-            )
+            plans = plan_sources(found, manifest, tables, regions, force)
+            _execute(root, plans, manifest, options, progress)
         except ColdstartError as exc:
             if not existed:
                 _remove_new_warehouse(root)
+            if isinstance(exc, BadRowError):
+                raise BadRowError(f"{exc} ({_AFTER_BAD_ROW})") from None
             if isinstance(exc, InputError):
-                raise InputError(f"{exc}\n{_AFTER_FAILURE}") from None
+                raise InputError(f"{exc} ({_NOT_PUBLISHED})") from None
             raise
         except OSError as exc:
             if not existed:
@@ -375,26 +178,26 @@ def ingest(
             if not existed:
                 _remove_new_warehouse(root)
             raise
-    table = pl.DataFrame(
+    return IngestResult(
+        warehouse=root, sources=_summary(plans), quality=check(root), recovered=recovered
+    )
+
+
+def _summary(plans: list[Planned]) -> pl.DataFrame:
+    return pl.DataFrame(
         [
             {
                 "key": p.key,
                 "table": p.table,
                 "region": p.source.region,
                 "file": p.source.display,
-                "status": "ingested" if p.status == "todo" else p.status,
+                "status": "ingested" if p.status == TODO else p.status,
+                "note": p.note,
             }
             for p in plans
         ],
-        schema={
-            "key": pl.String,
-            "table": pl.String,
-            "region": pl.String,
-            "file": pl.String,
-            "status": pl.String,
-        },
+        schema=dict.fromkeys(("key", "table", "region", "file", "status", "note"), pl.String),
     )
-    return IngestResult(warehouse=root, sources=table, quality=check(root), recovered=recovered)
 
 
 def _remove_new_warehouse(root: Path) -> None:
@@ -406,14 +209,12 @@ def _remove_new_warehouse(root: Path) -> None:
 
 def _execute(
     root: Path,
-    plans: list[_Planned],
+    plans: list[Planned],
     manifest: Manifest,
-    *,
-    skip_bad_rows: bool,
+    options: _Options,
     progress: ProgressSink,
-    workers: int,
 ) -> None:
-    todo = [p for p in plans if p.status == "todo"]
+    todo = [p for p in plans if p.status == TODO]
     rebuild = manifest.schema_version != SCHEMA_VERSION  # forced rebuild of an old warehouse
     if not todo and not rebuild:
         return
@@ -422,64 +223,62 @@ def _execute(
         ctx = LoadContext(
             staging=txn.new,
             scratch=txn.scratch,
-            skip_bad_rows=skip_bad_rows,
+            skip_bad_rows=options.skip_bad_rows,
             function_region=FUNCTIONS_REGION,
+            batch=txn.txn,
         )
         if rebuild:
+            ctx.rebuild = True
             for name in TABLES:
                 for f in data_files(root, name):
                     txn.delete(f.relative_to(root).as_posix())
             manifest = Manifest()
-        tasks: dict[str, int] = {}
-        for table in INGEST_TABLES:
-            n = sum(p.table == table for p in todo)
-            if n:
-                tasks[table] = progress.add_task(f"{table:<12}", total=n)
+        guard = Guard(
+            manifest, {p.key for p in todo if p.key}, force=options.force, replace=options.replace
+        )
+        by_key = {p.key: p for p in todo}
+        tasks = {
+            table: progress.add_task(f"{table:<12}", total=n)
+            for table in INGEST_TABLES
+            if (n := sum(p.table == table for p in todo))
+        }
 
-        def done(p: _Planned) -> None:
+        def done(p: Planned) -> None:
             progress.advance(tasks[p.table or ""])
 
-        fn_plans = [p for p in todo if p.table == "functions"]
-        results = _run_parallel(fn_plans, lambda p: _load_one(p, ctx), 1, done)
-        ctx.function_requests = _function_requests(root, results, ctx)
-        # Big files first keeps every thread busy until the end.
-        by_size = sorted(todo, key=lambda p: -p.source.size)
-        long = _long_work([p for p in by_size if p.table in ("cold_starts", "requests")])
-        for got in _run_bounded(
-            long,
-            lambda item: _load_long_item(item, ctx),
-            threads=workers * LONG_TABLE_THREADS_PER_WORKER,
-            is_big=lambda item: isinstance(item, _Planned) and item.source.size > BIG_FILE_BYTES,
-            big_slots=workers,
-            on_done=lambda item: progress.advance(
-                tasks[item.table or ""], len(item.members) if isinstance(item, Pack) else 1
-            ),
-        ):
-            results += got
-        wide = [p for p in by_size if p.table == "timeseries"]
-        got, merged = _load_series(root, ctx, wide, workers=workers, progress=progress, done=done)
-        results += got
-
-        _replace_outputs(root, txn, manifest, [r for r in results if r.table != "timeseries"])
-        for r in results:
-            outputs = r.outputs
-            if r.table == "timeseries":
-                outputs = sorted({merged[(t, r.source.region, m, d)] for t, _, m, d, _ in r.pieces})
-            manifest.sources[r.key] = {
-                "table": r.table,
-                "region": r.source.region,
-                "container": str(r.source.container),
-                "member": r.source.member,
-                "size": r.source.size,
-                "stamp": r.source.stamp,
-                "rows_read": r.rows_read,
-                "rows_written": r.rows_written,
-                "bad_rows": r.bad_rows,
-                "bad_row_examples": r.examples,
-                "counters": r.counters,
-                "outputs": outputs,
-                **({"part_rows": r.part_rows} if r.part_rows else {}),
-            }
+        # load (and admit) the function table, the long tables, the per-minute files
+        functions = run_parallel([p for p in todo if p.table == "functions"], _loader(ctx), 1, done)
+        functions = _admit(guard, functions, by_key, ctx)
+        ctx.function_requests = _function_requests(root, functions, ctx)
+        by_size = sorted(todo, key=lambda p: -p.source.size)  # big first: threads busy to the end
+        long = _load_long_tables(
+            [p for p in by_size if p.table in ("cold_starts", "requests")],
+            ctx,
+            options,
+            progress,
+            tasks,
+        )
+        long = _admit(guard, long, by_key, ctx)
+        series, merged = _load_series(
+            root,
+            ctx,
+            [p for p in by_size if p.table == "timeseries"],
+            _series_drops(manifest, set(by_key)),
+            guard,
+            by_key,
+            options.workers,
+            progress,
+            done,
+        )
+        # publish
+        _replace_outputs(root, txn, manifest, [*functions, *long])
+        for m in merged.values():
+            for rel in m.replaced:
+                txn.delete(rel)
+        for r in [*functions, *long, *series]:
+            outputs = [] if r.table == "timeseries" else r.outputs
+            manifest.sources[r.key] = entry_for(r, outputs)
+        _record_files(root, txn, manifest)
         provenance.stage_record(root, txn.new, manifest.sources)  # synthetic or release
         txn.commit(manifest.to_json())
     except BaseException:
@@ -487,30 +286,124 @@ def _execute(
         raise
 
 
-def _long_work(plans: list[_Planned]) -> list[_Planned | Pack]:
-    """The long tables' work: small request parts in packs, everything else one by one; big
-    work first (packs are about as big as a block)."""
+def _loader(ctx: LoadContext) -> Callable[[Planned], SourceResult]:
+    return lambda p: _load_one(p, ctx)
+
+
+def _load_one(plan: Planned, ctx: LoadContext) -> SourceResult:
+    s = plan.source
+    assert plan.table is not None
+    assert plan.key is not None
+    with s.open() as fh:
+        header = read_header(fh, s.display)
+        if not header:
+            return SourceResult(source=s, table=plan.table, key=plan.key)
+        table = check_header(s, plan.table, header)
+        if table == "functions":
+            return load_functions(s, fh, plan.key, ctx)
+        if table == "timeseries":
+            return load_wide(s, header, fh, plan.key, ctx)
+        return load_long(s, table, fh, plan.key, ctx)
+
+
+def _admit(
+    guard: Guard, results: list[SourceResult], by_key: dict[str | None, Planned], ctx: LoadContext
+) -> list[SourceResult]:
+    """The results the guard lets through (in key order, so the outcome does not depend on
+    thread timing); a skipped one's staged files and pieces are deleted, its plan says why."""
+    kept = []
+    for r in sorted(results, key=lambda r: r.key):
+        note = guard.admit(r)
+        if note is None:
+            kept.append(r)
+            continue
+        plan = by_key[r.key]
+        plan.status, plan.note = IDENTICAL, note
+        _discard(r, results, ctx)
+    return kept
+
+
+def _discard(r: SourceResult, results: list[SourceResult], ctx: LoadContext) -> None:
+    """Take a skipped source's rows out of staging: its own files and pieces are deleted, a
+    pack part it shares is rewritten with the other sources' rows (their ranges updated)."""
+    for rel in r.outputs:
+        staged = ctx.staging / rel
+        others = [o for o in results if o is not r and rel in o.part_rows]
+        if not others:
+            staged.unlink(missing_ok=True)
+            continue
+        rewritten = staged.with_name(staged.name + ".tmp")
+        kept = {o.key: o.part_rows[rel] for o in others}
+        ranges = carry_over(staged, rewritten, r.table, kept)
+        os.replace(rewritten, staged)
+        for o in others:
+            o.part_rows[rel] = ranges[o.key]
+    for ref in r.pieces:
+        ref.piece.path.unlink(missing_ok=True)
+    r.outputs, r.part_rows, r.pieces = [], {}, []
+
+
+def _function_requests(
+    root: Path, staged: list[SourceResult], ctx: LoadContext
+) -> pl.DataFrame | None:
+    """funcID → cpu_request from the function table staged now, else the published one."""
+    files = [ctx.staging / o for r in staged for o in r.outputs]
+    if not files:
+        files = data_files(root, "functions")
+    if not files:
+        return None
+    # One row per funcID (the loader refuses a funcID listed twice with different values), so
+    # the loaders' join by funcID can never multiply rows.
+    return (
+        pl.concat([pl.read_parquet(f, columns=["funcID", "cpu_request"]) for f in files])
+        .drop_nulls()
+        .unique("funcID", keep="last", maintain_order=True)
+    )
+
+
+def _load_long_tables(
+    plans: list[Planned],
+    ctx: LoadContext,
+    options: _Options,
+    progress: ProgressSink,
+    tasks: dict[str, int],
+) -> list[SourceResult]:
+    """Cold starts and requests: small request parts in packs, everything else one by one;
+    big work first (packs are about as big as a block)."""
     by_key = {p.key: p for p in plans}
-    packs, alone = form_packs((p.table or "", p.source, p.key or "") for p in plans)
-    work: list[_Planned | Pack] = [*packs, *(by_key[key] for _, _, key in alone)]
-    return sorted(work, key=lambda w: -(w.size if isinstance(w, Pack) else w.source.size))
+    packs, alone = form_packs((p.table, p.source, p.key) for p in plans)
+    work: list[Planned | Pack] = [*packs, *(by_key[c.key] for c in alone)]
+    work.sort(key=lambda w: -(w.size if isinstance(w, Pack) else w.source.size))
 
+    def load(item: Planned | Pack) -> list[SourceResult]:
+        if isinstance(item, Planned):
+            return [_load_one(item, ctx)]
+        got = load_pack(item, ctx, lambda s, header: check_header(s, item.table, header))
+        if got is not None:
+            return got
+        # Not plain (load_pack staged nothing): one by one, which names the bad rows or skips
+        # and counts them.
+        return [_load_one(by_key[m.key], ctx) for m in item.members]
 
-def _load_long_item(item: _Planned | Pack, ctx: LoadContext) -> list[SourceResult]:
-    if isinstance(item, _Planned):
-        return [_load_one(item, ctx)]
-    got = load_pack(item, ctx, lambda s, header: _check_header(s, item.table, header))
-    if got is not None:
-        return got
-    # Not plain (load_pack staged nothing): one by one, which names the bad rows or skips and
-    # counts them.
-    return [_load_one(_Planned(s, item.table, key, "todo"), ctx) for s, key in item.members]
+    out: list[SourceResult] = []
+    for got in run_bounded(
+        work,
+        load,
+        threads=options.workers * LONG_TABLE_THREADS_PER_WORKER,
+        is_big=lambda w: isinstance(w, Planned) and w.source.size > BIG_FILE_BYTES,
+        big_slots=options.workers,
+        on_done=lambda w: progress.advance(
+            tasks[w.table or ""], len(w.members) if isinstance(w, Pack) else 1
+        ),
+    ):
+        out += got
+    return out
 
 
 def _replace_outputs(
     root: Path, txn: Transaction, manifest: Manifest, results: list[SourceResult]
 ) -> None:
-    """Delete the published files that re-ingested sources no longer write, at commit.
+    """Delete the published files that re-ingested long-table sources no longer write.
 
     A part shared by a pack (see coldstart.ingest.packs) is deleted only if all the sources in
     it were re-ingested; otherwise it is rewritten with the rows of the others, whose manifest
@@ -539,28 +432,54 @@ def _replace_outputs(
             manifest.sources[key]["part_rows"][rel] = rows
 
 
+def _series_drops(manifest: Manifest, replacing: set[str]) -> dict[GroupKey, frozenset[str]]:
+    """The published per-minute columns whose cells all come from sources re-ingested now:
+    dropped before the merge adds the new cells. A column that also holds cells of a source
+    not re-ingested cannot be split by source: InputError (re-ingest them together)."""
+    holders: dict[tuple[str, str], set[str]] = {}
+    for key, entry in manifest.sources.items():
+        if entry.get("table") == "timeseries":
+            for piece in entry_pieces(key, entry):
+                holders.setdefault((piece.partition, piece.column), set()).add(key)
+    drops: dict[GroupKey, set[str]] = {}
+    for (partition, column), keys in sorted(holders.items()):
+        redone = keys & replacing
+        if not redone:
+            continue
+        others = keys - replacing
+        if others:
+            raise InputError(
+                f"{partition} column {column} holds cells of {min(redone)}, re-ingested now, "
+                f"and of {min(others)}, which is not: give both files to re-ingest them together"
+            )
+        drops.setdefault(GroupKey.of_partition(partition), set()).add(column)
+    return {k: frozenset(v) for k, v in drops.items()}
+
+
 def _load_series(
     root: Path,
     ctx: LoadContext,
-    plans: list[_Planned],
-    *,
+    plans: list[Planned],
+    drops: dict[GroupKey, frozenset[str]],
+    guard: Guard,
+    by_key: dict[str | None, Planned],
     workers: int,
     progress: ProgressSink,
-    done: Callable[[_Planned], None],
-) -> tuple[list[SourceResult], dict[GroupKey, str]]:
-    """Load the per-minute files region by region and day by day, merging each batch's
-    partitions before the next (coldstart.ingest.series_batches); returns the results and the
-    staged file of every partition."""
-    if not plans:
+    done: Callable[[Planned], None],
+) -> tuple[list[SourceResult], dict[GroupKey, MergedPartition]]:
+    """Load the per-minute files region by region and day by day, admitting each batch and
+    merging its partitions before the next (coldstart.ingest.series_batches); returns the
+    results and every partition merged."""
+    state = SeriesMerge(root, ctx, drops=drops)
+    if not plans and not drops:
         return [], {}
-    state = SeriesMerge(root, ctx)
-    gtask = progress.add_task("merge series", total=len(expected_groups(plans)))
-    batches: dict[tuple[str, int | None], list[_Planned]] = {}
+    gtask = progress.add_task("merge series", total=len(expected_groups(plans)) or len(drops))
+    batches: dict[tuple[str, int | None], list[Planned]] = {}
     for p in plans:
         batches.setdefault((p.source.region or "_", day_hint(p.source.basename)), []).append(p)
 
-    def run_merges(items: list[Any], fn: Callable[[Any], str]) -> None:
-        rels = _run_bounded(
+    def run_merges(items: list, fn: Callable) -> None:  # type: ignore[type-arg]
+        outs = run_bounded(
             items,
             fn,
             threads=workers,
@@ -568,17 +487,45 @@ def _load_series(
             big_slots=1,
             on_done=lambda _: progress.advance(gtask),
         )
-        for (key, _), rel in zip(items, rels, strict=True):
-            state.merged[key] = rel
+        for (key, _), out in zip(items, outs, strict=True):
+            state.merged[key] = out
 
     results: list[SourceResult] = []
     for region, day in sorted(batches, key=lambda b: (b[1] is None, b[0], b[1] or 0)):
         batch = sorted(batches[(region, day)], key=lambda p: -p.source.size)  # big first
-        got = _run_parallel(batch, lambda p: _load_one(p, ctx), workers, done)
+        got = _admit(guard, run_parallel(batch, _loader(ctx), workers, done), by_key, ctx)
         results += got
         state.add(got)
         if day is not None:
-            run_merges(state.take(lambda k, r=region, d=day: k[1] == r and k[3] == d), state.merge)
-    run_merges(state.take(lambda _: True), state.merge)  # days no file is named after
+            run_merges(state.take_region_day(region, day), state.merge)
+    run_merges(state.take_rest(), state.merge)  # days no file is named after
     run_merges(state.take_late(), state.combine)
     return results, state.merged
+
+
+def _record_files(root: Path, txn: Transaction, manifest: Manifest) -> None:
+    """The manifest's row count of every data file after this publish, and the per-minute
+    sources' outputs (their partitions' files, which merges rename)."""
+    files = dict(manifest.files) if manifest.files is not None else _scan_rows(root)
+    for rel in txn.deletes:
+        files.pop(rel, None)
+    for rel in txn.staged():
+        files[rel] = pq.read_metadata(txn.new / rel).num_rows
+    manifest.files = dict(sorted(files.items()))
+    current = {
+        rel.rsplit("/", 1)[0]: rel for rel in files if rel.startswith(("timeseries/", "counts/"))
+    }
+    for key, entry in manifest.sources.items():
+        if entry.get("table") == "timeseries":
+            parts = {p.partition for p in entry_pieces(key, entry)}
+            entry["outputs"] = sorted(current[p] for p in parts if p in current)
+
+
+def _scan_rows(root: Path) -> dict[str, int]:
+    """Rows of every published data file, from the footers (a manifest of coldstart 0.2 does
+    not list them)."""
+    return {
+        f.relative_to(root).as_posix(): pq.read_metadata(f).num_rows
+        for name in TABLES
+        for f in data_files(root, name)
+    }

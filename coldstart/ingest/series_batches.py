@@ -17,14 +17,14 @@ so the result is the same as merging everything at once.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from coldstart import release
-from coldstart.ingest.loaders import LoadContext, SourceResult
+from coldstart.ingest.results import GroupKey, LoadContext, SourceResult
 from coldstart.ingest.timeseries import (
+    MergedPartition,
     Piece,
     combine_late,
     group_cells,
@@ -32,8 +32,10 @@ from coldstart.ingest.timeseries import (
     merge_group,
 )
 
-GroupKey = tuple[str, str, str | None, int]  # (table, region, metric or None, day)
 _DAY_NAME = re.compile(r"^day_(\d+)\.csv$")
+
+Pieces = dict[str, list[Piece]]  # value column → its pieces
+Work = tuple[GroupKey, Pieces]  # one partition's merge
 
 
 def day_hint(basename: str) -> int | None:
@@ -52,19 +54,21 @@ def expected_groups(plans: list[Any]) -> set[GroupKey]:
         day = day_hint(s.basename)
         if day is not None:
             table = "counts" if stat is None else "timeseries"
-            out.add((table, s.region or "_", None if stat is None else metric, day))
+            out.add(GroupKey(table, s.region or "_", None if stat is None else metric, day))
     return out
 
 
 @dataclass
 class SeriesMerge:
-    """Bookkeeping across batches: staged partition per group, pieces that came late."""
+    """Bookkeeping across batches: the staged file of each merged partition, the columns to
+    drop from published partitions (their sources are re-ingested), pieces that came late."""
 
     root: Path
     ctx: LoadContext
-    merged: dict[GroupKey, str] = field(default_factory=dict)  # group → staged relative path
-    pending: dict[GroupKey, dict[str, list[Piece]]] = field(default_factory=dict)
-    late: dict[GroupKey, dict[str, list[Piece]]] = field(default_factory=dict)
+    drops: dict[GroupKey, frozenset[str]] = field(default_factory=dict)
+    merged: dict[GroupKey, MergedPartition] = field(default_factory=dict)
+    pending: dict[GroupKey, Pieces] = field(default_factory=dict)
+    late: dict[GroupKey, Pieces] = field(default_factory=dict)
 
     def add(self, results: list[SourceResult]) -> None:
         """File a batch's pieces: pending for their partition, or late if it is merged."""
@@ -73,43 +77,49 @@ class SeriesMerge:
             for column, ps in pieces.items():
                 target.setdefault(key, {}).setdefault(column, []).extend(ps)
 
-    def take(self, ready: Callable[[GroupKey], bool]) -> list[tuple[GroupKey, dict]]:
-        """The pending partitions ``ready`` selects, in a stable order, removed from pending."""
-        keys = sorted((k for k in self.pending if ready(k)), key=_order)
+    def take_region_day(self, region: str, day: int) -> list[Work]:
+        """The pending partitions of one region and day (a batch's own), removed from pending."""
+        return self._take(lambda k: k.region == region and k.day == day)
+
+    def take_rest(self) -> list[Work]:
+        """Every pending partition, and the published ones that only lose columns."""
+        for key in self.drops:
+            if key not in self.merged:
+                self.pending.setdefault(key, {})
+        return self._take(lambda _k: True)
+
+    def _take(self, ready: Any) -> list[Work]:
+        keys = sorted((k for k in self.pending if ready(k)), key=GroupKey.order)
         return [(k, self.pending.pop(k)) for k in keys]
 
-    def take_late(self) -> list[tuple[GroupKey, dict]]:
+    def take_late(self) -> list[Work]:
         """The pieces that came after their partition was merged, to combine into it."""
-        items = sorted(self.late.items(), key=lambda kv: _order(kv[0]))
+        items = sorted(self.late.items(), key=lambda kv: kv[0].order())
         self.late = {}
         return items
 
-    def merge(self, item: tuple[GroupKey, dict[str, list[Piece]]]) -> str:
-        (table, region, metric, day), pieces = item
-        rel, _ = merge_group(
-            self.root, self.ctx, table, region=region, metric=metric, day=day, pieces=pieces
-        )
+    def merge(self, item: Work) -> MergedPartition:
+        key, pieces = item
+        out = merge_group(self.root, self.ctx, key, pieces, self.drops.get(key, frozenset()))
         _drop(pieces)
-        return rel
+        return out
 
-    def combine(self, item: tuple[GroupKey, dict[str, list[Piece]]]) -> str:
-        (table, region, metric, day), pieces = item
-        rel = self.merged[item[0]]
-        combine_late(self.ctx, table, rel, metric=metric, region=region, day=day, pieces=pieces)
+    def combine(self, item: Work) -> MergedPartition:
+        key, pieces = item
+        done = self.merged[key]
+        if done.rel is None:  # merged empty, then cells came: a merge of its own after all
+            pending = {c: list(ps) for c, ps in pieces.items()}
+            return self.merge((key, pending))
+        rows = combine_late(self.ctx, key, done.rel, pieces)
         _drop(pieces)
-        return rel
+        return MergedPartition(done.rel, rows, done.replaced)
 
 
-def cells(item: tuple[GroupKey, dict[str, list[Piece]]]) -> int:
+def cells(item: Work) -> int:
     return group_cells(item[1])
 
 
-def _order(key: GroupKey) -> tuple[str, str, str, int]:
-    table, region, metric, day = key
-    return (table, region, metric or "", day)
-
-
-def _drop(pieces: dict[str, list[Piece]]) -> None:
+def _drop(pieces: Pieces) -> None:
     """Scratch pieces are deleted once merged: the point of merging batch by batch."""
     for ps in pieces.values():
         for p in ps:

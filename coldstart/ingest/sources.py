@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
@@ -62,16 +63,27 @@ class Source:
         parts = [table, self.region or "_", *([self.series] if self.series else []), self.basename]
         return "/".join(parts)
 
+    @property
+    def known_content(self) -> str | None:
+        """The content fingerprint without reading: a zip member's CRC-32 (from the zip's
+        directory; zipfile checks it when the member is read to its end)."""
+        return f"crc32:{self.stamp[4:]}" if self.stamp.startswith("crc:") else None
+
+    def content(self) -> str | None:
+        """The content fingerprint, reading the file if it is not a zip member."""
+        if self.known_content is not None:
+            return self.known_content
+        with self.open() as fh:
+            while fh.read(1 << 20):
+                pass
+            return content_of(fh, self)
+
     @contextmanager
     def open(self) -> Iterator[IO[bytes]]:
         """A binary stream of the CSV's bytes (zip members are decompressed on the fly)."""
         if self.member is None:
-            try:
-                fh = open(self.container, "rb")  # noqa: SIM115 - closed below
-            except OSError as exc:
-                raise InputError(f"{self.display}: cannot read: {exc.strerror or exc}") from None
-            with fh:
-                yield fh
+            with open_regular(self.container) as fh:
+                yield HashingReader(fh)
             return
         try:
             with zipfile.ZipFile(self.container) as zf, zf.open(self.member) as fh:
@@ -81,6 +93,85 @@ class Source:
                 f"{self.display}: cannot read this zip member ({exc}); the zip is damaged or "
                 "was cut short: download it again"
             ) from None
+
+
+class HashingReader:
+    """A file's stream that computes the CRC-32 of the bytes read (zlib, GIL released): the
+    content fingerprint of a file on disk, the same number a zip stores for its members, so
+    the folder and the zip of one release fingerprint alike. Measured ≈ 0.5-1 GB/s per core."""
+
+    def __init__(self, fh: IO[bytes]) -> None:
+        self._fh = fh
+        self.crc = 0
+        self.at_eof = False
+
+    def read(self, n: int = -1) -> bytes:
+        data = self._fh.read(n)
+        self.crc = zlib.crc32(data, self.crc)
+        if not data or n < 0 or len(data) < n:
+            self.at_eof = True
+        return data
+
+    def readline(self, limit: int = -1) -> bytes:
+        line = self._fh.readline(limit)
+        self.crc = zlib.crc32(line, self.crc)
+        if not line.endswith(b"\n") and (limit < 0 or len(line) < limit):
+            self.at_eof = True
+        return line
+
+
+def content_of(fh: object, source: Source) -> str | None:
+    """The fingerprint of a source whose stream ``fh`` was read to its end, else None."""
+    if isinstance(fh, HashingReader):
+        return f"crc32:{fh.crc:08x}" if fh.at_eof else None
+    return source.known_content
+
+
+def file_kind(mode: int) -> str | None:
+    """What a non-regular file is ("a FIFO (named pipe)", ...), None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    for test, what in (
+        (stat.S_ISFIFO, "a FIFO (named pipe)"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISDIR, "a folder"),
+    ):
+        if test(mode):
+            return what
+    return "not a regular file"
+
+
+def _not_regular(path: Path, kind: str) -> InputError:
+    return InputError(
+        f"{path}: {kind}, not a regular file: give the release's CSV files, zips or folders"
+    )
+
+
+@contextmanager
+def open_regular(path: Path) -> Iterator[IO[bytes]]:
+    """``path`` opened for reading if it is a regular file (symlinks followed); InputError else.
+
+    Checked before reading and again on the open file: opening a FIFO for reading would wait
+    for a writer (O_NONBLOCK does not), and /dev/zero behind a symlink would never end.
+    """
+    try:
+        st = os.stat(path)
+        kind = file_kind(st.st_mode)
+        if kind is not None:
+            raise _not_regular(path, kind)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    kind = file_kind(os.fstat(fd).st_mode)
+    if kind is not None:
+        os.close(fd)
+        raise _not_regular(path, kind)
+    if hasattr(os, "set_blocking"):
+        os.set_blocking(fd, True)
+    with open(fd, "rb") as fh:
+        yield fh
 
 
 def path_hints(parts: Iterable[str]) -> tuple[str | None, str | None, str | None]:
@@ -129,10 +220,20 @@ def discover(paths: Iterable[str | Path]) -> list[Source]:
             if not found:
                 raise InputError(f"{path}: no .csv or .zip files in this folder")
             base = path.absolute().parts
+            got = []
             for f, entry in found:
-                out.extend(_file_sources(f, entry, (*base, *f.parts[len(path.parts) :])))
+                got.extend(_file_sources(f, entry, (*base, *f.parts[len(path.parts) :])))
         else:
-            out.extend(_file_sources(path))
+            kind = file_kind(path.stat().st_mode)
+            if kind is not None:
+                raise _not_regular(path, kind)
+            got = _file_sources(path)
+        if not got:
+            raise InputError(
+                f"no release files found in {path}: no .csv file in it (the release's zips hold "
+                "CSVs such as R1/day_0.csv)"
+            )
+        out.extend(got)
     if len(paths) == 1:
         return out  # one folder walk or one file: nothing can be listed twice
     # The same file given twice (a folder and a file inside it) is read once.
@@ -166,7 +267,14 @@ def _walk(root: Path) -> Iterator[tuple[Path, os.DirEntry[str]]]:
                     continue
                 if entry.is_dir() and not entry.is_symlink():
                     stack.append(folder / entry.name)
-                elif entry.name.lower().endswith((".csv", ".zip")) and entry.is_file():
+                elif entry.name.lower().endswith((".csv", ".zip")):
+                    if not entry.is_file():  # a FIFO, a device, a dangling link: refused
+                        path = folder / entry.name
+                        try:
+                            kind = file_kind(path.stat().st_mode) or "not a regular file"
+                        except OSError:
+                            kind = "a broken symbolic link"
+                        raise _not_regular(path, kind)
                     yield folder / entry.name, entry
 
 

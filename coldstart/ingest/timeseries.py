@@ -27,18 +27,18 @@ from typing import IO
 import numpy as np
 import polars as pl
 import pyarrow as pa
+import pyarrow.parquet as pq
 from pyarrow import feather
 
 from coldstart import release
-from coldstart.errors import InputError
+from coldstart.errors import BadRowError, InputError
 from coldstart.ingest import wide_cells
 from coldstart.ingest.csvread import ReadStats, iter_blocks
-from coldstart.ingest.loaders import LoadContext, SourceResult
 from coldstart.ingest.parts import PartWriter, write_frame
-from coldstart.ingest.sources import Source
-from coldstart.warehouse import TABLES, partition_dir
+from coldstart.ingest.results import GroupKey, LoadContext, PieceRef, SourceResult
+from coldstart.ingest.sources import Source, content_of
+from coldstart.warehouse import TABLES
 
-GROUP_FILE = "part-0.parquet"
 _KEYS = ["funcID", "time"]
 
 
@@ -97,20 +97,33 @@ def load_wide(
     stats = ReadStats()
     result = SourceResult(source=source, table="timeseries", key=key)
     cells = None
+    fh_read = fh  # the source's own stream (its content fingerprint), whatever fh becomes
     if source.size <= wide_cells.MAX_BYTES:
-        body = fh.read()
-        cells = wide_cells.read_cells(body, len(header))
-        fh = io.BytesIO(body)  # in case the validating reader has to take it after all
+        body = fh.read(wide_cells.MAX_BYTES + 1)
+        if len(body) <= wide_cells.MAX_BYTES:
+            cells = wide_cells.read_cells(body, len(header))
+            fh = io.BytesIO(body)  # in case the validating reader has to take it after all
+        else:  # it grew since it was listed: the block-wise way, from what was read on
+            fh = _Joined(body, fh)
     count_max = _COUNT_MAX[metric] if is_count else None
     got = _from_cells(cells, count_max) if cells is not None else None
     if got is None:
         got = _from_blocks(source, header, fh, count_max, ctx, stats)
     result.rows_read = got.n_rows if got is not None else stats.rows_read
+    result.content = content_of(fh_read, source)
+    if stats.blank_lines:
+        result.count("blank_lines", stats.blank_lines)
     if got is None or got.n_rows == 0:  # no data lines
         result.bad_rows, result.examples = stats.bad_rows, stats.examples
         return result
+    _refuse_repeated_minutes(got, funcs, source.display)
     got, names_sorted = _by_name(got, funcs)
     days, times = got.days, got.times
+    if len(days) and days[0] == days[-1] and (days == days[0]).all():  # one day (~2 µs)
+        result.rows_by_day = {int(days[0]): len(days)}
+    else:
+        day_values, day_rows = np.unique(days, return_counts=True)
+        result.rows_by_day = dict(zip(day_values.tolist(), day_rows.tolist(), strict=True))
     result.count("time_not_minute", int((times % 60 != 0).sum()))
     result.count("day_column_mismatch", int((days != times // release.SECONDS_PER_DAY).sum()))
     names = json.dumps(names_sorted).encode()
@@ -148,14 +161,29 @@ def load_wide(
         unique = bool((day_times[1:] > day_times[:-1]).all()) or len(np.unique(day_times)) == len(
             day_times
         )
-        result.pieces.append(
-            (table, column, group_metric, int(day), Piece(path, unique, piece.num_rows))
-        )
+        group = GroupKey(table, source.region, group_metric, int(day))
+        result.pieces.append(PieceRef(group, column, Piece(path, unique, piece.num_rows)))
         result.rows_written += piece.num_rows
     result.count("cells", result.rows_written)
     result.count("minutes", len(times))
     result.bad_rows, result.examples = stats.bad_rows, stats.examples
     return result
+
+
+class _Joined(io.RawIOBase):
+    """Bytes already read, then the rest of the stream (for :func:`iter_blocks`)."""
+
+    def __init__(self, head: bytes, rest: IO[bytes]) -> None:
+        self._head, self._rest = head, rest
+
+    def read(self, n: int = -1) -> bytes:  # type: ignore[override]
+        if self._head:
+            out, self._head = (self._head, b"") if n < 0 else (self._head[:n], self._head[n:])
+            return out
+        return self._rest.read(n)
+
+    def readable(self) -> bool:
+        return True
 
 
 @dataclass(frozen=True)
@@ -169,6 +197,31 @@ class _Long:
     f: np.ndarray
     r: np.ndarray
     values: np.ndarray
+    lines: np.ndarray | None = None  # each kept row's line in the file; None: row + 2
+
+    def line(self, row: int) -> int:
+        return int(self.lines[row]) if self.lines is not None else row + 2
+
+
+def _refuse_repeated_minutes(got: _Long, funcs: list[str], display: str) -> None:
+    """Two rows of one file for the same day and minute, both with a value for one funcID,
+    would give that (funcID, minute) two values: InputError naming both lines."""
+    key = (got.days.astype(np.int64) << 32) | (got.times.astype(np.int64) & 0xFFFFFFFF)
+    if len(key) < 2 or (key[1:] > key[:-1]).all():  # the usual case: rows in order (~5 µs)
+        return
+    if len(np.unique(key)) == len(key):
+        return
+    order = np.argsort(key, kind="stable")
+    ranked = key[order]
+    for i in np.flatnonzero(ranked[1:] == ranked[:-1]):  # rare: a minute given twice
+        a, b = sorted((int(order[i]), int(order[i + 1])))
+        both = np.intersect1d(got.f[got.r == a], got.f[got.r == b])
+        if len(both):
+            raise InputError(
+                f"{display}, lines {got.line(a)} and {got.line(b)}: both give day "
+                f"{int(got.days[a])}, time {int(got.times[a])} a value for the same funcID "
+                f"({funcs[int(both[0])][:80]}); a per-minute file has one row per minute"
+            )
 
 
 def _by_name(got: _Long, funcs: list[str]) -> tuple[_Long, list[str]]:
@@ -191,9 +244,9 @@ def _by_name(got: _Long, funcs: list[str]) -> tuple[_Long, list[str]]:
     if len(small) > 1 and not (small[1:] >= small[:-1]).all():
         order = np.argsort(small, kind="stable")  # rows stay in order within a funcID
         return _Long(
-            got.n_rows, got.days, got.times, f[order], got.r[order], got.values[order]
+            got.n_rows, got.days, got.times, f[order], got.r[order], got.values[order], got.lines
         ), names
-    return _Long(got.n_rows, got.days, got.times, f, got.r, got.values), names
+    return _Long(got.n_rows, got.days, got.times, f, got.r, got.values, got.lines), names
 
 
 # day and time are stored as Int16 and Int32: a value outside (inf, 1e12) would wrap around.
@@ -281,7 +334,7 @@ def _from_blocks(
                 f"a whole number from {lo} to {hi}"
             )
             if not ctx.skip_bad_rows:
-                raise InputError(reason)
+                raise BadRowError(reason)
             stats.skipped(reason)
         keep &= ~bad
     mat = full[:, 2:-1].T  # funcs × rows
@@ -294,7 +347,7 @@ def _from_blocks(
                 f"{float(mat[f_i, r_i])!r} is not a whole count from 0 to {count_max:.0f}"
             )
             if not ctx.skip_bad_rows:
-                raise InputError(reason)
+                raise BadRowError(reason)
             stats.skipped(reason)
         keep &= ~wrong.any(axis=0)
     if not keep.all():
@@ -307,6 +360,7 @@ def _from_blocks(
         f_idx,
         r_idx,
         mat[f_idx, r_idx],
+        lines[keep] if not keep.all() else lines,
     )
 
 
@@ -317,40 +371,51 @@ def value_columns(table: str) -> tuple[str, ...]:
 def merge_group(
     warehouse: Path,
     ctx: LoadContext,
-    table: str,
-    *,
-    region: str,
-    metric: str | None,
-    day: int,
+    group: GroupKey,
     pieces: dict[str, list[Piece]],
-) -> tuple[str, int]:
-    """Phase 2: stage one partition file with the new pieces merged into what is published.
+    drop: frozenset[str] = frozenset(),
+) -> MergedPartition:
+    """Phase 2: stage one partition file: what is published there, without the ``drop``
+    columns (their sources are re-ingested), plus the new pieces.
 
-    A column that has new pieces replaces the published column wholesale (its source was
-    re-ingested); other published columns are kept. Returns (relative path, rows).
+    New cells add to the published ones: a cell the partition already holds is an error, as a
+    cell two new files give (a file with rows of another day adds them to that day's partition;
+    it never replaces what other files put there). The staged file has a name of its own
+    (``part-<ingest id>.parquet``); the published ones it replaces are listed for deletion.
     """
+    table = group.table
     spec = TABLES[table]
-    keys = {"region": region, "day": day} | ({"metric": metric} if table == "timeseries" else {})
-    rel = partition_dir(Path(), table, **keys) / GROUP_FILE
+    folder = Path(group.partition)
+    rel = folder / f"part-{ctx.batch}.parquet"
     cols = value_columns(table)
-    published = warehouse / rel
-    if not published.exists():  # the usual case: a new partition, one piece per column
-        rows = _merge_dense(ctx.staging / rel, table, pieces, metric, region, day)
+    published = [] if ctx.rebuild else sorted((warehouse / folder).glob("*.parquet"))
+    replaced = [p.relative_to(warehouse).as_posix() for p in published]
+    if not published:  # the usual case: a new partition, one piece per column
+        rows = _merge_dense(ctx.staging / rel, table, pieces, group)
         if rows is not None:
-            return rel.as_posix(), rows
+            return MergedPartition(rel.as_posix(), rows, replaced)
     frames: list[pl.DataFrame] = []
+    old = _read_published(published, table) if published else None
+    if old is not None:
+        old = old.drop([c for c in drop if c in old.columns])
     for col, paths in sorted(pieces.items()):
-        frames.append(_cells_of(paths, col, metric, region, day))
-    if published.exists():
-        old = pl.read_parquet(published).drop([c for c in pieces if c in cols])
+        new = _cells_of(paths, col, group)
+        if old is not None and col in old.columns:
+            had = old.filter(_present(table, col)).select(*_KEYS, col)
+            both = pl.concat([new, had.with_columns(pl.col(col).cast(pl.Float64))])
+            if had.height and both.select(pl.struct(_KEYS).is_duplicated().any()).item():
+                _two_files(group, col, before=True)
+            new = both
+            old = old.drop(col)
+        frames.append(new)
+    if old is not None:
         rest = [c for c in cols if c in old.columns]
         if rest:
-            present = pl.any_horizontal(
-                [(pl.col(c) != 0) if table == "counts" else pl.col(c).is_not_null() for c in rest]
-            )
-            old = old.filter(present)
+            old = old.filter(pl.any_horizontal([_present(table, c) for c in rest]))
             if old.height:
-                frames.append(old)
+                frames.append(old.select(*_KEYS, *rest))
+    if not frames:  # every column dropped and nothing new: the partition goes
+        return MergedPartition(None, 0, replaced)
     merged = reduce(
         lambda a, b: a.join(b, on=_KEYS, how="full", coalesce=True, nulls_equal=False), frames
     )
@@ -360,54 +425,71 @@ def merge_group(
     if table == "counts":
         merged = merged.with_columns(pl.col(list(cols)).fill_null(0))
     merged = merged.sort(_KEYS)
+    if merged.height == 0:
+        return MergedPartition(None, 0, replaced)
     rows = write_frame(ctx.staging / rel, merged, spec)
-    return rel.as_posix(), rows
+    return MergedPartition(rel.as_posix(), rows, replaced)
+
+
+@dataclass(frozen=True)
+class MergedPartition:
+    """A merge's outcome: the staged file (None: the partition is now empty), its rows, and the
+    published files of the partition it replaces."""
+
+    rel: str | None
+    rows: int
+    replaced: list[str]
+
+
+def _present(table: str, col: str) -> pl.Expr:
+    """A cell with a value: non-NULL, and for counts non-zero (0 is how "none" is stored)."""
+    return (pl.col(col) != 0) if table == "counts" else pl.col(col).is_not_null()
+
+
+def _read_published(files: list[Path], table: str) -> pl.DataFrame:
+    """The published files of one partition (normally one), as one frame of its own columns."""
+    frames = [pl.from_arrow(pq.ParquetFile(f).read()) for f in files]
+    out = pl.concat([f for f in frames if isinstance(f, pl.DataFrame)], how="vertical_relaxed")
+    return out.with_columns(pl.col(list(value_columns(table))).cast(pl.Float64))
 
 
 def combine_late(
-    ctx: LoadContext,
-    table: str,
-    rel: str,
-    *,
-    metric: str | None,
-    region: str,
-    day: int,
-    pieces: dict[str, list[Piece]],
+    ctx: LoadContext, group: GroupKey, rel: str, pieces: dict[str, list[Piece]]
 ) -> int:
     """Add pieces that arrived after their partition was merged in this ingest (a file with rows
     of another day than its name's: see coldstart.ingest.series_batches) to its staged file.
 
-    Unlike a re-ingest, which replaces a column, these cells join the column's cells from the
-    other files of this ingest; a cell given twice is an error, as in one merge. Returns rows.
+    Like any merge, these cells add to the column's cells; a cell given twice is an error.
+    Returns rows.
     """
+    table = group.table
     staged = ctx.staging / rel
     cols = value_columns(table)
     merged = pl.read_parquet(staged).with_columns(pl.col(list(cols)).cast(pl.Float64))
     for col, paths in sorted(pieces.items()):
-        new = _cells_of(paths, col, metric, region, day).rename({col: "__new"})
+        new = _cells_of(paths, col, group).rename({col: "__new"})
         merged = merged.join(new, on=_KEYS, how="full", coalesce=True)
-        had = (pl.col(col) != 0) if table == "counts" else pl.col(col).is_not_null()
-        if merged.select((had & pl.col("__new").is_not_null()).any()).item():
-            _two_files(metric, col, region, day)
+        if merged.select((_present(table, col) & pl.col("__new").is_not_null()).any()).item():
+            _two_files(group, col)
         merged = merged.with_columns(pl.coalesce("__new", col).alias(col)).drop("__new")
     if table == "counts":
         merged = merged.with_columns(pl.col(list(cols)).fill_null(0))
     return write_frame(staged, merged.sort(_KEYS), TABLES[table])
 
 
-def _cells_of(
-    paths: list[Piece], col: str, metric: str | None, region: str, day: int
-) -> pl.DataFrame:
+def _cells_of(paths: list[Piece], col: str, group: GroupKey) -> pl.DataFrame:
     """(funcID, time, ``col``) from one column's pieces; a cell two files give is an error."""
     f = pl.concat([p.frame() for p in paths]).rename({"value": col})
     if len(paths) > 1 and f.select(pl.struct(_KEYS).is_duplicated().any()).item():
-        _two_files(metric, col, region, day)
+        _two_files(group, col)
     return f
 
 
-def _two_files(metric: str | None, col: str, region: str, day: int) -> None:
+def _two_files(group: GroupKey, col: str, *, before: bool = False) -> None:
+    what = f"{group.metric + '_' if group.metric else ''}{col}"
+    where = "a file ingested before and one ingested now" if before else "two files"
     raise InputError(
-        f"two files give {metric + '_' if metric else ''}{col} for {region} day {day}: "
+        f"{where} give {what} for {group.region} day {group.day} (the same funcID and minute): "
         "ingest only one copy of each day"
     )
 
@@ -423,9 +505,7 @@ def _merge_dense(
     path: Path,
     table: str,
     pieces: dict[str, list[Piece]],
-    metric: str | None,
-    region: str,
-    day: int,
+    group: GroupKey,
 ) -> int | None:
     """All columns of a new partition side by side, without joins, written to ``path`` in
     slices; returns the rows written, or None → use the joins.
@@ -464,7 +544,7 @@ def _merge_dense(
             order = np.argsort(key, kind="stable")
             key, value = key[order], value[order]
         if len(key) > 1 and (key[1:] == key[:-1]).any():
-            _two_files(metric, col, region, day)
+            _two_files(group, col)
         columns[col] = (key, value)
     is_count = table == "counts"
     fill = 0.0 if is_count else None
@@ -535,13 +615,10 @@ def group_cells(pieces: dict[str, list[Piece]]) -> int:
     return sum(p.cells for ps in pieces.values() for p in ps)
 
 
-def group_pieces(
-    results: Iterable[SourceResult],
-) -> dict[tuple[str, str, str | None, int], dict[str, list[Piece]]]:
-    """{(table, region, metric, day): {column: [pieces]}} over phase-1 results."""
-    groups: dict[tuple[str, str, str | None, int], dict[str, list[Piece]]] = {}
+def group_pieces(results: Iterable[SourceResult]) -> dict[GroupKey, dict[str, list[Piece]]]:
+    """{partition: {column: [pieces]}} over phase-1 results."""
+    groups: dict[GroupKey, dict[str, list[Piece]]] = {}
     for r in results:
-        for table, column, metric, day, path in r.pieces:
-            region = r.source.region or "_"
-            groups.setdefault((table, region, metric, day), {}).setdefault(column, []).append(path)
+        for ref in r.pieces:
+            groups.setdefault(ref.group, {}).setdefault(ref.column, []).append(ref.piece)
     return groups

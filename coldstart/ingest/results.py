@@ -1,0 +1,112 @@
+"""What loading a source gives the orchestrator: named types shared by the loaders, the
+per-minute merge and the manifest.
+
+* :class:`LoadContext` — where loaders stage output and how strict they are.
+* :class:`SourceResult` — one source's outcome: rows, counters, staged outputs, and what it
+  holds (content fingerprint, rows per day) for the rules of :mod:`coldstart.ingest.identity`.
+* :class:`GroupKey` — one per-minute partition; :class:`PieceRef` — a source's cells of one
+  column of one partition, waiting in scratch space for the merge.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import polars as pl
+
+from coldstart.ingest.sources import Source
+from coldstart.warehouse import parse_partition_path, partition_dir
+
+
+@dataclass
+class LoadContext:
+    """What every loader needs: where to stage output and how strict to be."""
+
+    staging: Path  # mirrors the warehouse tree; published at commit
+    scratch: Path  # intermediate files (per-minute pieces), never published
+    skip_bad_rows: bool = False
+    function_requests: pl.DataFrame | None = None  # funcID, cpu_request (Int32)
+    function_region: str = "R2"
+    batch: str = "0"  # this ingest's id: names the per-minute partition files it writes
+    rebuild: bool = False  # a forced rebuild: published files are all being deleted
+    compiled: dict[tuple[str, bool], Any] = field(default_factory=dict)  # loaders._compiled
+    made_dirs: set[Path] = field(default_factory=set)  # scratch folders already created
+
+
+class GroupKey(NamedTuple):
+    """One per-minute partition: ``timeseries`` (with its metric) or ``counts`` (metric None)."""
+
+    table: str
+    region: str
+    metric: str | None
+    day: int
+
+    @property
+    def partition(self) -> str:
+        """Its folder, relative to the warehouse (``timeseries/region=R2/metric=…/day=0``)."""
+        keys: dict[str, object] = {"region": self.region, "day": self.day}
+        if self.table == "timeseries":
+            keys["metric"] = self.metric
+        return partition_dir(Path(), self.table, **keys).as_posix()
+
+    @classmethod
+    def of_partition(cls, partition: str) -> GroupKey:
+        table = partition.split("/", 1)[0]
+        keys = parse_partition_path(Path(partition))
+        return cls(table, keys["region"], keys.get("metric"), int(keys["day"]))
+
+    def order(self) -> tuple[str, str, str, int]:
+        return (self.table, self.region, self.metric or "", self.day)
+
+
+@dataclass(frozen=True)
+class PieceRef:
+    """A source's cells of one value column (``avg``, ``requests``, …) of one partition."""
+
+    group: GroupKey
+    column: str
+    piece: Any  # coldstart.ingest.timeseries.Piece
+
+    def record(self) -> dict[str, Any]:
+        """As the manifest keeps it (which columns of which partitions a source filled)."""
+        return {"partition": self.group.partition, "column": self.column, "cells": self.piece.cells}
+
+
+@dataclass
+class SourceResult:
+    """One source's outcome, recorded in the manifest and the quality summary."""
+
+    source: Source
+    table: str
+    key: str
+    rows_read: int = 0
+    rows_written: int = 0
+    bad_rows: int = 0
+    examples: list[str] = field(default_factory=list)
+    counters: dict[str, int] = field(default_factory=dict)
+    outputs: list[str] = field(default_factory=list)  # staged files, relative to the warehouse
+    # This source's rows in each of its outputs, as [start, stop) row indexes (a shared pack
+    # part holds several sources' rows: see coldstart.ingest.packs).
+    part_rows: dict[str, list[int]] = field(default_factory=dict)
+    pieces: list[PieceRef] = field(default_factory=list)  # per-minute cells in scratch
+    content: str | None = None  # "crc32:<hex>" of the file's bytes, if read to the end
+    rows_by_day: dict[int, int] = field(default_factory=dict)  # from the data's day column
+
+    def count(self, name: str, n: int) -> None:
+        self.counters[name] = self.counters.get(name, 0) + int(n)
+
+    @property
+    def main_day(self) -> int | None:
+        """The day most of its rows carry: the day the file is of, whatever its name says (on a
+        tie, the name's day if it is one of them, else the smallest)."""
+        if not self.rows_by_day:
+            return None
+        named = _DAY_NAME.match(self.source.basename)
+        hint = int(named[1]) if named else None
+        return min(self.rows_by_day, key=lambda d: (-self.rows_by_day[d], d != hint, d))
+
+
+_DAY_NAME = re.compile(r"^day_(\d+)\.csv$")
