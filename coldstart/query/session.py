@@ -2,10 +2,25 @@
 
 One object per warehouse (HolisticTraceAnalysis's ``TraceAnalysis`` is the model): it owns a
 DuckDB connection with the library's views loaded, runs named queries with bound parameters
-and returns polars DataFrames. The connection is read-only towards the files: it has no
-file-system access (see :mod:`coldstart.query.sources`), and :meth:`Session.sql` additionally
-accepts only reading statements, so ad-hoc SQL can neither modify the warehouse nor write
-anywhere else.
+and returns polars DataFrames. The tables are views over DuckDB's own Parquet reader
+(:mod:`coldstart.query.sources`); opening lists no files and runs no query.
+
+What is protected, and how:
+
+* ``query()`` and ``sql()`` never write. ``sql()`` runs only a single reading statement,
+  judged by DuckDB's parser before it runs (:mod:`coldstart.query.readonly`: SELECT and
+  EXPLAIN of a SELECT; COPY, EXPORT, ATTACH, INSTALL/LOAD, SET, CREATE, PRAGMA, CALL,
+  ``EXPLAIN ANALYZE COPY …`` and several statements at once are refused). ``coldstart sql``
+  goes through ``sql()``.
+* The connection is sandboxed where it is opened: it may touch files only inside the
+  warehouse folder (``allowed_directories``), has no other file, network or extension access
+  (``enable_external_access = false``), and its configuration is locked so that nothing run
+  on it can lift either.
+* ``Session.con``, the raw connection for Python users, has the sandbox but **not** the
+  statement check: SQL run on it directly cannot read or write outside the warehouse or change
+  the settings, but it *can* write inside the warehouse folder (``COPY … TO
+  '<warehouse>/…'`` succeeds — DuckDB's sandbox does not tell reading from writing) and can
+  replace the session's views. Pass untrusted SQL text to ``sql()``, never to ``con``.
 """
 
 from __future__ import annotations
@@ -26,9 +41,7 @@ from coldstart.errors import ColdstartError, InputError, UsageError
 from coldstart.query import sources
 from coldstart.query.docs import PARAM_TYPES, Param
 from coldstart.query.library import Library, NamedQuery, load_library
-
-# Statements .sql() runs: reading only (SELECT covers WITH, DESCRIBE, SHOW, SUMMARIZE, FROM …).
-_READ_STATEMENTS = {"SELECT", "EXPLAIN"}
+from coldstart.query.readonly import check_read_only
 
 CREATE_HINT = (
     "create one with `coldstart ingest RELEASE_DIR --warehouse {wh}` (the downloaded release), "
@@ -53,14 +66,15 @@ def open(warehouse: str | os.PathLike[str] | None = None) -> Session:
 class Session:
     """Named queries, ad-hoc SQL and the DuckDB connection over one warehouse.
 
-    ``query(name, **params)`` and ``sql(text, **params)`` return polars DataFrames;
-    ``queries()`` lists what is available; ``con`` is the DuckDB connection (views loaded, no
-    file access) for anything else. Use as a context manager or call :meth:`close`.
+    ``query(name, **params)`` and ``sql(text, **params)`` return polars DataFrames and never
+    write; ``queries()`` lists what is available; ``con`` is the DuckDB connection (views
+    loaded, sandboxed to the warehouse folder, but without the statement check: see the
+    module docstring for what it does not protect). Use as a context manager or call
+    :meth:`close`.
     """
 
     def __init__(self, root: Path | None, *, library: Library | None = None) -> None:
         self.library = library or load_library()
-        self.con = duckdb.connect(":memory:")
         if root is None:  # the doc checker's empty warehouse
             self.warehouse: Path | None = None
             self.tables: list[str] = []
@@ -68,34 +82,44 @@ class Session:
             root = Path(root)
             hint = CREATE_HINT.format(wh=root)
             if not root.is_dir():
-                self.con.close()
                 raise InputError(f"no warehouse at {root}: {hint}")
             self.tables = sources.present_tables(root)
             if not self.tables:
-                self.con.close()
                 raise InputError(
                     f"the warehouse {root} is empty (no Parquet files under "
                     f"{', '.join(t + '/' for t in warehouse.TABLES)}): {hint}"
                 )
             self.warehouse = root
-            sources.register_datasets(self.con, root, self.tables)
-        for table in warehouse.TABLES:
-            if table not in self.tables:
-                sources.register_empty(self.con, table)
+        self.con = duckdb.connect(":memory:")
+        try:
+            self._sandbox()
+            if self.warehouse is not None:
+                sources.create_parquet_views(self.con, self.warehouse, self.tables)
+            for table in warehouse.TABLES:
+                if table not in self.tables:
+                    sources.create_empty_view(self.con, table)
+            for module in self.library.modules:
+                try:
+                    self.con.execute(module.body)
+                except duckdb.Error as exc:
+                    raise QueryError(f"{module.path}: {exc}") from None
+        except BaseException:
+            self.con.close()
+            raise
+
+    def _sandbox(self) -> None:
+        """Files only inside the warehouse, nothing else, and nobody can change that."""
         # No progress bar: it would write into the CSV/JSON a CLI user pipes from stdout.
         # Inside Jupyter, DuckDB refuses to touch the setting without ipywidgets (and draws
         # no terminal bar there anyway), so a refusal is harmless.
         with contextlib.suppress(duckdb.InvalidInputException):
             self.con.execute("SET enable_progress_bar = false")
-        # From here on the connection cannot touch any file, and nobody can turn that back on.
+        if self.warehouse is not None:
+            # The trailing separator keeps a sibling such as `<warehouse>2/` out.
+            folder = os.path.join(self.warehouse.resolve(), "")
+            self.con.execute("SET allowed_directories = $dirs", {"dirs": [folder]})
         self.con.execute("SET enable_external_access = false")
         self.con.execute("SET lock_configuration = true")
-        for module in self.library.modules:
-            try:
-                self.con.execute(module.body)
-            except duckdb.Error as exc:
-                self.con.close()
-                raise QueryError(f"{module.path}: {exc}") from None
 
     @classmethod
     def empty(cls, library: Library | None = None) -> Session:
@@ -174,27 +198,17 @@ class Session:
             raise QueryError(str(exc)) from None
 
     def sql(self, text: str, /, **params: Any) -> pl.DataFrame:
-        """Run one reading statement (SELECT/WITH/DESCRIBE/SHOW/SUMMARIZE/EXPLAIN).
+        """Run one reading statement (SELECT/WITH/FROM/DESCRIBE/SHOW/SUMMARIZE/EXPLAIN).
 
-        ``$name`` placeholders are bound from ``params``. Anything that could write (COPY,
-        INSERT, CREATE, ATTACH, SET, …) is refused before it runs.
+        ``$name`` placeholders are bound from ``params``. Anything else (COPY, INSERT, CREATE,
+        ATTACH, SET, EXPLAIN ANALYZE of a write, several statements …) is refused with a
+        :class:`~coldstart.query.readonly.ReadOnlyError` naming the statement, before it
+        runs.
         """
         try:
-            statements = self.con.extract_statements(text)
+            check_read_only(text)
         except duckdb.Error as exc:
             raise QueryError(str(exc)) from None
-        if len(statements) != 1:
-            raise UsageError(
-                f"give exactly one SQL statement (got {len(statements)}); "
-                "combine them with WITH … SELECT"
-            )
-        kind = statements[0].type.name
-        if kind not in _READ_STATEMENTS:
-            raise UsageError(
-                f"ad-hoc SQL is read-only: {kind} statements are not allowed, only SELECT "
-                "(WITH, DESCRIBE, SHOW, SUMMARIZE) and EXPLAIN; the warehouse is changed only "
-                "by `coldstart ingest`"
-            )
         return self._run(text, params, where="SQL")
 
     def _run(self, sql: str, params: dict[str, Any], *, where: str) -> pl.DataFrame:
