@@ -12,6 +12,7 @@ whenever a ``.sql`` file or the parser changes.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -68,6 +69,61 @@ class Library:
     def view_names(self) -> list[str]:
         return [o.name for m in self.modules for o in m.objects if o.kind == "view"]
 
+    def modules_for(self, sql: str) -> list[SqlFile]:
+        """The modules ``sql`` names objects of, with everything they need, in load order.
+
+        What a session creates before running ``sql``, so that opening one creates nothing.
+        Names are found as words outside comments and string literals; SQL that names a view
+        only inside a string (``query('…')``) is not seen, and the session then loads every
+        module (see :meth:`Session._prepare <coldstart.query.session.Session._prepare>`).
+        """
+        needed: set[str] = set()
+        todo = list(self._named_in(sql))
+        while todo:
+            rel = todo.pop()
+            if rel not in needed:
+                needed.add(rel)
+                todo += self._module_needs[rel]
+        return [m for m in self.modules if m.rel in needed]
+
+    def sources_for(self, sql: str, modules: list[SqlFile]) -> list[str]:
+        """Warehouse tables (``_wh_<table>``) named by ``sql`` or by these modules."""
+        texts = [_code(sql), *(self._module_code[m.rel] for m in modules)]
+        found = {t.lower() for text in texts for t in _SOURCE_NAME.findall(text)}
+        return sorted(found)
+
+    @functools.cached_property
+    def _module_code(self) -> dict[str, str]:
+        return {m.rel: _code(m.body) for m in self.modules}
+
+    @functools.cached_property
+    def _owner(self) -> dict[str, str]:
+        """Object name (lower case) -> the module defining it."""
+        return {o.name.lower(): m.rel for m in self.modules for o in m.objects}
+
+    @functools.cached_property
+    def _name_pattern(self) -> re.Pattern[str] | None:
+        names = sorted(self._owner, key=len, reverse=True)
+        if not names:
+            return None
+        return re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")\b", re.IGNORECASE)
+
+    def _named_in(self, sql: str, code: str | None = None) -> set[str]:
+        if self._name_pattern is None:
+            return set()
+        text = _code(sql) if code is None else code
+        return {self._owner[n.lower()] for n in self._name_pattern.findall(text)}
+
+    @functools.cached_property
+    def _module_needs(self) -> dict[str, list[str]]:
+        """Module -> the modules it requires or names (itself excluded)."""
+        return {
+            m.rel: sorted(
+                (set(m.requires) | self._named_in("", self._module_code[m.rel])) - {m.rel}
+            )
+            for m in self.modules
+        }
+
     def tables_used(self, sql: str) -> set[str]:
         """Warehouse tables a piece of SQL reads, through any views of the library."""
         from coldstart.query.docs import strip_comments
@@ -89,6 +145,15 @@ class Library:
                     seen.add(name)
                     todo.append(strip_comments(_object_sql(body, name)))
         return tables
+
+
+_SOURCE_NAME = re.compile(rf"\b{SOURCE_PREFIX}([a-z_]+)\b", re.IGNORECASE)
+
+
+def _code(sql: str) -> str:
+    from coldstart.query.docs import strip_comments
+
+    return strip_comments(sql)
 
 
 def _object_sql(body: str, name: str) -> str:

@@ -39,7 +39,7 @@ from coldstart import warehouse
 from coldstart.config import resolve_warehouse
 from coldstart.errors import ColdstartError, InputError, UsageError
 from coldstart.query import sources
-from coldstart.query.docs import PARAM_TYPES, Param
+from coldstart.query.docs import PARAM_TYPES, Param, SqlFile
 from coldstart.query.library import Library, NamedQuery, load_library
 from coldstart.query.readonly import check_read_only
 
@@ -90,36 +90,97 @@ class Session:
                     f"{', '.join(t + '/' for t in warehouse.TABLES)}): {hint}"
                 )
             self.warehouse = root
-        self.con = duckdb.connect(":memory:")
-        try:
-            self._sandbox()
-            if self.warehouse is not None:
-                sources.create_parquet_views(self.con, self.warehouse, self.tables)
-            for table in warehouse.TABLES:
-                if table not in self.tables:
-                    sources.create_empty_view(self.con, table)
-            for module in self.library.modules:
-                try:
-                    self.con.execute(module.body)
-                except duckdb.Error as exc:
-                    raise QueryError(f"{module.path}: {exc}") from None
-        except BaseException:
-            self.con.close()
-            raise
+        self._con = self._connect()
+        # Views are created when a query first needs them (opening creates none): the tables'
+        # `_wh_` views and the library's modules loaded so far, and whether all of them are.
+        self._sources: set[str] = set()
+        self._loaded: set[str] = set()
+        self._all = False
+        if self.warehouse is None:  # the doc checker binds everything: fail here, at once
+            try:
+                self._load_all()
+            except BaseException:
+                self.close()
+                raise
 
-    def _sandbox(self) -> None:
-        """Files only inside the warehouse, nothing else, and nobody can change that."""
-        # No progress bar: it would write into the CSV/JSON a CLI user pipes from stdout.
-        # Inside Jupyter, DuckDB refuses to touch the setting without ipywidgets (and draws
-        # no terminal bar there anyway), so a refusal is harmless.
-        with contextlib.suppress(duckdb.InvalidInputException):
-            self.con.execute("SET enable_progress_bar = false")
-        if self.warehouse is not None:
-            # The trailing separator keeps a sibling such as `<warehouse>2/` out.
-            folder = os.path.join(self.warehouse.resolve(), "")
-            self.con.execute("SET allowed_directories = $dirs", {"dirs": [folder]})
-        self.con.execute("SET enable_external_access = false")
-        self.con.execute("SET lock_configuration = true")
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        """The DuckDB connection with every view and macro of the library created.
+
+        Sandboxed to the warehouse folder but **without** the statement check of
+        :meth:`sql`: see the module docstring for what it does not protect.
+        """
+        self._load_all()
+        return self._con
+
+    def _connect(self) -> duckdb.DuckDBPyConnection:
+        """A new in-memory connection: files only inside the warehouse, and locked so."""
+        con = duckdb.connect(":memory:")
+        try:
+            # No progress bar: it would write into the CSV/JSON a CLI user pipes from stdout.
+            # Inside Jupyter, DuckDB refuses to touch the setting without ipywidgets (and
+            # draws no terminal bar there anyway), so a refusal is harmless.
+            with contextlib.suppress(duckdb.InvalidInputException):
+                con.execute("SET enable_progress_bar = false")
+            if self.warehouse is not None:
+                # The trailing separator keeps a sibling such as `<warehouse>2/` out.
+                folder = os.path.join(self.warehouse.resolve(), "")
+                con.execute("SET allowed_directories = $dirs", {"dirs": [folder]})
+            con.execute("SET enable_external_access = false")
+            con.execute("SET lock_configuration = true")
+        except BaseException:
+            con.close()
+            raise
+        return con
+
+    def _source(self, table: str) -> None:
+        """``_wh_<table>``: a view over the table's files, or empty if the warehouse lacks it."""
+        if table in self._sources or table not in warehouse.TABLES:
+            return
+        if table in self.tables and self.warehouse is not None:
+            sources.create_parquet_views(self._con, self.warehouse, [table])
+        else:
+            sources.create_empty_view(self._con, table)
+        self._sources.add(table)
+
+    def _module(self, module: SqlFile) -> None:
+        if module.rel not in self._loaded:
+            self._con.execute(module.body)
+            self._loaded.add(module.rel)
+
+    def _prepare(self, sql: str) -> None:
+        """Create the views and macros ``sql`` needs (and what those need), once each."""
+        if self._all:
+            return
+        modules = self.library.modules_for(sql)
+        for table in self.library.sources_for(sql, modules):
+            self._source(table)
+        for module in modules:
+            try:
+                self._module(module)
+            except duckdb.CatalogException:
+                # The module names something only inside a string, unseen by modules_for:
+                # start again on a fresh connection with everything (it may be half created).
+                self._con.close()
+                self._con = self._connect()
+                self._sources.clear()
+                self._loaded.clear()
+                self._load_all()
+                return
+            except duckdb.Error as exc:
+                raise QueryError(f"{module.path}: {exc}") from None
+
+    def _load_all(self) -> None:
+        if self._all:
+            return
+        for table in warehouse.TABLES:
+            self._source(table)
+        for module in self.library.modules:
+            try:
+                self._module(module)
+            except duckdb.Error as exc:
+                raise QueryError(f"{module.path}: {exc}") from None
+        self._all = True
 
     @classmethod
     def empty(cls, library: Library | None = None) -> Session:
@@ -129,7 +190,7 @@ class Session:
     # --- context manager ------------------------------------------------------------------
 
     def close(self) -> None:
-        self.con.close()
+        self._con.close()
 
     def __enter__(self) -> Session:
         return self
@@ -184,6 +245,7 @@ class Session:
         q = self.named(name)
         bound = bind_params(q, params)
         self._require_tables(q.name, q.doc.needs)
+        self._prepare(q.sql)
         return self._run(q.sql, bound, where=f"query {q.name}")
 
     def query_columns(self, name: str) -> list[str]:
@@ -192,8 +254,9 @@ class Session:
         return self.columns_of(q.sql, bind_params(q, {}))
 
     def columns_of(self, sql: str, params: dict[str, Any] | None = None) -> list[str]:
+        self._prepare(sql)
         try:
-            return self.con.sql(sql, params=params or None).columns
+            return self._con.sql(sql, params=params or None).columns
         except duckdb.Error as exc:
             raise QueryError(str(exc)) from None
 
@@ -209,11 +272,19 @@ class Session:
             check_read_only(text)
         except duckdb.Error as exc:
             raise QueryError(str(exc)) from None
+        self._prepare(text)
         return self._run(text, params, where="SQL")
 
     def _run(self, sql: str, params: dict[str, Any], *, where: str) -> pl.DataFrame:
         try:
-            rel = self.con.sql(sql, params=params or None)
+            try:
+                rel = self._con.sql(sql, params=params or None)
+            except duckdb.CatalogException:
+                if self._all:
+                    raise
+                # SQL that names a view only inside a string (`query('…')`): load everything.
+                self._load_all()
+                rel = self._con.sql(sql, params=params or None)
             if rel is None:  # a statement without a result
                 return pl.DataFrame()
             return rel.pl()
@@ -231,7 +302,7 @@ class Session:
         if "LINE " in message or not isinstance(exc, early):
             return message
         try:
-            self.con.execute(sql, params or None).fetchall()
+            self._con.execute(sql, params or None).fetchall()
         except duckdb.Error as again:
             return str(again)
         return message

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 import pytest
 
 import coldstart
+import coldstart.query.library
 from coldstart.errors import InputError, UsageError
 from coldstart.query import QueryError, Session
 
@@ -164,3 +166,42 @@ def test_no_progress_bar_reaches_stdout(hand: Session) -> None:
     """DuckDB's progress bar would end up inside CSV/JSON piped from `coldstart query`."""
     setting = hand.sql("SELECT current_setting('enable_progress_bar') AS v").item()
     assert setting is False
+
+
+def _user_views(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {
+        r[0] for r in con.sql("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()
+    }
+
+
+def test_opening_creates_no_view_and_a_query_only_what_it_needs(hand_warehouse: Path) -> None:
+    with coldstart.open(hand_warehouse) as s:
+        assert _user_views(s._con) == set()  # opening lists no files and binds nothing
+        s.query("cold_starts_by_region")
+        created = _user_views(s._con)
+        assert {"_wh_cold_starts", "cold_starts"} <= created
+        assert "_wh_requests" not in created and "pod_lifetimes" not in created
+        # the raw connection has everything
+        assert set(s.views()) <= _user_views(s.con)
+
+
+def test_every_named_query_finds_its_views_without_the_fallback(
+    hand_warehouse: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """modules_for sees every dependency of every query: a fresh session runs each one
+    creating only what it found (loading everything is the fallback, switched off here)."""
+
+    def no_fallback(self: Session) -> None:
+        raise AssertionError("fell back to loading every module")
+
+    library = coldstart.query.library.load_library()
+    monkeypatch.setattr(Session, "_load_all", no_fallback)
+    for name in library.queries:
+        with coldstart.open(hand_warehouse) as s:
+            s.query(name)
+
+
+def test_sql_naming_views_only_inside_a_string_still_runs(hand_warehouse: Path) -> None:
+    with coldstart.open(hand_warehouse) as s:
+        got = s.sql("SELECT * FROM query('SELECT count(*) AS n FROM cold_starts_attributed')")
+        assert got["n"].to_list() == [len(HAND_COLD_STARTS)]
