@@ -221,13 +221,18 @@ def measure_interleaved(
     """Like :func:`measure` for several tools, runs interleaved: A, B, C, A, B, C, …
 
     On a shared machine the load drifts; interleaving gives every tool the same mix of
-    quiet and busy moments, so the medians compare fairly.
+    quiet and busy moments, so the medians compare fairly. The order rotates from round to
+    round, so no tool always runs right after the same one.
     """
     runs = settings.runs if runs is None else runs
     warmup = settings.warmup if warmup is None else warmup
     out = [Measurement(preset, bench, tool) for tool, _ in tools]
-    for i in list(range(-warmup, 0)) + list(range(runs)):
-        for m, (_, cmd_for_run) in zip(out, tools, strict=True):
+    pairs = list(zip(out, tools, strict=True))
+    for n, i in enumerate(list(range(-warmup, 0)) + list(range(runs))):
+        # Each round starts with the next tool: the first process after a big one (pandas
+        # reading GBs of CSV) may find the warehouse files evicted from the page cache.
+        shift = n % len(pairs)
+        for m, (_, cmd_for_run) in pairs[shift:] + pairs[:shift]:
             m.runs.append(_run(m, i, cmd_for_run(i), settings))
             r = m.runs[-1]
             tag = "warm-up" if i < 0 else f"run {i + 1}/{runs}"
