@@ -8,12 +8,14 @@
 Groups (``--only``): ``ingest`` (long tables: coldstart vs the one-line polars/DuckDB
 conversions vs pandas ``read_csv``), ``ingest_all`` (the whole release: coldstart vs pandas
 reading every file; also builds the warehouse the later groups query), ``queries`` (the
-breakdowns and the utility ratio: coldstart vs pandas from the CSVs), ``cdf`` (request CDF:
-coldstart vs Dask), ``report`` (``coldstart report`` end to end; before it existed,
-``coldstart plot all``).
+breakdowns and the utility ratio: coldstart vs the bare DuckDB script over the same files vs
+pandas from the CSVs), ``repeat`` (the same query repeated inside one process: coldstart's
+session vs a bare DuckDB connection), ``cdf`` (the ``requests_cdf`` named query vs the bare
+DuckDB script vs Dask), ``report`` (``coldstart report`` end to end).
 
-Every measurement is a warm-up and then several runs, each a fresh process; answers of each
-pair are compared and the run fails (exit 1) if they differ. Settings come from the
+Every measurement is a warm-up and then several runs, each a fresh process, the tools of one
+benchmark interleaved (A, B, C, A, B, C, …) so that they share the machine's load alike;
+answers of each pair are compared and the run fails (exit 1) if they differ. Settings come from the
 ``BENCH_*`` environment variables (benchmarks/settings.py), overridden by the options here.
 Results: ``benchmarks/results/timings.csv`` (every run) and ``summary-<preset>.json``;
 ``--write-readme`` updates benchmarks/README.md and ``--plot`` draws benchmarks/scaling.png.
@@ -36,10 +38,12 @@ from benchmarks import harness, prepare
 from benchmarks.harness import Check, LoadSampler, Measurement
 from benchmarks.settings import REPO, Settings, from_env
 
-GROUPS = ("ingest", "ingest_all", "queries", "cdf", "report")
+GROUPS = ("ingest", "ingest_all", "queries", "repeat", "cdf", "report")
 LONG_TABLES = ("cold_starts", "requests")
 INGEST_TOOLS = ("coldstart", "polars", "duckdb", "pandas")
 QUERY_BENCHES = ("by_region", "by_runtime", "by_trigger", "utility_ratio")
+# In-process repeated queries (one session or connection, the median of repeats).
+REPEAT_BENCHES = ("by_region", "utility_ratio")
 BENCH_EXTRA_HINT = (
     "the benchmarks compare against pandas and Dask, which are not coldstart dependencies; "
     "install them with:  .venv/bin/pip install -e '.[bench]'   "
@@ -166,38 +170,77 @@ class Runner:
         )
         shutil.rmtree(self.scratch, ignore_errors=True)
 
+    def _interleaved(
+        self, bench: str, tools: list[tuple[str, str, dict[str, Any]]], *, answer: bool = True
+    ) -> list[Measurement]:
+        """Several tools of one benchmark, runs interleaved (see harness.measure_interleaved)."""
+
+        def cmd_for(tool: str, task: str, args: dict[str, Any]) -> Any:
+            stem = self.answers / f"{bench}-{tool}"
+            spec = {
+                "task": task,
+                "tool": tool,
+                "args": args,
+                "answer": str(stem) if answer else None,
+            }
+            return lambda i: harness.child_cmd(spec)
+
+        ms = harness.measure_interleaved(
+            self.preset,
+            bench,
+            [(tool, cmd_for(tool, task, args)) for tool, task, args in tools],
+            self.settings,
+        )
+        self.measurements += ms
+        return ms
+
     def queries(self) -> None:
-        wh = str(prepare.warehouse(self.preset, self.settings))
+        """Each breakdown: the session, the catalog file, the bare DuckDB script, pandas."""
+        wh = prepare.warehouse(self.preset, self.settings)
         cat = str(prepare.catalog(self.preset, self.settings))
         for bench in QUERY_BENCHES:
-            self._task(
+            self._interleaved(
                 bench,
-                "coldstart",
-                "query_coldstart",
-                {"warehouse": wh, "bench": bench},
-                answer=True,
+                [
+                    ("coldstart", "query_coldstart", {"warehouse": str(wh), "bench": bench}),
+                    ("catalog", "query_catalog", {"catalog": cat, "bench": bench}),
+                    ("duckdb", "query_duckdb", {"bench": bench, **bare_script(wh, bench)}),
+                    ("pandas", "query_pandas", {"dataset": str(self.dataset), "bench": bench}),
+                ],
             )
-            self._task(
-                bench, "catalog", "query_catalog", {"catalog": cat, "bench": bench}, answer=True
+            for other in ("catalog", "duckdb", "pandas"):
+                self._check(bench, "coldstart", other)
+
+    def repeat(self) -> None:
+        """The same query again and again in one process: session vs bare connection."""
+        wh = prepare.warehouse(self.preset, self.settings)
+        for bench in REPEAT_BENCHES:
+            name = f"repeat_{bench}"
+            self._interleaved(
+                name,
+                [
+                    ("coldstart", "repeat_coldstart", {"warehouse": str(wh), "bench": bench}),
+                    ("duckdb", "repeat_duckdb", {"bench": bench, **bare_script(wh, bench)}),
+                ],
             )
-            self._check(bench, "coldstart", "catalog")
-            self._task(
-                bench,
-                "pandas",
-                "query_pandas",
-                {"dataset": str(self.dataset), "bench": bench},
-                answer=True,
-            )
-            self._check(bench, "coldstart", "pandas")
+            self._check(name, "coldstart", "duckdb")
 
     def cdf(self) -> None:
-        wh = str(prepare.warehouse(self.preset, self.settings))
+        """The request CDF: the named query (session, catalog), the bare script, Dask."""
+        wh = prepare.warehouse(self.preset, self.settings)
         cat = str(prepare.catalog(self.preset, self.settings))
-        self._task("request_cdf", "coldstart", "cdf_coldstart", {"warehouse": wh}, answer=True)
-        self._task("request_cdf", "catalog", "cdf_catalog", {"catalog": cat}, answer=True)
-        self._check("request_cdf", "coldstart", "catalog")
-        self._task("request_cdf", "dask", "cdf_dask", {"dataset": str(self.dataset)}, answer=True)
-        self._check("request_cdf", "coldstart", "dask")
+        bench = "request_cdf"
+        self._interleaved(
+            bench,
+            [
+                ("coldstart", "query_coldstart", {"warehouse": str(wh), "bench": bench}),
+                ("catalog", "query_catalog", {"catalog": cat, "bench": bench}),
+                ("duckdb", "query_duckdb", {"bench": bench, **bare_script(wh, bench)}),
+                ("dask", "cdf_dask", {"dataset": str(self.dataset)}),
+            ],
+        )
+        for other in ("catalog", "duckdb", "dask"):
+            self._check(bench, "coldstart", other)
 
     def report(self) -> None:
         """End to end from the warehouse: ``coldstart report`` (or, without it, every figure)."""
@@ -224,6 +267,35 @@ class Runner:
         self.checks.append(Check(bench, ("coldstart", "files"), ok, f"{produced} files"))
         print(f"  answer check {bench}: {'OK' if ok else 'FAIL'} {produced} files")
         shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+def bare_script(warehouse: Path, bench: str) -> dict[str, Any]:
+    """The bare DuckDB script of a benchmark's named query, as arguments for the child.
+
+    What a DuckDB user writes without coldstart: one view per table over ``read_parquet`` of
+    the table's files (a recursive glob, Hive partitioning), the library's definitions of the
+    views and macros the query uses, then the query's SQL with its parameters bound. Built
+    here so that the measured process imports DuckDB and polars only.
+    """
+    import duckdb
+
+    from benchmarks.tasks import QUERIES
+    from coldstart.query.library import SOURCE_PREFIX, load_library
+    from coldstart.query.session import bind_params
+
+    name, params = QUERIES[bench]
+    library = load_library()
+    q = library.queries[name]
+    modules = library.modules_for(q.sql)
+    statements = []
+    for table in library.sources_for(q.sql, modules):
+        glob = str(duckdb.ConstantExpression(str(warehouse.resolve() / table / "**" / "*.parquet")))
+        statements.append(
+            f"CREATE VIEW {SOURCE_PREFIX}{table} AS "
+            f"SELECT * FROM read_parquet({glob}, hive_partitioning = true)"
+        )
+    statements += [m.body for m in modules]
+    return {"statements": statements, "sql": q.sql, "params": bind_params(q, params)}
 
 
 def has_report_command(exe: str) -> bool:

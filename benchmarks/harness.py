@@ -203,37 +203,66 @@ def measure(
     ``rows`` and ``input_mb``; a plain command (the CLI) prints anything and gets
     ``work_s = wall``.
     """
+    (m,) = measure_interleaved(
+        preset, bench, [(tool, cmd_for_run)], settings, runs=runs, warmup=warmup
+    )
+    return m
+
+
+def measure_interleaved(
+    preset: str,
+    bench: str,
+    tools: list[tuple[str, Any]],
+    settings: Settings,
+    *,
+    runs: int | None = None,
+    warmup: int | None = None,
+) -> list[Measurement]:
+    """Like :func:`measure` for several tools, runs interleaved: A, B, C, A, B, C, …
+
+    On a shared machine the load drifts; interleaving gives every tool the same mix of
+    quiet and busy moments, so the medians compare fairly. The order rotates from round to
+    round, so no tool always runs right after the same one.
+    """
     runs = settings.runs if runs is None else runs
     warmup = settings.warmup if warmup is None else warmup
-    m = Measurement(preset, bench, tool)
-    for i in list(range(-warmup, 0)) + list(range(runs)):
-        load = load1()
-        wall, cpu, rss, stdout = run_once(cmd_for_run(i), settings)
-        info = _last_json(stdout)
-        m.runs.append(
-            Run(
-                preset=preset,
-                bench=bench,
-                tool=tool,
-                run=i,
-                wall_s=wall,
-                work_s=float(info.get("work_s", wall)),
-                cpu_s=cpu,
-                # The child's own high-water mark when it reports one (see child.py).
-                peak_rss_mb=float(info.get("peak_rss_mb") or rss),
-                input_mb=float(info.get("input_mb", 0.0)),
-                rows=int(info.get("rows", 0)),
-                load1=load,
+    out = [Measurement(preset, bench, tool) for tool, _ in tools]
+    pairs = list(zip(out, tools, strict=True))
+    for n, i in enumerate(list(range(-warmup, 0)) + list(range(runs))):
+        # Each round starts with the next tool: the first process after a big one (pandas
+        # reading GBs of CSV) may find the warehouse files evicted from the page cache.
+        shift = n % len(pairs)
+        for m, (_, cmd_for_run) in pairs[shift:] + pairs[:shift]:
+            m.runs.append(_run(m, i, cmd_for_run(i), settings))
+            r = m.runs[-1]
+            tag = "warm-up" if i < 0 else f"run {i + 1}/{runs}"
+            print(
+                f"  {bench:<22} {m.tool:<10} {tag:<9} wall {r.wall_s:7.2f} s  work "
+                f"{r.work_s:7.2f} s  cpu {r.cpu_s:7.2f} s  rss "
+                f"{r.peak_rss_mb:6.0f} MB  load {r.load1:.1f}",
+                flush=True,
             )
-        )
-        tag = "warm-up" if i < 0 else f"run {i + 1}/{runs}"
-        print(
-            f"  {bench:<22} {tool:<10} {tag:<9} wall {wall:7.2f} s  work "
-            f"{m.runs[-1].work_s:7.2f} s  cpu {cpu:7.2f} s  rss "
-            f"{m.runs[-1].peak_rss_mb:6.0f} MB  load {load:.1f}",
-            flush=True,
-        )
-    return m
+    return out
+
+
+def _run(m: Measurement, i: int, cmd: Sequence[str], settings: Settings) -> Run:
+    load = load1()
+    wall, cpu, rss, stdout = run_once(cmd, settings)
+    info = _last_json(stdout)
+    return Run(
+        preset=m.preset,
+        bench=m.bench,
+        tool=m.tool,
+        run=i,
+        wall_s=wall,
+        work_s=float(info.get("work_s", wall)),
+        cpu_s=cpu,
+        # The child's own high-water mark when it reports one (see child.py).
+        peak_rss_mb=float(info.get("peak_rss_mb") or rss),
+        input_mb=float(info.get("input_mb", 0.0)),
+        rows=int(info.get("rows", 0)),
+        load1=load,
+    )
 
 
 def _last_json(stdout: str) -> dict[str, Any]:

@@ -10,25 +10,32 @@ benchmarks measure the same baseline).
 from __future__ import annotations
 
 import json
+import statistics
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from benchmarks import reference
 from benchmarks.ingest_bench import TABLE_DIRS
 
-Result = tuple[Any, int, float]
+# (answer, rows, input MB), or with a fourth value: the median of repeats the task timed.
+Result = tuple[Any, ...]
 
 # Imports each tool needs, done before the timer starts (a notebook has them loaded already).
+# benchmarks.reference (numpy) is imported by the tasks that use it, so that the whole-process
+# times of coldstart and the bare DuckDB script carry no import neither of them needs.
 TOOL_IMPORTS: dict[str, tuple[str, ...]] = {
-    "coldstart": ("polars", "duckdb", "coldstart.query", "coldstart.ingest"),
-    "catalog": ("polars", "duckdb", "coldstart.query"),
+    "coldstart": ("polars", "duckdb", "coldstart.query.session"),
+    "catalog": ("polars", "duckdb", "coldstart.query.session"),
     "pandas": ("pandas", "numpy"),
     "dask": ("pandas", "numpy", "dask.dataframe"),
     "polars": ("polars",),
     "cli": ("polars", "duckdb", "coldstart.query", "coldstart.cli"),
-    "duckdb": ("duckdb",),
+    "duckdb": ("duckdb", "polars"),
 }
+TASK_IMPORTS: dict[str, tuple[str, ...]] = {"ingest_coldstart": ("coldstart.ingest",)}
+# In-process repeated queries: timed repeats after one untimed run.
+REPEATS = 7
 
 
 def table_files(dataset: str, table: str) -> list[str]:
@@ -44,6 +51,7 @@ def all_files(dataset: str) -> list[str]:
 
 def ingest_coldstart(dataset: str, out: str, tables: list[str] | None) -> Result:
     """coldstart's ingest of some tables (all if None) into a fresh warehouse ``out``."""
+    from benchmarks import reference
     from coldstart.ingest import ingest
     from coldstart.ingest.malloc import keep_freed_memory
 
@@ -60,6 +68,8 @@ def ingest_polars(dataset: str, out: str, tables: list[str]) -> Result:
     """The one-line conversion: ``pl.scan_csv(files).sink_parquet(out)`` (long tables)."""
     import polars as pl
 
+    from benchmarks import reference
+
     (table,) = tables
     files = table_files(dataset, table)
     target = Path(out) / "out.parquet"
@@ -71,6 +81,8 @@ def ingest_polars(dataset: str, out: str, tables: list[str]) -> Result:
 def ingest_duckdb(dataset: str, out: str, tables: list[str]) -> Result:
     """The one-line conversion in DuckDB: ``read_csv(files).write_parquet(out)``."""
     import duckdb
+
+    from benchmarks import reference
 
     (table,) = tables
     files = table_files(dataset, table)
@@ -90,6 +102,8 @@ def ingest_pandas(dataset: str, out: str, tables: list[str] | None) -> Result:
     not fit anywhere), so their figure is a lower bound of any pandas analysis of them.
     """
     import pandas as pd
+
+    from benchmarks import reference
 
     rows = 0
     files_all: list[str] = []
@@ -114,13 +128,7 @@ QUERIES: dict[str, tuple[str, dict[str, Any]]] = {
     "by_runtime": ("cold_starts_by_runtime", {"region": "R2"}),
     "by_trigger": ("cold_starts_by_trigger", {"region": "R2"}),
     "utility_ratio": ("pod_utility_ratio", {}),
-}
-
-PANDAS_QUERIES: dict[str, Callable[[Path], Any]] = {
-    "by_region": reference.by_region,
-    "by_runtime": reference.by_runtime,
-    "by_trigger": reference.by_trigger,
-    "utility_ratio": reference.utility_ratio,
+    "request_cdf": ("requests_cdf", {}),
 }
 
 
@@ -131,16 +139,11 @@ def query_coldstart(warehouse: str, bench: str) -> Result:
     name, params = QUERIES[bench]
     with coldstart.open(warehouse) as s:
         df = s.query(name, **params)
-    return df, df.height, 0.0
+    return df, _rows(bench, df), 0.0
 
 
 def query_catalog(catalog: str, bench: str) -> Result:
-    """The same named query's SQL on ``duckdb.connect(catalog)`` (``coldstart catalog``).
-
-    The catalog's views read the warehouse with DuckDB's own ``read_parquet``; the session
-    instead scans pyarrow datasets on a connection without file access (its safety model).
-    Measuring both shows what that choice costs.
-    """
+    """The same named query's SQL on ``duckdb.connect(catalog)`` (``coldstart catalog``)."""
     import duckdb
 
     from coldstart.query.library import load_library
@@ -151,16 +154,85 @@ def query_catalog(catalog: str, bench: str) -> Result:
     con = duckdb.connect(catalog, read_only=True)
     df = con.sql(q.sql, params=bind_params(q, params)).pl()
     con.close()
-    return df, df.height, 0.0
+    return df, _rows(bench, df), 0.0
+
+
+def query_duckdb(bench: str, statements: list[str], sql: str, params: dict[str, Any]) -> Result:
+    """The bare engine: the same SQL in a plain DuckDB script, no coldstart imported.
+
+    ``statements`` (from the runner, :func:`benchmarks.__main__.bare_script`) are what a
+    DuckDB user writes by hand: a view per table over ``read_parquet('<wh>/<table>/**/
+    *.parquet', hive_partitioning = true)`` and the library's view definitions the query uses.
+    """
+    import duckdb
+
+    con = duckdb.connect()
+    for statement in statements:
+        con.execute(statement)
+    df = con.sql(sql, params=params or None).pl()
+    con.close()
+    return df, _rows(bench, df), 0.0
+
+
+def repeat_coldstart(warehouse: str, bench: str) -> Result:
+    """The named query repeated in one session: the median of REPEATS runs after a first."""
+    import coldstart
+
+    name, params = QUERIES[bench]
+    with coldstart.open(warehouse) as s:
+        df = s.query(name, **params)
+        times = []
+        for _ in range(REPEATS):
+            t0 = time.perf_counter()
+            df = s.query(name, **params)
+            times.append(time.perf_counter() - t0)
+    return df, _rows(bench, df), 0.0, statistics.median(times)
+
+
+def repeat_duckdb(bench: str, statements: list[str], sql: str, params: dict[str, Any]) -> Result:
+    """The bare script's query repeated on one connection, timed like :func:`repeat_coldstart`."""
+    import duckdb
+
+    con = duckdb.connect()
+    for statement in statements:
+        con.execute(statement)
+    df = con.sql(sql, params=params or None).pl()
+    times = []
+    for _ in range(REPEATS):
+        t0 = time.perf_counter()
+        df = con.sql(sql, params=params or None).pl()
+        times.append(time.perf_counter() - t0)
+    con.close()
+    return df, _rows(bench, df), 0.0, statistics.median(times)
+
+
+def _rows(bench: str, df: Any) -> int:
+    """Rows of the answer; for the CDF, the requests it covers (its rate is requests/s)."""
+    if bench == "request_cdf":
+        return int(df["n"][0]) if df.height else 0
+    return df.height
 
 
 def query_pandas(dataset: str, bench: str) -> Result:
-    df = PANDAS_QUERIES[bench](Path(dataset))
+    from benchmarks import reference
+
+    df = getattr(reference, PANDAS_QUERIES[bench])(Path(dataset))
     mb = _input_mb(dataset, bench)
     return df, len(df), mb
 
 
+# The pandas workflow of each breakdown: a function of benchmarks/reference.py.
+PANDAS_QUERIES: dict[str, str] = {
+    "by_region": "by_region",
+    "by_runtime": "by_runtime",
+    "by_trigger": "by_trigger",
+    "utility_ratio": "utility_ratio",
+}
+
+
 def _input_mb(dataset: str, bench: str) -> float:
+    from benchmarks import reference
+
     root = Path(dataset)
     if bench == "utility_ratio":
         return reference.csv_mb(reference.request_files(root))
@@ -169,63 +241,10 @@ def _input_mb(dataset: str, bench: str) -> float:
     return reference.csv_mb(files)
 
 
-CDF_SQL = """
-WITH v AS (
-    SELECT
-        list_sort(list(totalCost_worker)) AS xs,
-        count(totalCost_worker) AS n,
-        min(totalCost_worker) AS mn,
-        max(totalCost_worker) AS mx,
-        avg(totalCost_worker) AS mean
-    FROM requests
-    WHERE totalCost_worker IS NOT NULL
-),
-h AS (
-    SELECT t.p, (v.n - 1) * t.p AS h, v.*
-    FROM v, unnest($probs) AS t(p)
-),
-k AS (
-    SELECT *, CAST(floor(h) AS BIGINT) AS lo FROM h
-)
-SELECT
-    p,
-    xs[lo + 1] + (h - lo) * (xs[least(lo + 2, n)] - xs[lo + 1]) AS x,
-    n,
-    mn AS "min",
-    mx AS "max",
-    mean
-FROM k
-ORDER BY p
-"""
-
-
-def cdf_coldstart(warehouse: str) -> Result:
-    """The exact request-level CDF of totalCost_worker, one DuckDB query over the warehouse.
-
-    There is no named query for it (the figures use log-binned histograms, which would not
-    compare exactly with the Dask answer), so this is ad-hoc SQL through the same session:
-    sort the values once, then interpolate linearly at each probability (NumPy's default).
-    DuckDB's ``quantile_cont(x, [list])`` gives the same answer but selects each quantile
-    separately: 999 of them took 13 s on `medium` against 1.8 s for one sort.
-    """
-    import coldstart
-
-    with coldstart.open(warehouse) as s:
-        df = s.sql(CDF_SQL, probs=reference.CDF_PROBS)
-    return df, int(df["n"][0]) if df.height else 0, 0.0
-
-
-def cdf_catalog(catalog: str) -> Result:
-    """The CDF SQL of :func:`cdf_coldstart` on the ``coldstart catalog`` file."""
-    import duckdb
-
-    con = duckdb.connect(catalog, read_only=True)
-    df = con.sql(CDF_SQL, params={"probs": reference.CDF_PROBS}).pl()
-    con.close()
-    return df, int(df["n"][0]) if df.height else 0, 0.0
-
-
 def cdf_dask(dataset: str) -> Result:
+    """The authors' Dask way (benchmarks/reference.py): read every request, sort, quantiles."""
+    from benchmarks import reference
+
     df = reference.request_cdf_dask(Path(dataset))
     files = reference.request_files(Path(dataset))
     return df, int(df["n"].iloc[0]), reference.csv_mb(files)
@@ -255,9 +274,10 @@ TASKS: dict[str, Callable[..., Result]] = {
     "ingest_pandas": ingest_pandas,
     "query_coldstart": query_coldstart,
     "query_catalog": query_catalog,
+    "query_duckdb": query_duckdb,
     "query_pandas": query_pandas,
-    "cdf_coldstart": cdf_coldstart,
-    "cdf_catalog": cdf_catalog,
+    "repeat_coldstart": repeat_coldstart,
+    "repeat_duckdb": repeat_duckdb,
     "cdf_dask": cdf_dask,
 }
 

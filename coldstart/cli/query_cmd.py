@@ -9,9 +9,8 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import polars as pl
 import typer
 from rich import box
 from rich.console import Console
@@ -21,6 +20,9 @@ from rich.table import Table as RichTable
 from coldstart.cli._common import app, err_console, user_errors
 from coldstart.config import resolve_warehouse
 from coldstart.errors import UsageError
+
+if TYPE_CHECKING:  # imported where used: `coldstart queries` and `--help` need no polars
+    import polars as pl
 
 WAREHOUSE_HELP = "Warehouse folder [default: $COLDSTART_WAREHOUSE, else data/warehouse]."
 FORMATS = ("table", "csv", "json", "parquet")
@@ -43,20 +45,19 @@ def queries_command(
     ),
 ) -> None:
     """List the named queries with one-line descriptions (and parameters with -v)."""
-    from coldstart.query.library import load_library
+    from coldstart.query.library import list_queries
 
     del warehouse  # accepted for symmetry with `query`; the list does not need data
-    lib = load_library()
     out = Console(highlight=False)
     table = RichTable(box=box.SIMPLE_HEAD, show_edge=False)
     table.add_column("name", no_wrap=True, style="bold")
     table.add_column("description", overflow="fold")
     if verbose:
         table.add_column("parameters", overflow="fold")
-    for q in lib.queries.values():
+    for q in list_queries():
         cells = [q.name, q.summary]
         if verbose:
-            cells.append("\n".join(p.signature for p in q.params) or "-")
+            cells.append("\n".join(q.params) or "-")
         table.add_row(*map(escape, cells))
     out.print(table)
 
@@ -206,6 +207,8 @@ def _parse_params(items: list[str]) -> dict[str, Any]:
 
 def _json_text(value: Any) -> str:
     """A list or struct cell as JSON text (``["APIG-S", "TIMER-A"]``)."""
+    import polars as pl
+
     if isinstance(value, pl.Series):
         value = value.to_list()
     return json.dumps(value, default=str, ensure_ascii=False)
@@ -213,6 +216,8 @@ def _json_text(value: Any) -> str:
 
 def _printable(frame: pl.DataFrame) -> pl.DataFrame:
     """Binary as hex and nested values as text: what CSV and terminals can show."""
+    import polars as pl
+
     exprs = []
     for name, dtype in frame.schema.items():
         if dtype == pl.Binary:
@@ -225,6 +230,8 @@ def _printable(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _emit(frame: pl.DataFrame, fmt: str, output: Path | None) -> None:
+    import polars as pl
+
     if output is not None and output.is_dir():
         raise UsageError(f"-o {output} is a folder; give a file name")
     try:
@@ -281,6 +288,8 @@ def _fit(frame: pl.DataFrame, width: int) -> tuple[list[str], list[str]]:
 
 
 def _print_table(frame: pl.DataFrame, output: Path | None) -> None:
+    import polars as pl
+
     total = frame.height
     head = _printable(frame.head(MAX_TABLE_ROWS))
     text = head.select(

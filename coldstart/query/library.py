@@ -2,15 +2,28 @@
 
 Modules (views and macros) are loaded into every session in dependency order (``@requires``);
 named queries are kept as text and run as prepared statements with bound parameters.
+
+Parsing is cheap (a few ms) but needs the warehouse schema, whose import pulls in pyarrow and
+polars; so this module imports the parser only when it parses, keeps what it parsed per
+process (:func:`load_library`, re-parsed when a file changes), and ``coldstart queries`` lists
+the queries from a small index file in the user's cache (:func:`list_queries`), re-written
+whenever a ``.sql`` file or the parser changes.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
+import os
 import re
-from dataclasses import dataclass
+import tempfile
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from coldstart.query.docs import DocError, Obj, Param, SqlFile, parse_file, strip_comments
+if TYPE_CHECKING:
+    from coldstart.query.docs import Obj, Param, SqlFile
 
 
 def _queries_dir() -> Path:
@@ -56,8 +69,65 @@ class Library:
     def view_names(self) -> list[str]:
         return [o.name for m in self.modules for o in m.objects if o.kind == "view"]
 
+    def modules_for(self, sql: str) -> list[SqlFile]:
+        """The modules ``sql`` names objects of, with everything they need, in load order.
+
+        What a session creates before running ``sql``, so that opening one creates nothing.
+        Names are found as words outside comments and string literals; SQL that names a view
+        only inside a string (``query('…')``) is not seen, and the session then loads every
+        module (see :meth:`Session._prepare <coldstart.query.session.Session._prepare>`).
+        """
+        needed: set[str] = set()
+        todo = list(self._named_in(sql))
+        while todo:
+            rel = todo.pop()
+            if rel not in needed:
+                needed.add(rel)
+                todo += self._module_needs[rel]
+        return [m for m in self.modules if m.rel in needed]
+
+    def sources_for(self, sql: str, modules: list[SqlFile]) -> list[str]:
+        """Warehouse tables (``_wh_<table>``) named by ``sql`` or by these modules."""
+        texts = [_code(sql), *(self._module_code[m.rel] for m in modules)]
+        found = {t.lower() for text in texts for t in _SOURCE_NAME.findall(text)}
+        return sorted(found)
+
+    @functools.cached_property
+    def _module_code(self) -> dict[str, str]:
+        return {m.rel: _code(m.body) for m in self.modules}
+
+    @functools.cached_property
+    def _owner(self) -> dict[str, str]:
+        """Object name (lower case) -> the module defining it."""
+        return {o.name.lower(): m.rel for m in self.modules for o in m.objects}
+
+    @functools.cached_property
+    def _name_pattern(self) -> re.Pattern[str] | None:
+        names = sorted(self._owner, key=len, reverse=True)
+        if not names:
+            return None
+        return re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")\b", re.IGNORECASE)
+
+    def _named_in(self, sql: str, code: str | None = None) -> set[str]:
+        if self._name_pattern is None:
+            return set()
+        text = _code(sql) if code is None else code
+        return {self._owner[n.lower()] for n in self._name_pattern.findall(text)}
+
+    @functools.cached_property
+    def _module_needs(self) -> dict[str, list[str]]:
+        """Module -> the modules it requires or names (itself excluded)."""
+        return {
+            m.rel: sorted(
+                (set(m.requires) | self._named_in("", self._module_code[m.rel])) - {m.rel}
+            )
+            for m in self.modules
+        }
+
     def tables_used(self, sql: str) -> set[str]:
         """Warehouse tables a piece of SQL reads, through any views of the library."""
+        from coldstart.query.docs import strip_comments
+
         deps: dict[str, str] = {}
         for m in self.modules:
             for o in m.objects:
@@ -77,6 +147,15 @@ class Library:
         return tables
 
 
+_SOURCE_NAME = re.compile(rf"\b{SOURCE_PREFIX}([a-z_]+)\b", re.IGNORECASE)
+
+
+def _code(sql: str) -> str:
+    from coldstart.query.docs import strip_comments
+
+    return strip_comments(sql)
+
+
 def _object_sql(body: str, name: str) -> str:
     """The ``CREATE … name …;`` statement for one object of a module body."""
     for stmt in body.split(";"):
@@ -91,6 +170,8 @@ def _object_sql(body: str, name: str) -> str:
 
 def parse_all(root: Path, *, strict: bool = True) -> tuple[list[SqlFile], list[str]]:
     """Parse every ``.sql`` file under ``root``; collect (or raise, if strict) header errors."""
+    from coldstart.query.docs import DocError, parse_file
+
     files: list[SqlFile] = []
     errors: list[str] = []
     for path in sorted(root.rglob("*.sql")):
@@ -104,6 +185,8 @@ def parse_all(root: Path, *, strict: bool = True) -> tuple[list[SqlFile], list[s
 
 
 def _order_modules(modules: list[SqlFile]) -> list[SqlFile]:
+    from coldstart.query.docs import DocError
+
     by_rel = {m.rel: m for m in modules}
     ordered: list[SqlFile] = []
     state: dict[str, int] = {}
@@ -130,13 +213,17 @@ def _order_modules(modules: list[SqlFile]) -> list[SqlFile]:
 
 
 def load_library(root: Path | None = None) -> Library:
-    """Parse ``queries/`` into modules (dependency order) and named queries."""
+    """Parse ``queries/`` into modules (dependency order) and named queries.
+
+    Kept per process and per folder until one of its ``.sql`` files changes (size or mtime),
+    so opening many sessions parses once.
+    """
     root = root or QUERIES_DIR
-    if not root.is_dir():
-        raise DocError(
-            f"the SQL library {root} is missing; coldstart must run from its source tree "
-            "(pip install -e .) so that queries/ is next to the package"
-        )
+    _require(root)
+    stamp = _signature(root)
+    cached = _LOADED.get(root)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
     files, _ = parse_all(root)
     modules = _order_modules([f for f in files if not f.is_query])
     queries: dict[str, NamedQuery] = {}
@@ -144,4 +231,112 @@ def load_library(root: Path | None = None) -> Library:
         if f.is_query:
             q = f.query
             queries[q.name] = NamedQuery(q.name, f.path, q, f.body.strip())
-    return Library(root, modules, dict(sorted(queries.items())))
+    library = Library(root, modules, dict(sorted(queries.items())))
+    _LOADED[root] = (stamp, library)
+    return library
+
+
+_LOADED: dict[Path, tuple[tuple[tuple[str, int, int], ...], Library]] = {}
+
+
+def _require(root: Path) -> None:
+    if not root.is_dir():
+        from coldstart.query.docs import DocError
+
+        raise DocError(
+            f"the SQL library {root} is missing; coldstart must run from its source tree "
+            "(pip install -e .) so that queries/ is next to the package"
+        )
+
+
+def _signature(root: Path) -> tuple[tuple[str, int, int], ...]:
+    """(path, size, mtime) of every ``.sql`` file below ``root``: what a cache depends on."""
+    out = []
+    for folder, dirs, names in os.walk(root):
+        dirs.sort()
+        for name in sorted(names):
+            if name.endswith(".sql"):
+                st = os.stat(os.path.join(folder, name))
+                out.append((os.path.join(folder, name), st.st_size, st.st_mtime_ns))
+    return tuple(out)
+
+
+# --- the listing of `coldstart queries` -----------------------------------------------------
+
+# Bump when QueryListing changes shape.
+INDEX_VERSION = 1
+CACHE_ENV = "COLDSTART_CACHE_DIR"
+
+
+@dataclass(frozen=True)
+class QueryListing:
+    """One named query as ``coldstart queries`` lists it."""
+
+    name: str
+    summary: str
+    params: tuple[str, ...]  # signatures: ``region: VARCHAR = 'R2' {R1, …}``
+    file: str  # ``queries/cold_starts/by_region.sql``
+
+
+def list_queries(root: Path | None = None) -> list[QueryListing]:
+    """Every named query's name, summary, parameters and file, sorted by name.
+
+    Read from the index file when it was written for exactly these ``.sql`` files and this
+    parser; otherwise the library is parsed and the index rewritten. The index is a cache:
+    if it cannot be written (read-only home, full disk) the listing is still right, just
+    parsed each time.
+    """
+    root = root or QUERIES_DIR
+    _require(root)
+    stamp = [list(s) for s in _signature(root) + _parser_signature()]
+    path = index_path(root)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("version") == INDEX_VERSION and data.get("signature") == stamp:
+            return [QueryListing(**{**q, "params": tuple(q["params"])}) for q in data["queries"]]
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        pass  # missing or unreadable: rebuilt below
+    library = load_library(root)
+    listing = [
+        QueryListing(
+            q.name,
+            q.summary,
+            tuple(p.signature for p in q.params),
+            q.path.relative_to(root.parent).as_posix(),
+        )
+        for q in library.queries.values()
+    ]
+    data = {"version": INDEX_VERSION, "signature": stamp, "queries": [asdict(q) for q in listing]}
+    _write_quietly(path, json.dumps(data, indent=0))
+    return listing
+
+
+def index_path(root: Path) -> Path:
+    """``<cache>/coldstart/queries-<hash of the folder>.json`` (``$COLDSTART_CACHE_DIR`` wins)."""
+    base = os.environ.get(CACHE_ENV) or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "coldstart"
+    )
+    digest = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
+    return Path(base) / f"queries-{digest}.json"
+
+
+def _parser_signature() -> tuple[tuple[str, int, int], ...]:
+    """The parser's own files: a change to how headers are read invalidates the index."""
+    here = Path(__file__).resolve().parent
+    out = []
+    for name in ("library.py", "docs.py"):
+        st = os.stat(here / name)
+        out.append((name, st.st_size, st.st_mtime_ns))
+    return tuple(out)
+
+
+def _write_quietly(path: Path, text: str) -> None:
+    """Write atomically; a cache that cannot be written is simply not written."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except OSError:
+        return

@@ -2,10 +2,25 @@
 
 One object per warehouse (HolisticTraceAnalysis's ``TraceAnalysis`` is the model): it owns a
 DuckDB connection with the library's views loaded, runs named queries with bound parameters
-and returns polars DataFrames. The connection is read-only towards the files: it has no
-file-system access (see :mod:`coldstart.query.sources`), and :meth:`Session.sql` additionally
-accepts only reading statements, so ad-hoc SQL can neither modify the warehouse nor write
-anywhere else.
+and returns polars DataFrames. The tables are views over DuckDB's own Parquet reader
+(:mod:`coldstart.query.sources`); opening lists no files and runs no query.
+
+What is protected, and how:
+
+* ``query()`` and ``sql()`` never write. ``sql()`` runs only a single reading statement,
+  judged by DuckDB's parser before it runs (:mod:`coldstart.query.readonly`: SELECT and
+  EXPLAIN of a SELECT; COPY, EXPORT, ATTACH, INSTALL/LOAD, SET, CREATE, PRAGMA, CALL,
+  ``EXPLAIN ANALYZE COPY …`` and several statements at once are refused). ``coldstart sql``
+  goes through ``sql()``.
+* The connection is sandboxed where it is opened: it may touch files only inside the
+  warehouse folder (``allowed_directories``), has no other file, network or extension access
+  (``enable_external_access = false``), and its configuration is locked so that nothing run
+  on it can lift either.
+* ``Session.con``, the raw connection for Python users, has the sandbox but **not** the
+  statement check: SQL run on it directly cannot read or write outside the warehouse or change
+  the settings, but it *can* write inside the warehouse folder (``COPY … TO
+  '<warehouse>/…'`` succeeds — DuckDB's sandbox does not tell reading from writing) and can
+  replace the session's views. Pass untrusted SQL text to ``sql()``, never to ``con``.
 """
 
 from __future__ import annotations
@@ -24,11 +39,9 @@ from coldstart import warehouse
 from coldstart.config import resolve_warehouse
 from coldstart.errors import ColdstartError, InputError, UsageError
 from coldstart.query import sources
-from coldstart.query.docs import PARAM_TYPES, Param
+from coldstart.query.docs import PARAM_TYPES, Param, SqlFile
 from coldstart.query.library import Library, NamedQuery, load_library
-
-# Statements .sql() runs: reading only (SELECT covers WITH, DESCRIBE, SHOW, SUMMARIZE, FROM …).
-_READ_STATEMENTS = {"SELECT", "EXPLAIN"}
+from coldstart.query.readonly import check_read_only
 
 CREATE_HINT = (
     "create one with `coldstart ingest RELEASE_DIR --warehouse {wh}` (the downloaded release), "
@@ -53,14 +66,15 @@ def open(warehouse: str | os.PathLike[str] | None = None) -> Session:
 class Session:
     """Named queries, ad-hoc SQL and the DuckDB connection over one warehouse.
 
-    ``query(name, **params)`` and ``sql(text, **params)`` return polars DataFrames;
-    ``queries()`` lists what is available; ``con`` is the DuckDB connection (views loaded, no
-    file access) for anything else. Use as a context manager or call :meth:`close`.
+    ``query(name, **params)`` and ``sql(text, **params)`` return polars DataFrames and never
+    write; ``queries()`` lists what is available; ``con`` is the DuckDB connection (views
+    loaded, sandboxed to the warehouse folder, but without the statement check: see the
+    module docstring for what it does not protect). Use as a context manager or call
+    :meth:`close`.
     """
 
     def __init__(self, root: Path | None, *, library: Library | None = None) -> None:
         self.library = library or load_library()
-        self.con = duckdb.connect(":memory:")
         if root is None:  # the doc checker's empty warehouse
             self.warehouse: Path | None = None
             self.tables: list[str] = []
@@ -68,34 +82,105 @@ class Session:
             root = Path(root)
             hint = CREATE_HINT.format(wh=root)
             if not root.is_dir():
-                self.con.close()
                 raise InputError(f"no warehouse at {root}: {hint}")
             self.tables = sources.present_tables(root)
             if not self.tables:
-                self.con.close()
                 raise InputError(
                     f"the warehouse {root} is empty (no Parquet files under "
                     f"{', '.join(t + '/' for t in warehouse.TABLES)}): {hint}"
                 )
             self.warehouse = root
-            sources.register_datasets(self.con, root, self.tables)
+        self._con = self._connect()
+        # Views are created when a query first needs them (opening creates none): the tables'
+        # `_wh_` views and the library's modules loaded so far, and whether all of them are.
+        self._sources: set[str] = set()
+        self._loaded: set[str] = set()
+        self._all = False
+        if self.warehouse is None:  # the doc checker binds everything: fail here, at once
+            try:
+                self._load_all()
+            except BaseException:
+                self.close()
+                raise
+
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        """The DuckDB connection with every view and macro of the library created.
+
+        Sandboxed to the warehouse folder but **without** the statement check of
+        :meth:`sql`: see the module docstring for what it does not protect.
+        """
+        self._load_all()
+        return self._con
+
+    def _connect(self) -> duckdb.DuckDBPyConnection:
+        """A new in-memory connection: files only inside the warehouse, and locked so."""
+        con = duckdb.connect(":memory:")
+        try:
+            # No progress bar: it would write into the CSV/JSON a CLI user pipes from stdout.
+            # Inside Jupyter, DuckDB refuses to touch the setting without ipywidgets (and
+            # draws no terminal bar there anyway), so a refusal is harmless.
+            with contextlib.suppress(duckdb.InvalidInputException):
+                con.execute("SET enable_progress_bar = false")
+            if self.warehouse is not None:
+                # The trailing separator keeps a sibling such as `<warehouse>2/` out.
+                folder = os.path.join(self.warehouse.resolve(), "")
+                con.execute("SET allowed_directories = $dirs", {"dirs": [folder]})
+            con.execute("SET enable_external_access = false")
+            con.execute("SET lock_configuration = true")
+        except BaseException:
+            con.close()
+            raise
+        return con
+
+    def _source(self, table: str) -> None:
+        """``_wh_<table>``: a view over the table's files, or empty if the warehouse lacks it."""
+        if table in self._sources or table not in warehouse.TABLES:
+            return
+        if table in self.tables and self.warehouse is not None:
+            sources.create_parquet_views(self._con, self.warehouse, [table])
+        else:
+            sources.create_empty_view(self._con, table)
+        self._sources.add(table)
+
+    def _module(self, module: SqlFile) -> None:
+        if module.rel not in self._loaded:
+            self._con.execute(module.body)
+            self._loaded.add(module.rel)
+
+    def _prepare(self, sql: str) -> None:
+        """Create the views and macros ``sql`` needs (and what those need), once each."""
+        if self._all:
+            return
+        modules = self.library.modules_for(sql)
+        for table in self.library.sources_for(sql, modules):
+            self._source(table)
+        for module in modules:
+            try:
+                self._module(module)
+            except duckdb.CatalogException:
+                # The module names something only inside a string, unseen by modules_for:
+                # start again on a fresh connection with everything (it may be half created).
+                self._con.close()
+                self._con = self._connect()
+                self._sources.clear()
+                self._loaded.clear()
+                self._load_all()
+                return
+            except duckdb.Error as exc:
+                raise QueryError(f"{module.path}: {exc}") from None
+
+    def _load_all(self) -> None:
+        if self._all:
+            return
         for table in warehouse.TABLES:
-            if table not in self.tables:
-                sources.register_empty(self.con, table)
-        # No progress bar: it would write into the CSV/JSON a CLI user pipes from stdout.
-        # Inside Jupyter, DuckDB refuses to touch the setting without ipywidgets (and draws
-        # no terminal bar there anyway), so a refusal is harmless.
-        with contextlib.suppress(duckdb.InvalidInputException):
-            self.con.execute("SET enable_progress_bar = false")
-        # From here on the connection cannot touch any file, and nobody can turn that back on.
-        self.con.execute("SET enable_external_access = false")
-        self.con.execute("SET lock_configuration = true")
+            self._source(table)
         for module in self.library.modules:
             try:
-                self.con.execute(module.body)
+                self._module(module)
             except duckdb.Error as exc:
-                self.con.close()
                 raise QueryError(f"{module.path}: {exc}") from None
+        self._all = True
 
     @classmethod
     def empty(cls, library: Library | None = None) -> Session:
@@ -105,7 +190,7 @@ class Session:
     # --- context manager ------------------------------------------------------------------
 
     def close(self) -> None:
-        self.con.close()
+        self._con.close()
 
     def __enter__(self) -> Session:
         return self
@@ -160,6 +245,7 @@ class Session:
         q = self.named(name)
         bound = bind_params(q, params)
         self._require_tables(q.name, q.doc.needs)
+        self._prepare(q.sql)
         return self._run(q.sql, bound, where=f"query {q.name}")
 
     def query_columns(self, name: str) -> list[str]:
@@ -168,38 +254,37 @@ class Session:
         return self.columns_of(q.sql, bind_params(q, {}))
 
     def columns_of(self, sql: str, params: dict[str, Any] | None = None) -> list[str]:
+        self._prepare(sql)
         try:
-            return self.con.sql(sql, params=params or None).columns
+            return self._con.sql(sql, params=params or None).columns
         except duckdb.Error as exc:
             raise QueryError(str(exc)) from None
 
     def sql(self, text: str, /, **params: Any) -> pl.DataFrame:
-        """Run one reading statement (SELECT/WITH/DESCRIBE/SHOW/SUMMARIZE/EXPLAIN).
+        """Run one reading statement (SELECT/WITH/FROM/DESCRIBE/SHOW/SUMMARIZE/EXPLAIN).
 
-        ``$name`` placeholders are bound from ``params``. Anything that could write (COPY,
-        INSERT, CREATE, ATTACH, SET, …) is refused before it runs.
+        ``$name`` placeholders are bound from ``params``. Anything else (COPY, INSERT, CREATE,
+        ATTACH, SET, EXPLAIN ANALYZE of a write, several statements …) is refused with a
+        :class:`~coldstart.query.readonly.ReadOnlyError` naming the statement, before it
+        runs.
         """
         try:
-            statements = self.con.extract_statements(text)
+            check_read_only(text)
         except duckdb.Error as exc:
             raise QueryError(str(exc)) from None
-        if len(statements) != 1:
-            raise UsageError(
-                f"give exactly one SQL statement (got {len(statements)}); "
-                "combine them with WITH … SELECT"
-            )
-        kind = statements[0].type.name
-        if kind not in _READ_STATEMENTS:
-            raise UsageError(
-                f"ad-hoc SQL is read-only: {kind} statements are not allowed, only SELECT "
-                "(WITH, DESCRIBE, SHOW, SUMMARIZE) and EXPLAIN; the warehouse is changed only "
-                "by `coldstart ingest`"
-            )
+        self._prepare(text)
         return self._run(text, params, where="SQL")
 
     def _run(self, sql: str, params: dict[str, Any], *, where: str) -> pl.DataFrame:
         try:
-            rel = self.con.sql(sql, params=params or None)
+            try:
+                rel = self._con.sql(sql, params=params or None)
+            except duckdb.CatalogException:
+                if self._all:
+                    raise
+                # SQL that names a view only inside a string (`query('…')`): load everything.
+                self._load_all()
+                rel = self._con.sql(sql, params=params or None)
             if rel is None:  # a statement without a result
                 return pl.DataFrame()
             return rel.pl()
@@ -217,7 +302,7 @@ class Session:
         if "LINE " in message or not isinstance(exc, early):
             return message
         try:
-            self.con.execute(sql, params or None).fetchall()
+            self._con.execute(sql, params or None).fetchall()
         except duckdb.Error as again:
             return str(again)
         return message

@@ -1,34 +1,37 @@
-"""The warehouse tables as DuckDB relations named ``_wh_<table>``, which the base views read.
+"""The warehouse tables as DuckDB views named ``_wh_<table>``, which the base views read.
 
-Three ways to provide them, one per use:
+Every mode reads the Parquet files with DuckDB's own reader (``read_parquet`` with Hive
+partitioning): it pushes column selection and the partition filters (``region``, ``day``,
+``metric``) into the scan, reads row groups in parallel and never materialises what a query
+does not need. The files are named by a glob with one level per partition key
+(``<table>/region=*/day=*/[!_.]*.parquet``, :func:`table_glob`), so opening a session lists no
+files — DuckDB expands the glob when a query runs — and bookkeeping files (``_``/``.``) are
+never read. The path enters SQL only as a literal quoted by DuckDB itself
+(``duckdb.ConstantExpression``), never by string formatting.
 
-* :func:`register_datasets` (sessions): each table is a pyarrow dataset over its Parquet files,
-  registered on a connection that has **no file-system access at all**
-  (``enable_external_access = false``, configuration locked). DuckDB pushes column selection
-  and filters — including the Hive partition columns ``region``/``day``/``metric`` — into the
-  dataset scan, so queries read only the files and columns they need; and nothing run on the
-  connection (``COPY … TO``, ``ATTACH``, ``INSTALL``) can write into the warehouse or anywhere
-  else. The warehouse path never enters SQL text.
-* :func:`create_parquet_views` (``coldstart catalog``): persistent views over
-  ``read_parquet(<absolute glob>)``, so the catalog file works in any DuckDB client. The path is
-  rendered as a SQL literal by DuckDB's own quoting (``duckdb.ConstantExpression``), never by
-  string formatting; moving the warehouse means re-running ``coldstart catalog``.
-* :func:`register_empty` (a table the warehouse lacks, and the doc checker): an empty relation
-  with the table's exact schema, so every view still binds.
+* :func:`create_parquet_views` — sessions and ``coldstart catalog``: ``read_parquet`` views over
+  an absolute glob. A session's connection is sandboxed to the warehouse folder (see
+  :mod:`coldstart.query.session` for what that does and does not protect); the catalog file
+  works in any DuckDB client, and moving the warehouse means re-running ``coldstart catalog``.
+* :func:`create_empty_view` — a table the warehouse lacks (and the doc checker's empty
+  warehouse): an empty view with the table's exact schema, so every view still binds.
 
 Partition columns get the types of ``coldstart.warehouse`` (``day`` SMALLINT) in every mode.
 """
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
-import pyarrow.dataset as ds
 
 from coldstart import warehouse
 from coldstart.query.library import SOURCE_PREFIX
+
+# A data file's name: not bookkeeping (``_manifest``…) and not hidden (``.tmp``…).
+DATA_FILE = "[!_.]*.parquet"
 
 
 def source_name(table: str) -> str:
@@ -42,40 +45,35 @@ def full_schema(table: str) -> pa.Schema:
     return pa.schema(fields)
 
 
+def relative_glob(table: str) -> str:
+    """``region=*/day=*/[!_.]*.parquet``: every data file of a table, below its folder."""
+    levels = [f"{p}=*" for p in warehouse.TABLES[table].partition_names]
+    return "/".join([*levels, DATA_FILE])
+
+
+def table_glob(root: Path, table: str) -> str:
+    """The absolute glob of a table's data files (what ``read_parquet`` is given)."""
+    return str(warehouse.table_dir(Path(root).resolve(), table) / relative_glob(table))
+
+
+def has_data(root: Path, table: str) -> bool:
+    """Whether the table has at least one data file (stops at the first one found)."""
+    base = warehouse.table_dir(root, table)
+    if not base.is_dir():
+        return False
+    return next(itertools.islice(base.glob(relative_glob(table)), 1), None) is not None
+
+
 def present_tables(root: Path) -> list[str]:
     """Warehouse tables with at least one published Parquet file."""
-    return [t for t in warehouse.TABLES if warehouse.data_files(root, t)]
-
-
-def register_datasets(con: duckdb.DuckDBPyConnection, root: Path, tables: list[str]) -> None:
-    """Register each table as an Arrow dataset (see the module docstring for why)."""
-    for table in tables:
-        spec = warehouse.TABLES[table]
-        partitioning = ds.partitioning(
-            pa.schema([pa.field(c.name, c.type) for c in spec.partitions]), flavor="hive"
-        )
-        files = [str(p) for p in warehouse.data_files(root, table)]
-        dataset = ds.dataset(
-            files,
-            schema=full_schema(table),
-            format="parquet",
-            partitioning=partitioning,
-            partition_base_dir=str(warehouse.table_dir(root, table)),
-        )
-        con.register(source_name(table), dataset)
-
-
-def register_empty(con: duckdb.DuckDBPyConnection, table: str) -> None:
-    """An empty relation with the table's schema, for a table the warehouse does not have."""
-    con.register(source_name(table), full_schema(table).empty_table())
+    return [t for t in warehouse.TABLES if has_data(root, t)]
 
 
 def create_parquet_views(con: duckdb.DuckDBPyConnection, root: Path, tables: list[str]) -> None:
-    """Persistent ``read_parquet`` views over an absolute glob (for the catalog file)."""
+    """``_wh_<table>`` as a view over ``read_parquet(<glob>)`` (see the module docstring)."""
     for table in tables:
         spec = warehouse.TABLES[table]
-        glob = str(warehouse.table_dir(root.resolve(), table) / "**" / "*.parquet")
-        literal = str(duckdb.ConstantExpression(glob))
+        literal = str(duckdb.ConstantExpression(table_glob(root, table)))
         hive_types = ", ".join(f"'{c.name}': '{_duck_type(c.type)}'" for c in spec.partitions)
         con.execute(
             f"CREATE VIEW {source_name(table)} AS SELECT * FROM read_parquet({literal}, "
@@ -84,7 +82,7 @@ def create_parquet_views(con: duckdb.DuckDBPyConnection, root: Path, tables: lis
 
 
 def create_empty_view(con: duckdb.DuckDBPyConnection, table: str) -> None:
-    """A persistent, empty, typed view for a table the warehouse lacks (catalog file)."""
+    """An empty, typed view for a table the warehouse lacks."""
     cols = ", ".join(f"CAST(NULL AS {_duck_type(f.type)}) AS {f.name}" for f in full_schema(table))
     con.execute(f"CREATE VIEW {source_name(table)} AS SELECT {cols} WHERE false")
 

@@ -8,11 +8,13 @@ pod whose ratio is exactly 1 and a podID cold-started twice.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from coldstart.query import Session
 
-from .conftest import DAY30, F1, F2, F3, F5, F6, F7, F9, approx_rows
+from .conftest import DAY30, F1, F2, F3, F5, F6, F7, F9, approx_rows, write_warehouse
 
 R1_SHARE = {"pod_allocation": 0.775, "deploy_code": 0.55, "deploy_dependency": 0.625}
 
@@ -496,3 +498,43 @@ def test_b(hand, name, other):
     hand.query(name)
 '''
     assert _queries_run_by_tests(source) == {"region_summary", "cold_starts_hourly"}
+
+
+def test_requests_cdf(hand: Session) -> None:
+    # The ten R2 costs sorted: 0 0.1 0.5 0.5 1 1 1 2 4 50 (n 10, sum 60.1).
+    # p = 1/4: h = 9/4 = 2.25 -> x[2] + 0.25·(x[3] − x[2]) = 0.5
+    # p = 2/4: h = 4.5 -> 1 + 0.5·0 = 1;  p = 3/4: h = 6.75 -> 1 + 0.75·(2 − 1) = 1.75
+    summary = {"n": 10, "min": 0.0, "max": 50.0, "mean": 6.01}
+    approx_rows(
+        rows(hand, "requests_cdf", steps=4),
+        [
+            {"p": 0.25, "x": 0.5, **summary},
+            {"p": 0.5, "x": 1.0, **summary},
+            {"p": 0.75, "x": 1.75, **summary},
+        ],
+    )
+    # p = 9/10: h = 8.1 -> 4 + 0.1·(50 − 4) = 8.6; p = 1/10: h = 0.9 -> 0 + 0.9·0.1
+    got = rows(hand, "requests_cdf", steps=10, region="R2")
+    assert len(got) == 9
+    approx_rows([got[0], got[-1]], [{"p": 0.1, "x": 0.09}, {"p": 0.9, "x": 8.6}])
+    assert rows(hand, "requests_cdf", region="R1") == []  # no R1 requests
+
+
+def test_requests_cdf_leaves_out_nulls_and_one_value(tmp_path: Path) -> None:
+    root = write_warehouse(
+        tmp_path / "wh",
+        requests=[
+            {"region": "R4", "time_worker": DAY30 + 1, "totalCost_worker": 3.0},
+            {"region": "R4", "time_worker": DAY30 + 2, "totalCost_worker": None},
+            {"region": "R5", "time_worker": DAY30 + 3, "totalCost_worker": 1.0},
+        ],
+    )
+    with Session(root) as s:
+        # R4: one value -> every quantile is that value (h = 0, no upper neighbour)
+        approx_rows(
+            rows(s, "requests_cdf", region="R4", steps=2),
+            [{"p": 0.5, "x": 3.0, "n": 1, "min": 3.0, "max": 3.0, "mean": 3.0}],
+        )
+        # all regions: 1 and 3; p = 1/4 -> h = 0.25 -> 1.5, p = 3/4 -> 2.5
+        got = rows(s, "requests_cdf", steps=4)
+        approx_rows(got, [{"x": 1.5}, {"x": 2.0}, {"x": 2.5, "n": 2, "mean": 2.0}])
