@@ -17,7 +17,7 @@ SELECT
     region,
     COUNT(*) AS iats,
     COUNT(CASE WHEN iat_s = 0 THEN 1 END) AS zero_iats,
-    AVG(CASE WHEN iat_s = 0 THEN 1.0 ELSE 0.0 END) AS zero_share,
+    AVG(CASE WHEN iat_s = 0 THEN 1 ELSE 0 END) AS zero_share,
     AVG(iat_s) AS mean_s,
     percentile_cont(0.5) WITHIN GROUP (ORDER BY iat_s) AS p50_s,
     percentile_cont(0.9) WITHIN GROUP (ORDER BY iat_s) AS p90_s

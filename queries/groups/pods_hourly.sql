@@ -35,15 +35,15 @@ per_group AS (
     JOIN keys AS k ON k.funcID = p.funcID
     GROUP BY p.hour, k.group_name
 ),
-hours AS (  -- generate_series is DuckDB/Postgres; Spark: explode(sequence(0, 23))
+hours AS (  -- unnest(range()) in a SELECT: sqlglot writes it as Spark's explode(sequence())
     SELECT d.day * 24 + h.i AS hour
     FROM (SELECT DISTINCT day FROM counts WHERE region = $region) AS d
-    CROSS JOIN generate_series(0, 23) AS h(i)
+    CROSS JOIN (SELECT unnest(range(0, 24)) AS i) AS h
 ),
 groups AS (
     SELECT DISTINCT group_name FROM keys
 )
-SELECT h.hour, g.group_name, COALESCE(p.pod_minutes, 0) / 60.0 AS pods
+SELECT h.hour, g.group_name, COALESCE(p.pod_minutes, 0) / 60 AS pods
 FROM hours AS h
 CROSS JOIN groups AS g
 LEFT JOIN per_group AS p

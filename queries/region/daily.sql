@@ -22,7 +22,7 @@
 WITH c AS (
     SELECT
         region, day,
-        SUM(num_pods) / 1440.0 AS pods,
+        SUM(num_pods) / 1440 AS pods,
         CAST(SUM(requests) AS BIGINT) AS requests,
         CAST(SUM(num_cold_starts) AS BIGINT) AS cold_starts
     FROM counts
