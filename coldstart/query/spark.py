@@ -116,7 +116,9 @@ class SparkQuerySession:
     """Named queries and ad-hoc SQL over one warehouse, run by Spark.
 
     ``spark`` is the SparkSession used (given, or started for ``master``); it is stopped by
-    :meth:`close` only if this object started it.
+    :meth:`close` only if this object started it. ``cache=True`` keeps the warehouse tables in
+    Spark's memory after their first scan: worth it for many queries over a warehouse that fits
+    the executors' memory (the test suite's tiny one), not for one pass over a big one.
     """
 
     def __init__(
@@ -126,6 +128,7 @@ class SparkQuerySession:
         spark: SparkSession | None = None,
         master: str | None = None,
         library: Library | None = None,
+        cache: bool = False,
     ) -> None:
         self.library = library or load_library()
         self.location = str(location)
@@ -150,7 +153,8 @@ class SparkQuerySession:
         if not local:
             self.tables = [t for t in warehouse.TABLES if self._readable(f"{base}/{t}")]
         for table in warehouse.TABLES:
-            self._register(table, f"{base}/{table}" if table in self.tables else None)
+            path = f"{base}/{table}" if table in self.tables else None
+            self._register(table, path, cache=cache)
         self.macros: dialect.Macros = {}
         for module in self.library.modules:
             self.macros.update(dialect.macros_of(module.body))
@@ -173,13 +177,15 @@ class SparkQuerySession:
         except Exception:
             return False
 
-    def _register(self, table: str, path: str | None) -> None:
+    def _register(self, table: str, path: str | None, *, cache: bool) -> None:
         schema = spark_schema(table)
         frame: DataFrame
         if path is None:  # a table the warehouse lacks: empty, typed, so every view binds
             frame = self.spark.createDataFrame([], schema)
         else:
             frame = self.spark.read.schema(schema).option("basePath", path).parquet(path)
+            if cache:
+                frame = frame.cache()
         frame.createOrReplaceTempView(f"{SOURCE_PREFIX}{table}")
 
     # --- context manager --------------------------------------------------------------------
