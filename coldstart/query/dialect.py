@@ -27,11 +27,14 @@ different computation.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import sqlglot
 from sqlglot import exp
 
-from coldstart.errors import ColdstartError
+from coldstart.errors import ColdstartError, UsageError
+from coldstart.query.library import Library
+from coldstart.query.session import bind_params
 
 SOURCE = "duckdb"
 TARGET = "spark"
@@ -179,3 +182,34 @@ def _temporary_view(tree: exp.Create, *, pretty: bool) -> str:
 def is_read_only(tree: exp.Expression) -> bool:
     """A statement that only reads: a query (SELECT, WITH …, set operations, VALUES)."""
     return isinstance(tree, exp.Query)
+
+
+def library_macros(library: Library) -> Macros:
+    """Every macro the library's modules define."""
+    found: Macros = {}
+    for module in library.modules:
+        found.update(macros_of(module.body))
+    return found
+
+
+def query_text(
+    library: Library, name: str, target: str = SOURCE, params: dict[str, Any] | None = None
+) -> str:
+    """The SQL a named query runs in ``target`` (``duckdb`` or ``spark``): ``--show-sql``.
+
+    Parameters stay markers (``$name`` on DuckDB, ``:name`` on Spark); a leading comment
+    gives the values they would be bound to (validated and defaulted as for a run).
+    """
+    if target not in {SOURCE, TARGET}:
+        raise UsageError(f"--dialect {target!r} is not one of {SOURCE}, {TARGET}")
+    try:
+        q = library.queries[name]
+    except KeyError:
+        names = ", ".join(library.queries)
+        raise UsageError(f"unknown query {name!r}; the queries are: {names}") from None
+    bound = bind_params(q, params or {})
+    marker = "$" if target == SOURCE else ":"
+    lines = [f"-- {q.name} ({target}): {q.summary}"]
+    lines += [f"-- {marker}{k} = {v!r}" for k, v in bound.items()]
+    sql = q.sql if target == SOURCE else to_spark(q.sql, library_macros(library), pretty=True)
+    return "\n".join(lines) + "\n" + sql.rstrip().rstrip(";") + ";\n"

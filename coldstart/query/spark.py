@@ -64,6 +64,14 @@ def local_spark(master: str = "local[2]", config: dict[str, str] | None = None) 
     return spark
 
 
+def _active_spark() -> SparkSession | None:
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        return None  # local_spark says how to install it
+    return SparkSession.getActiveSession()
+
+
 def _quiet_pyspark_errors() -> None:
     """pyspark logs every failed query (its whole Java stack, as JSON) on stderr before raising;
     the raised error is what coldstart reports, in one line."""
@@ -147,8 +155,13 @@ class SparkQuerySession:
             base = root.resolve().as_uri()
         else:
             base = self.location.rstrip("/")
-        self._owns_spark = spark is None
-        self.spark = spark if spark is not None else local_spark(master or "local[2]")
+        if spark is None:
+            # getOrCreate hands back a running session: stop on close only one we started.
+            self._owns_spark = _active_spark() is None
+            spark = local_spark(master or "local[2]")
+        else:
+            self._owns_spark = False
+        self.spark = spark
         _quiet_pyspark_errors()
         if not local:
             self.tables = [t for t in warehouse.TABLES if self._readable(f"{base}/{t}")]

@@ -166,3 +166,20 @@ def test_missing_table_is_named(spark: Any, cold_starts_only_warehouse: Path) ->
     with pytest.raises(InputError, match="needs the warehouse table 'counts'"):
         session.query("region_summary")
     assert session.query("cold_starts_by_region").height == 5
+
+
+def test_cli_engine_spark(spark: Any, tiny_warehouse: Path, tiny: Session) -> None:
+    """`coldstart query --engine spark` prints what DuckDB prints (the session is reused)."""
+    from typer.testing import CliRunner
+
+    from coldstart.cli import app
+
+    args = ["query", "cold_starts_by_region", "--warehouse", str(tiny_warehouse), "-f", "csv"]
+    runner = CliRunner()
+    on_spark = runner.invoke(app, [*args, "--engine", "spark", "--spark-master", "local[2]"])
+    on_duckdb = runner.invoke(app, args)
+    assert on_spark.exit_code == 0, on_spark.output
+    got = pl.read_csv(on_spark.stdout.encode())
+    want = pl.read_csv(on_duckdb.stdout.encode())
+    assert _comparable(got) == pytest.approx(_comparable(want)) or got.equals(want)
+    assert spark.sparkContext._jsc is not None  # not stopped by the command
