@@ -183,8 +183,7 @@ def test_parser_depends_on_no_other_query_module() -> None:
     """docs (the header parser) is below the loader, the session and the checker: no loop."""
     import ast
 
-    import coldstart.query.checker as checker
-    import coldstart.query.docs as docs
+    from coldstart.query import checker, docs
 
     def imported(module: object) -> set[str]:
         tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))  # type: ignore[attr-defined]
