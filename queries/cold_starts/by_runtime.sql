@@ -1,9 +1,7 @@
 -- @query cold_starts_by_runtime
 -- Cold starts of one region by runtime: share, mean, percentiles, components (Fig 15).
--- Cold starts of one region by the function's runtime (Python3, Java, …) of the function table:
--- count, share, mean and percentiles of
--- the cold-start time and the mean of each component (Fig 15). The function table covers R2
--- only, so other regions give a single NULL group. Percentiles are continuous.
+-- Runtimes (Python3, Java, …) come from the function table, which
+-- covers R2 only, so other regions give a single NULL group. Percentiles are continuous.
 --
 -- @needs cold_starts, functions
 --

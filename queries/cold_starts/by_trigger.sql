@@ -1,9 +1,8 @@
 -- @query cold_starts_by_trigger
 -- Cold starts of one region by trigger group: share, mean, percentiles, components (Fig 16).
--- Cold starts of one region by the function's trigger group (TIMER-A, APIG-S, …; the combination
--- rule is an assumption, see docs/warehouse.md): count, share, mean and percentiles of
--- the cold-start time and the mean of each component (Fig 16). The function table covers R2
--- only, so other regions give a single NULL group. Percentiles are continuous.
+-- Trigger groups (TIMER-A, APIG-S, …; the combination rule is an
+-- assumption, see docs/warehouse.md) come from the function table, which covers R2 only, so
+-- other regions give a single NULL group. Percentiles are continuous.
 --
 -- @needs cold_starts, functions
 --

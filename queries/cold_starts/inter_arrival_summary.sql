@@ -1,8 +1,7 @@
 -- @query cold_starts_inter_arrival_summary
 -- Cold-start inter-arrival times per region: count, share of zeros, mean, percentiles.
--- Per region: how many cold-start inter-arrival times, the share that are zero (below the
--- release's 1 ms resolution) and their mean and percentiles (paper Fig 10c; §4.1 medians).
--- Zeros are included in the mean and percentiles.
+-- Zeros are gaps below the release's 1 ms resolution;
+-- they are included in the mean and percentiles (paper Fig 10c; §4.1 medians).
 --
 -- @needs cold_starts
 --

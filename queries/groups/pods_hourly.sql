@@ -1,8 +1,8 @@
 -- @query groups_pods_hourly
 -- Mean running pods per hour by trigger, runtime or resource group (Fig 8a–c).
--- Running pods per hour of one region by group (paper Fig 8a–c, stacked areas): per minute
--- the group's pods summed over its functions, then the mean over the hour's 60 minutes
--- (absent minutes count 0). Every covered hour has a row for every group, 0 if idle.
+-- Stacked areas: per minute the group's pods summed over its functions,
+-- then the mean over the hour's 60 minutes (absent minutes count 0). Every covered hour has a
+-- row for every group, 0 if idle.
 --
 -- @needs counts, functions
 --

@@ -1,8 +1,7 @@
 -- @query requests_per_minute
 -- Region-wide requests per minute over a range of days, zeros filled in (Fig 5).
--- Region-wide requests per minute (all functions summed) for a range of days, minutes
--- without requests filled in as 0 (paper Fig 5, daily peaks). Only days that the region's
--- counts cover get rows.
+-- All functions summed, minutes without requests filled in as 0 (daily
+-- peaks). Only days that the region's counts cover get rows.
 --
 -- @needs counts
 --

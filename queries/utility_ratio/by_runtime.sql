@@ -1,8 +1,7 @@
 -- @query utility_ratio_by_runtime
 -- Pod utility ratio quartiles and tail shares per runtime, plus 'all' (Fig 17a).
--- Distribution of the pod utility ratio per runtime of one region (Fig 17a), plus an 'all'
--- row over every pod of the region. Same pods as pod_utility_ratio (censoring included);
--- quartiles are continuous.
+-- Same pods as pod_utility_ratio (censoring included); the 'all'
+-- row covers every pod of the region; quartiles are continuous.
 --
 -- @needs cold_starts, requests, functions
 --

@@ -1,8 +1,7 @@
 -- @query utility_ratio_by_trigger
 -- Pod utility ratio quartiles and tail shares per trigger group, plus 'all' (Fig 17b).
--- Distribution of the pod utility ratio per trigger_group of one region (Fig 17b), plus an 'all'
--- row over every pod of the region. Same pods as pod_utility_ratio (censoring included);
--- quartiles are continuous.
+-- Same pods as pod_utility_ratio (censoring included); the 'all'
+-- row covers every pod of the region; quartiles are continuous.
 --
 -- @needs cold_starts, requests, functions
 --
