@@ -434,3 +434,20 @@ def test_every_named_query_is_tested_here() -> None:
     mine = [q.name for q in load_library().queries.values() if q.path.parent.name != "figures"]
     untested = [n for n in mine if f'"{n}"' not in text]
     assert not untested
+
+
+@pytest.mark.parametrize(
+    ("old", "grouping", "column"),
+    [
+        ("cold_starts_by_runtime", "runtime", "runtime"),
+        ("cold_starts_by_trigger", "trigger", "trigger_group"),
+    ],
+)
+def test_by_group_is_the_old_per_grouping_queries(
+    hand: Session, old: str, grouping: str, column: str
+) -> None:
+    """One body (cold_start_group_stats) behind the three names; the old ones stay."""
+    merged = hand.query("cold_starts_by_group", grouping=grouping).rename({"group_name": column})
+    expected = hand.query(old)
+    assert merged.columns == expected.columns
+    approx_rows(merged.to_dicts(), expected.to_dicts())

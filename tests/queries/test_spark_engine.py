@@ -28,6 +28,7 @@ QUERIES = load_library().queries
 
 # One other parameter set per query with parameters (besides the defaults).
 OTHER_PARAMS: dict[str, dict[str, Any]] = {
+    "cold_starts_by_group": {"grouping": "trigger"},
     "cold_starts_by_runtime": {"region": "R1"},
     "cold_starts_by_trigger": {"region": "R1"},
     "cold_starts_hourly": {"region": "R3"},
