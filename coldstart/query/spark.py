@@ -204,7 +204,8 @@ class SparkQuerySession:
     # --- context manager --------------------------------------------------------------------
 
     def close(self) -> None:
-        """Drop the library's views; stop the SparkSession if this object started it."""
+        """Stop the SparkSession if this object started it; on a session passed in, the
+        temporary views stay (``spark.table("cold_starts")`` keeps working)."""
         if self._owns_spark:
             self.spark.stop()
 
