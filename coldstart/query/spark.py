@@ -223,18 +223,18 @@ class SparkQuerySession:
     # --- listing ----------------------------------------------------------------------------
 
     def queries(self) -> pl.DataFrame:
-        """name, description, parameters — as the DuckDB session lists them."""
+        """name, description, parameters, file — as the DuckDB session lists them."""
         rows = [
             {
                 "name": q.name,
                 "description": q.summary,
                 "parameters": "; ".join(p.signature for p in q.params),
+                "file": str(q.path.relative_to(self.library.root.parent)),
             }
             for q in self.library.queries.values()
         ]
-        return pl.DataFrame(
-            rows, schema={"name": pl.String, "description": pl.String, "parameters": pl.String}
-        )
+        columns = ("name", "description", "parameters", "file")
+        return pl.DataFrame(rows, schema=dict.fromkeys(columns, pl.String))
 
     def views(self) -> list[str]:
         return self.library.view_names()
