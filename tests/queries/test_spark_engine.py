@@ -23,7 +23,10 @@ from coldstart.errors import UsageError
 from coldstart.query import Session
 from coldstart.query.library import load_library
 
-pytestmark = pytest.mark.xdist_group("spark")
+pytestmark = [
+    pytest.mark.xdist_group("spark"),
+    pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning"),
+]
 
 QUERIES = load_library().queries
 
