@@ -28,12 +28,30 @@ WAREHOUSE_HELP = "Warehouse folder [default: $COLDSTART_WAREHOUSE, else data/war
 FORMATS = ("table", "csv", "json", "parquet")
 FORMAT_HELP = "Output format: table (default on a terminal), csv, json or parquet (needs -o)."
 MAX_TABLE_ROWS = 40
+ENGINES = ("duckdb", "spark")
+ENGINE_HELP = "Engine: duckdb (default) or spark (needs pyspark and Java; coldstart[spark])."
+MASTER_HELP = "Spark master URL for --engine spark [default: local[2]]."
+SHOW_SQL_HELP = "Print the SQL that would run (parameters as markers) instead of running it."
+DIALECT_HELP = "SQL dialect for --show-sql: duckdb (as in queries/) or spark (translated)."
 
 
 def _open(warehouse: Path | None) -> Any:
     from coldstart.query import open as open_warehouse
 
     return open_warehouse(warehouse)
+
+
+def _open_engine(warehouse: str | None, engine: str, master: str | None) -> Any:
+    """A DuckDB session, or a Spark one (the warehouse may then be an s3a:// or hdfs:// URI)."""
+    if engine not in ENGINES:
+        raise UsageError(f"--engine {engine!r} is not one of {', '.join(ENGINES)}")
+    if master is not None and engine != "spark":
+        raise UsageError("--spark-master needs --engine spark")
+    if engine == "duckdb":
+        return _open(Path(warehouse) if warehouse is not None else None)
+    import coldstart
+
+    return coldstart.open(warehouse, engine="spark", spark_master=master)
 
 
 @app.command("queries")
@@ -71,13 +89,30 @@ def query_command(
     ),
     fmt: str | None = typer.Option(None, "--format", "-f", help=FORMAT_HELP),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write to FILE."),
-    warehouse: Path | None = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP),
+    warehouse: str | None = typer.Option(None, "--warehouse", help=WAREHOUSE_HELP),
+    engine: str = typer.Option("duckdb", "--engine", help=ENGINE_HELP),
+    spark_master: str | None = typer.Option(None, "--spark-master", help=MASTER_HELP),
+    show_sql: bool = typer.Option(False, "--show-sql", help=SHOW_SQL_HELP),
+    sql_dialect: str | None = typer.Option(None, "--dialect", help=DIALECT_HELP),
 ) -> None:
     """Run a named query from queries/ and print or save its result."""
-    fmt = _check_format(fmt, output)
-    _outside_warehouse(output, warehouse)
     params = _parse_params(param)
-    with _open(warehouse) as session:
+    if sql_dialect is not None and not show_sql:
+        raise UsageError("--dialect needs --show-sql")
+    if show_sql:
+        from coldstart.query.dialect import query_text
+        from coldstart.query.library import load_library
+
+        library = load_library()
+        _check_name(name, list(library.queries))
+        target = sql_dialect or engine
+        text = query_text(library, name, target, params)
+        _write_text(text, output)
+        return
+    fmt = _check_format(fmt, output)
+    if "://" not in (warehouse or ""):  # a local warehouse: -o must not land inside it
+        _outside_warehouse(output, Path(warehouse) if warehouse is not None else None)
+    with _open_engine(warehouse, engine, spark_master) as session:
         _check_name(name, list(session.library.queries))
         frame = session.query(name, **params)
         note = _function_region_note(session.named(name), params)

@@ -1,19 +1,12 @@
--- Grouping rules shared by the queries: resource groups of pools (paper Fig 8c/8f) and the
--- pool of a funcID. Runtime and trigger groups are computed by the ingest (coldstart/derive.py)
--- and stored in the functions table.
+-- Grouping rule shared by the queries: the resource group of a pool (paper Fig 8c/8f).
+-- Runtime and trigger groups are computed by the ingest (coldstart/derive.py) and stored in
+-- the functions table; a pool's cpu_limit and mem_limit are stored with every cold start,
+-- request and function. On Spark, which has no macros, calls are inlined by
+-- coldstart/query/dialect.py.
 --
 -- @macro resource_group(cpu_limit, mem_limit)
 -- Fig 8c/8f resource group of a pool from its CPU limit (millicores) and memory limit (MB):
 -- '300-128', '400-256', '600-512', '1000-1024', or 'other'; NULL when either is NULL.
---
--- @macro func_pool_name(func_id)
--- The poolName part of a funcID (funcName---userID---poolName); NULL if it has no such part.
---
--- @macro pool_cpu_limit(pool_name)
--- CPU limit in millicores of a poolName such as pool22-300-128; NULL if it does not parse.
---
--- @macro pool_mem_limit(pool_name)
--- Memory limit in MB of a poolName such as pool22-300-128; NULL if it does not parse.
 CREATE MACRO resource_group(cpu_limit, mem_limit) AS
     CASE
         WHEN cpu_limit IS NULL OR mem_limit IS NULL THEN NULL
@@ -24,12 +17,3 @@ CREATE MACRO resource_group(cpu_limit, mem_limit) AS
             THEN CAST(cpu_limit AS VARCHAR) || '-' || CAST(mem_limit AS VARCHAR)
         ELSE 'other'
     END;
-
-CREATE MACRO func_pool_name(func_id) AS
-    NULLIF(split_part(func_id, '---', 3), '');
-
-CREATE MACRO pool_cpu_limit(pool_name) AS
-    TRY_CAST(split_part(pool_name, '-', 2) AS INTEGER);
-
-CREATE MACRO pool_mem_limit(pool_name) AS
-    TRY_CAST(split_part(pool_name, '-', 3) AS INTEGER);

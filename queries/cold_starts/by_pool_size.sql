@@ -1,7 +1,6 @@
 -- @query cold_starts_by_pool_size
 -- Median cold-start time and component medians, small vs large pools, per region (Fig 13).
--- Median cold-start time and component medians per region and pool size (paper Fig 13):
--- small pools (≤ 400 mCPU and ≤ 256 MB) against large ones. As in the paper's log-scale
+-- Small pools are those of ≤ 400 mCPU and ≤ 256 MB. As in the paper's log-scale
 -- panel, zero dependency-deployment times are left out of that component's median; cold
 -- starts whose podID has no pool are left out entirely. Medians are continuous.
 --

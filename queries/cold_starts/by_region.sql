@@ -1,8 +1,8 @@
 -- @query cold_starts_by_region
 -- Cold-start count, mean, percentiles and component means per region (Fig 10a, 11).
--- Cold starts per region: how many, how long (mean and tail percentiles) and how the mean
--- splits into its four components (paper Fig 10a, Fig 11, §4.1). Percentiles are continuous
--- (linear interpolation); NULL costs are ignored; a share is NULL when the mean total is 0.
+-- Shares split the mean into its four components (paper §4.1).
+-- Percentiles are continuous (linear interpolation); NULL costs are ignored; a share is NULL
+-- when the mean total is 0.
 --
 -- @needs cold_starts
 --

@@ -1,9 +1,8 @@
 -- @query cold_starts_by_runtime
 -- Cold starts of one region by runtime: share, mean, percentiles, components (Fig 15).
--- Cold starts of one region by the function's runtime (Python3, Java, …) of the function table:
--- count, share, mean and percentiles of
--- the cold-start time and the mean of each component (Fig 15). The function table covers R2
--- only, so other regions give a single NULL group. Percentiles are continuous.
+-- Runtimes (Python3, Java, …) come from the function table, which
+-- covers R2 only, so other regions give a single NULL group. Percentiles are continuous.
+-- cold_starts_by_group with grouping = 'runtime' (one body: cold_start_group_stats).
 --
 -- @needs cold_starts, functions
 --
@@ -21,18 +20,8 @@
 -- @column deploy_dependency_s [s] Mean deployDependencyCost (zeros included).
 -- @column scheduling_s [s] Mean schedulingCost.
 SELECT
-    runtime,
-    COUNT(*) AS cold_starts,
-    CAST(COUNT(*) AS DOUBLE) / SUM(COUNT(*)) OVER () AS share,
-    AVG(totalCost_cold_start) AS mean_s,
-    percentile_cont(0.5) WITHIN GROUP (ORDER BY totalCost_cold_start) AS p50_s,
-    percentile_cont(0.9) WITHIN GROUP (ORDER BY totalCost_cold_start) AS p90_s,
-    percentile_cont(0.99) WITHIN GROUP (ORDER BY totalCost_cold_start) AS p99_s,
-    AVG(podAllocationCost) AS pod_allocation_s,
-    AVG(deployCodeCost) AS deploy_code_s,
-    AVG(deployDependencyCost) AS deploy_dependency_s,
-    AVG(schedulingCost) AS scheduling_s
-FROM cold_starts_attributed
-WHERE region = $region
-GROUP BY runtime
+    group_name AS runtime, cold_starts, share, mean_s, p50_s, p90_s, p99_s,
+    pod_allocation_s, deploy_code_s, deploy_dependency_s, scheduling_s
+FROM cold_start_group_stats
+WHERE region = $region AND grouping = 'runtime'
 ORDER BY cold_starts DESC, runtime NULLS LAST;

@@ -1,9 +1,9 @@
 -- @query cold_starts_by_trigger
 -- Cold starts of one region by trigger group: share, mean, percentiles, components (Fig 16).
--- Cold starts of one region by the function's trigger group (TIMER-A, APIG-S, …; the combination
--- rule is an assumption, see docs/warehouse.md): count, share, mean and percentiles of
--- the cold-start time and the mean of each component (Fig 16). The function table covers R2
--- only, so other regions give a single NULL group. Percentiles are continuous.
+-- Trigger groups (TIMER-A, APIG-S, …; the combination rule is an
+-- assumption, see docs/warehouse.md) come from the function table, which covers R2 only, so
+-- other regions give a single NULL group. Percentiles are continuous.
+-- cold_starts_by_group with grouping = 'trigger' (one body: cold_start_group_stats).
 --
 -- @needs cold_starts, functions
 --
@@ -22,18 +22,8 @@
 -- @column deploy_dependency_s [s] Mean deployDependencyCost (zeros included).
 -- @column scheduling_s [s] Mean schedulingCost.
 SELECT
-    trigger_group,
-    COUNT(*) AS cold_starts,
-    CAST(COUNT(*) AS DOUBLE) / SUM(COUNT(*)) OVER () AS share,
-    AVG(totalCost_cold_start) AS mean_s,
-    percentile_cont(0.5) WITHIN GROUP (ORDER BY totalCost_cold_start) AS p50_s,
-    percentile_cont(0.9) WITHIN GROUP (ORDER BY totalCost_cold_start) AS p90_s,
-    percentile_cont(0.99) WITHIN GROUP (ORDER BY totalCost_cold_start) AS p99_s,
-    AVG(podAllocationCost) AS pod_allocation_s,
-    AVG(deployCodeCost) AS deploy_code_s,
-    AVG(deployDependencyCost) AS deploy_dependency_s,
-    AVG(schedulingCost) AS scheduling_s
-FROM cold_starts_attributed
-WHERE region = $region
-GROUP BY trigger_group
+    group_name AS trigger_group, cold_starts, share, mean_s, p50_s, p90_s, p99_s,
+    pod_allocation_s, deploy_code_s, deploy_dependency_s, scheduling_s
+FROM cold_start_group_stats
+WHERE region = $region AND grouping = 'trigger'
 ORDER BY cold_starts DESC, trigger_group NULLS LAST;

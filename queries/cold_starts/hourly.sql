@@ -1,9 +1,8 @@
 -- @query cold_starts_hourly
 -- Hourly cold-start count and mean of the total and each component per region (Fig 11).
--- Cold starts per region and hour of the trace with the hourly mean of the total and of each
--- component (paper Fig 11: stacked component means and the count). Zeros are included in the
--- means, so the four component means add up to the mean total; hours without a cold start
--- have no row.
+-- Fig 11 stacks the component means over the count. Zeros are included
+-- in the means, so the four component means add up to the mean total; hours without a cold
+-- start have no row.
 --
 -- @needs cold_starts
 --

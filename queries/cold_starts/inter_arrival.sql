@@ -1,8 +1,8 @@
 -- @query cold_starts_inter_arrival
 -- Every inter-arrival time between consecutive cold starts of a region (Fig 10c/10d).
--- Every inter-arrival time between consecutive cold starts of a region, for the CDF and
--- the Weibull fit of paper Fig 10c/10d. Zeros are kept (sub-millisecond gaps the release
--- cannot resolve); see cold_starts_inter_arrival_summary for their share.
+-- The sample of the CDF and the Weibull fit. Zeros are kept
+-- (sub-millisecond gaps the release cannot resolve); see cold_starts_inter_arrival_summary for
+-- their share.
 --
 -- @needs cold_starts
 --

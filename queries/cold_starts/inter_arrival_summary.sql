@@ -1,8 +1,7 @@
 -- @query cold_starts_inter_arrival_summary
 -- Cold-start inter-arrival times per region: count, share of zeros, mean, percentiles.
--- Per region: how many cold-start inter-arrival times, the share that are zero (below the
--- release's 1 ms resolution) and their mean and percentiles (paper Fig 10c; §4.1 medians).
--- Zeros are included in the mean and percentiles.
+-- Zeros are gaps below the release's 1 ms resolution;
+-- they are included in the mean and percentiles (paper Fig 10c; §4.1 medians).
 --
 -- @needs cold_starts
 --
@@ -17,7 +16,7 @@ SELECT
     region,
     COUNT(*) AS iats,
     COUNT(CASE WHEN iat_s = 0 THEN 1 END) AS zero_iats,
-    AVG(CASE WHEN iat_s = 0 THEN 1.0 ELSE 0.0 END) AS zero_share,
+    AVG(CASE WHEN iat_s = 0 THEN 1 ELSE 0 END) AS zero_share,
     AVG(iat_s) AS mean_s,
     percentile_cont(0.5) WITHIN GROUP (ORDER BY iat_s) AS p50_s,
     percentile_cont(0.9) WITHIN GROUP (ORDER BY iat_s) AS p90_s

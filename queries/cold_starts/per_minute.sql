@@ -1,8 +1,7 @@
 -- @query cold_starts_per_minute
 -- Per-minute cold-start count and mean of the total and each component (Fig 12).
--- Per-minute mean of the cold-start time and of each component, and the number of cold
--- starts, per region (the six variables of the paper's Spearman matrices, Fig 12). All
--- functions pooled, zeros kept; minutes without a cold start have no row.
+-- The six variables of the paper's Spearman matrices. All functions
+-- pooled, zeros kept; minutes without a cold start have no row.
 --
 -- @needs cold_starts
 --

@@ -1,8 +1,7 @@
 -- @query cold_starts_values
 -- Every cold start's time and components with region, pool size, runtime, trigger.
--- Every cold start's time and components with its region, pool size and (R2) runtime and
--- trigger group: the samples behind the CDFs, violins and fits of paper Figs 10a/10b, 13, 15
--- and 16.
+-- Runtime and trigger group are known in R2 only (the function table).
+-- The samples behind the CDFs, violins and fits of paper Figs 10a/10b, 13, 15 and 16.
 --
 -- @needs cold_starts
 --

@@ -21,6 +21,14 @@ WITH ids AS (
     SELECT DISTINCT region, funcID FROM cold_starts WHERE funcID IS NOT NULL
     UNION
     SELECT region, funcID FROM functions
+),
+pools AS (  -- the counts table has no pool columns: read the pool off the funcID's last part
+    SELECT
+        region,
+        funcID,
+        TRY_CAST(split_part(split_part(funcID, '---', 3), '-', 2) AS INTEGER) AS cpu_limit,
+        TRY_CAST(split_part(split_part(funcID, '---', 3), '-', 3) AS INTEGER) AS mem_limit
+    FROM ids
 )
 SELECT
     ids.region,
@@ -29,8 +37,6 @@ SELECT
     f.runtime,
     f.runtime_group,
     f.trigger_group,
-    resource_group(
-        pool_cpu_limit(func_pool_name(ids.funcID)), pool_mem_limit(func_pool_name(ids.funcID))
-    ) AS resource_group
-FROM ids
+    resource_group(ids.cpu_limit, ids.mem_limit) AS resource_group
+FROM pools AS ids
 LEFT JOIN function_groups AS f ON f.region = ids.region AND f.funcID = ids.funcID;

@@ -1,8 +1,8 @@
 -- @query groups_pods_hourly
 -- Mean running pods per hour by trigger, runtime or resource group (Fig 8a–c).
--- Running pods per hour of one region by group (paper Fig 8a–c, stacked areas): per minute
--- the group's pods summed over its functions, then the mean over the hour's 60 minutes
--- (absent minutes count 0). Every covered hour has a row for every group, 0 if idle.
+-- Stacked areas: per minute the group's pods summed over its functions,
+-- then the mean over the hour's 60 minutes (absent minutes count 0). Every covered hour has a
+-- row for every group, 0 if idle.
 --
 -- @needs counts, functions
 --
@@ -35,15 +35,15 @@ per_group AS (
     JOIN keys AS k ON k.funcID = p.funcID
     GROUP BY p.hour, k.group_name
 ),
-hours AS (  -- generate_series is DuckDB/Postgres; Spark: explode(sequence(0, 23))
+hours AS (  -- unnest(range()) in a SELECT: sqlglot writes it as Spark's explode(sequence())
     SELECT d.day * 24 + h.i AS hour
     FROM (SELECT DISTINCT day FROM counts WHERE region = $region) AS d
-    CROSS JOIN generate_series(0, 23) AS h(i)
+    CROSS JOIN (SELECT unnest(range(0, 24)) AS i) AS h
 ),
 groups AS (
     SELECT DISTINCT group_name FROM keys
 )
-SELECT h.hour, g.group_name, COALESCE(p.pod_minutes, 0) / 60.0 AS pods
+SELECT h.hour, g.group_name, COALESCE(p.pod_minutes, 0) / 60 AS pods
 FROM hours AS h
 CROSS JOIN groups AS g
 LEFT JOIN per_group AS p

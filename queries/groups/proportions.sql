@@ -1,8 +1,7 @@
 -- @query groups_proportions
 -- Shares of pods, cold starts and functions by trigger/runtime/resource group (Fig 8d–f).
--- Each group's share of running pods, of cold starts and of functions in one region (paper
--- Fig 8d–f), for one grouping: trigger group, runtime group or resource group.
--- Pods = the group's mean number of active pods per minute (pod-minutes / minutes of the
+-- One region, one grouping: trigger group, runtime group or resource
+-- group. Pods = the group's mean number of active pods per minute (pod-minutes / minutes of the
 -- covered days; absent minutes count 0); cold starts = cold-start events; functions =
 -- funcIDs of the function table. The NULL group holds funcIDs the function table does not
 -- list (for trigger and runtime), so every column's shares add up to 1.

@@ -1,7 +1,7 @@
 -- @query groups_trigger_by_runtime
 -- Trigger-group mix of the functions of each runtime (Fig 9).
--- Trigger groups of the functions of each runtime (paper Fig 9, 100 % stacked bars over
--- the function table's rows). All runtimes are listed, 'unknown' included.
+-- 100 % stacked bars over the function table's rows. All runtimes
+-- are listed, 'unknown' included.
 --
 -- @needs functions
 --

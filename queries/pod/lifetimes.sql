@@ -37,7 +37,7 @@ WITH covered AS (
     SELECT DISTINCT region, day FROM requests
 ),
 window_ends AS (
-    SELECT region, (MAX(day) + 1) * 86400.0 AS window_end FROM covered GROUP BY region
+    SELECT region, CAST((MAX(day) + 1) * 86400 AS DOUBLE) AS window_end FROM covered GROUP BY region
 ),
 pods AS (
     SELECT

@@ -1,11 +1,10 @@
 -- @query pod_utility_ratio
 -- Useful lifetime over cold-start time for every covered cold-started pod (Fig 17).
--- Pod utility ratio, one row per cold-started pod the request table covers (paper Fig 17):
--- useful lifetime (end of its last request − its cold start) over its cold-start time.
--- See queries/pod/lifetimes.sql for how requests are assigned to pods and podIDs with
--- several cold starts are split. Dropped: pods without requests in the table, pods whose
--- cold start took 0 s, and right-censored pods — those whose last request ended less than
--- censor_s before the end of the request table's last day (they may have lived on).
+-- Useful lifetime = end of its last request − its cold start. See
+-- queries/pod/lifetimes.sql for how requests are assigned to pods and podIDs with several cold
+-- starts are split. Dropped: pods without requests in the table, pods whose cold start took
+-- 0 s, and right-censored pods — those whose last request ended less than censor_s before the
+-- end of the request table's last day (they may have lived on).
 --
 -- @needs cold_starts, requests
 --

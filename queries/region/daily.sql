@@ -1,10 +1,9 @@
 -- @query region_daily
 -- Daily mean pods, requests, cold starts and CPU usage per region (Fig 7).
--- Per region and day: mean allocated pods, requests, cold starts and CPU usage (paper Fig 7,
--- holiday effect, before normalisation). Pods are the day's pod-minutes / 1440, i.e. the
--- mean over the day's minutes of the pods summed over functions (absent minutes count 0).
--- CPU comes from the cpu_usage per-minute averages: their plain mean over function-minutes,
--- and the mean weighted by that minute's pods (NULL without cpu_usage data).
+-- The holiday effect, before normalisation. Pods are the day's pod-minutes /
+-- 1440, i.e. the mean over the day's minutes of the pods summed over functions (absent minutes
+-- count 0). CPU comes from the cpu_usage per-minute averages: their plain mean over
+-- function-minutes, and the mean weighted by that minute's pods (NULL without cpu_usage data).
 --
 -- @needs counts
 --
@@ -22,7 +21,7 @@
 WITH c AS (
     SELECT
         region, day,
-        SUM(num_pods) / 1440.0 AS pods,
+        SUM(num_pods) / 1440 AS pods,
         CAST(SUM(requests) AS BIGINT) AS requests,
         CAST(SUM(num_cold_starts) AS BIGINT) AS cold_starts
     FROM counts

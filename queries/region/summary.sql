@@ -1,9 +1,8 @@
 -- @query region_summary
 -- Requests, functions, pods and cold starts per region over the whole trace (Fig 1).
--- Size of each region over the whole trace (paper Fig 1): requests, functions, pods and
--- cold starts. Requests and functions come from the per-minute counts (functions = funcIDs
--- with at least one request); pods are distinct podIDs among the cold starts (the paper's
--- proxy: pods alive at the trace start are missed).
+-- Requests and functions come from the per-minute counts (functions =
+-- funcIDs with at least one request); pods are distinct podIDs among the cold starts (the
+-- paper's proxy: pods alive at the trace start are missed).
 --
 -- @needs counts, cold_starts
 --

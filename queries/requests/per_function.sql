@@ -1,7 +1,7 @@
 -- @query requests_per_function
 -- Total requests and median daily requests per function (Fig 3a, 6a).
--- Per function: total requests and the median of its daily totals over the days the region
--- covers, zeros included (paper Fig 3a "requests per day per function", Fig 6a x axis).
+-- The median is over the days the region covers, zeros included
+-- (paper Fig 3a "requests per day per function", Fig 6a x axis).
 --
 -- @needs counts
 --

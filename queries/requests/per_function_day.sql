@@ -1,7 +1,7 @@
 -- @query requests_per_function_day
 -- Requests per function and day, zeros filled in (Fig 3a, 6a).
--- Requests per function and day, zeros included for days without requests (paper Fig 3a,
--- Fig 6a: the daily totals behind each function's median day).
+-- The daily totals behind each function's median day; days
+-- without requests carry 0.
 --
 -- @needs counts
 --

@@ -1,8 +1,7 @@
 -- @query requests_per_minute
 -- Region-wide requests per minute over a range of days, zeros filled in (Fig 5).
--- Region-wide requests per minute (all functions summed) for a range of days, minutes
--- without requests filled in as 0 (paper Fig 5, daily peaks). Only days that the region's
--- counts cover get rows.
+-- All functions summed, minutes without requests filled in as 0 (daily
+-- peaks). Only days that the region's counts cover get rows.
 --
 -- @needs counts
 --
@@ -19,10 +18,10 @@ WITH per_minute AS (
     WHERE ($region IS NULL OR region = $region) AND day BETWEEN $day_from AND $day_to
     GROUP BY region, day, time
 ),
-minutes AS (  -- generate_series is DuckDB/Postgres; Spark: explode(sequence(0, 1439))
+minutes AS (  -- unnest(range()) in a SELECT: sqlglot writes it as Spark's explode(sequence())
     SELECT d.region, d.day * 86400 + 60 * m.i AS time
     FROM (SELECT DISTINCT region, day FROM per_minute) AS d
-    CROSS JOIN generate_series(0, 1439) AS m(i)
+    CROSS JOIN (SELECT unnest(range(0, 1440)) AS i) AS m
 )
 SELECT m.region, CAST(m.time AS INTEGER) AS time, COALESCE(p.requests, 0) AS requests
 FROM minutes AS m

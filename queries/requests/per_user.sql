@@ -1,8 +1,7 @@
 -- @query requests_per_user
 -- Functions and requests per user over the whole trace (Fig 4a/4b).
--- Per user: how many functions and how many requests over the whole trace (paper Fig 4a/4b).
--- A function counts when it has at least one request in the per-minute counts; the userID
--- is the middle part of the funcID.
+-- A function counts when it has at least one request in the per-minute
+-- counts; the userID is the middle part of the funcID.
 --
 -- @needs counts
 --

@@ -1,9 +1,9 @@
 -- @query requests_vs_cold_starts
 -- Requests against cold starts per function, with its trigger group (Fig 14).
--- Per function: requests over the whole trace (per-minute counts) against its number of
--- cold starts, with its trigger group where the function table knows it (paper Fig 14).
--- Functions with requests but no cold start, or cold starts but no count rows, appear with
--- 0 for the missing side; cold starts without a funcID are left out.
+-- Requests are summed from the per-minute counts; the trigger group
+-- is known where the function table lists the function. Functions with requests but no cold
+-- start, or cold starts but no count rows, appear with 0 for the missing side; cold starts
+-- without a funcID are left out.
 --
 -- @needs counts, cold_starts
 --

@@ -39,8 +39,8 @@ counted AS (
 SELECT
     region,
     bin,
-    power(10.0, CAST(bin AS DOUBLE) / $bins_per_decade) AS lower,
-    power(10.0, CAST(bin + 1 AS DOUBLE) / $bins_per_decade) AS upper,
+    power(10, CAST(bin AS DOUBLE) / $bins_per_decade) AS lower,
+    power(10, CAST(bin + 1 AS DOUBLE) / $bins_per_decade) AS upper,
     cells,
     CAST(SUM(cells) OVER (
         PARTITION BY region ORDER BY bin NULLS FIRST ROWS UNBOUNDED PRECEDING

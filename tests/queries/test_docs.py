@@ -6,14 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from coldstart.query.docs import (
-    DocError,
-    check_all,
-    check_columns,
-    check_static,
-    parse_file,
-    render_query_table,
-)
+from coldstart.query.checker import check_all, check_columns, check_static, render_query_table
+from coldstart.query.docs import DocError, parse_file
 from coldstart.query.library import QUERIES_DIR, load_library, parse_all
 
 BASE = QUERIES_DIR / "base"
@@ -183,3 +177,22 @@ def test_bad_parameter_lines_are_rejected(tmp_path: Path) -> None:
         path.write_text(GOOD_QUERY.replace("-- @param region VARCHAR = 'R2' {R1, R2} Region.", bad))
         with pytest.raises(DocError, match=fragment):
             parse_file(path, tmp_path)
+
+
+def test_parser_depends_on_no_other_query_module() -> None:
+    """docs (the header parser) is below the loader, the session and the checker: no loop."""
+    import ast
+
+    from coldstart.query import checker, docs
+
+    def imported(module: object) -> set[str]:
+        tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))  # type: ignore[attr-defined]
+        names = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+        names |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+        return names
+
+    assert not {m for m in imported(docs) if m.startswith("coldstart.query")}
+    assert {"coldstart.query.library", "coldstart.query.session"} <= imported(checker)
+    for fn in ast.walk(ast.parse(Path(checker.__file__).read_text(encoding="utf-8"))):
+        if isinstance(fn, ast.FunctionDef):
+            assert not [n for n in ast.walk(fn) if isinstance(n, ast.ImportFrom)], fn.name

@@ -538,3 +538,20 @@ def test_requests_cdf_leaves_out_nulls_and_one_value(tmp_path: Path) -> None:
         # all regions: 1 and 3; p = 1/4 -> h = 0.25 -> 1.5, p = 3/4 -> 2.5
         got = rows(s, "requests_cdf", steps=4)
         approx_rows(got, [{"x": 1.5}, {"x": 2.0}, {"x": 2.5, "n": 2, "mean": 2.0}])
+
+
+@pytest.mark.parametrize(
+    ("old", "grouping", "column"),
+    [
+        ("cold_starts_by_runtime", "runtime", "runtime"),
+        ("cold_starts_by_trigger", "trigger", "trigger_group"),
+    ],
+)
+def test_by_group_is_the_old_per_grouping_queries(
+    hand: Session, old: str, grouping: str, column: str
+) -> None:
+    """One body (cold_start_group_stats) behind the three names; the old ones stay."""
+    merged = hand.query("cold_starts_by_group", grouping=grouping).rename({"group_name": column})
+    expected = hand.query(old)
+    assert merged.columns == expected.columns
+    approx_rows(merged.to_dicts(), expected.to_dicts())

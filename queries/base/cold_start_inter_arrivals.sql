@@ -1,4 +1,5 @@
--- Inter-arrival times between consecutive cold starts of a region (paper Fig 10c/10d).
+-- Inter-arrival times between consecutive cold starts of a region (paper Fig 10c/10d); the
+-- view behind the queries cold_starts/inter_arrival.sql and inter_arrival_summary.sql.
 --
 -- @requires base/cold_starts
 --

@@ -1,0 +1,216 @@
+"""Every named query on Spark equals DuckDB's answer on the ingested `tiny` trace.
+
+One local[2] SparkSession (UI off, two shuffle partitions) for the whole run, on one xdist
+worker; the tiny warehouse is the suite's shared one, cached in Spark's memory after the
+first scan. Without Java the tests skip locally, but fail in CI (``CI`` set): CI installs a
+JRE (``.ci/run``), so a missing one there is a setup defect, not a reason to skip.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+
+from coldstart.errors import UsageError
+from coldstart.query import Session
+from coldstart.query.library import load_library
+
+pytestmark = [
+    pytest.mark.xdist_group("spark"),
+    pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning"),
+]
+
+QUERIES = load_library().queries
+
+# One other parameter set per query with parameters (besides the defaults).
+OTHER_PARAMS: dict[str, dict[str, Any]] = {
+    "cold_starts_by_group": {"grouping": "trigger"},
+    "cold_starts_by_runtime": {"region": "R1"},
+    "cold_starts_by_trigger": {"region": "R1"},
+    "cold_starts_hourly": {"region": "R3"},
+    "cold_starts_inter_arrival": {"region": "R4"},
+    "cold_starts_per_minute": {"region": "R5"},
+    "cold_starts_values": {"region": "R2"},
+    "figures_cold_start_hist": {"bins_per_decade": 10, "region": "R1"},
+    "figures_cold_start_times": {"region": "R3"},
+    "groups_pods_hourly": {"grouping": "resource"},
+    "groups_proportions": {"grouping": "runtime"},
+    "groups_trigger_by_runtime": {"region": "R1"},
+    "pod_utility_ratio": {"region": "R2", "censor_s": 0.0},
+    "region_daily": {"region": "R1", "day_from": 5, "day_to": 9},
+    "requests_per_function": {"region": "R4"},
+    "requests_per_function_day": {"region": "R2"},
+    "requests_per_function_minute": {"region": "R2", "day_from": 29, "day_to": 30},
+    "requests_per_minute": {"region": "R5", "day_from": 3, "day_to": 3},
+    "requests_per_user": {"region": "R1"},
+    "requests_vs_cold_starts": {"region": "R2"},
+    "timeseries_log_histogram": {"metric": "cpu_usage", "bins_per_decade": 5},
+    "utility_ratio_by_runtime": {"keep_alive_s": 600.0, "censor_s": 0.0},
+    "utility_ratio_by_trigger": {"region": "R1"},
+}
+
+CASES = [pytest.param(name, {}, id=f"{name}-defaults") for name in QUERIES] + [
+    pytest.param(name, params, id=f"{name}-other") for name, params in OTHER_PARAMS.items()
+]
+
+
+def _java_available() -> bool:
+    home = os.environ.get("JAVA_HOME")
+    return bool(shutil.which("java") or (home and (Path(home) / "bin" / "java").exists()))
+
+
+@pytest.fixture(scope="session")
+def spark() -> Iterator[Any]:
+    """The run's one local SparkSession."""
+    pytest.importorskip("pyspark", reason="pyspark is not installed (pip install -e '.[dev]')")
+    if not _java_available():
+        message = "Spark needs Java 17 (java not on PATH, JAVA_HOME unset)"
+        if os.environ.get("CI"):
+            pytest.fail(f"{message}; CI must provide it (.ci/run installs a JRE)")
+        pytest.skip(message)
+    from coldstart.query.spark import local_spark
+
+    session = local_spark(
+        "local[2]",
+        {"spark.sql.shuffle.partitions": "2", "spark.sql.files.openCostInBytes": "65536"},
+    )
+    yield session
+    session.stop()
+
+
+@pytest.fixture(scope="session")
+def spark_tiny(spark: Any, tiny_warehouse: Path) -> Any:
+    from coldstart.query.spark import SparkQuerySession
+
+    return SparkQuerySession(tiny_warehouse, spark=spark, cache=True)
+
+
+@pytest.fixture(scope="session")
+def spark_answers(spark_tiny: Any) -> dict[str, pl.DataFrame | Exception]:
+    """Every case run once, two at a time, so that Spark's planning of one query (on the
+    driver, one thread) overlaps the execution of the other."""
+
+    def run(case: tuple[str, dict[str, Any]]) -> pl.DataFrame | Exception:
+        name, params = case
+        try:
+            return spark_tiny.query(name, **params)
+        except Exception as exc:  # reported by the case's own test
+            return exc
+
+    cases = [(p.values[0], p.values[1]) for p in CASES]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        answers = list(pool.map(run, cases))
+    return {p.id: a for p, a in zip(CASES, answers, strict=True)}
+
+
+def test_every_query_has_another_parameter_set() -> None:
+    with_params = {name for name, q in QUERIES.items() if q.params}
+    assert set(OTHER_PARAMS) == with_params
+
+
+def _comparable(frame: pl.DataFrame) -> list[tuple]:
+    """Rows sorted, numbers as floats (engines differ in integer widths, not values)."""
+    cast = [
+        pl.col(c).cast(pl.Float64) if t.is_numeric() else pl.col(c) for c, t in frame.schema.items()
+    ]
+    return frame.select(cast).sort(frame.columns, nulls_last=True).rows()
+
+
+def _same(a: object, b: object) -> bool:
+    if isinstance(a, float) and isinstance(b, float):
+        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
+    return a == b
+
+
+@pytest.mark.parametrize(("name", "params"), CASES)
+def test_query_equals_duckdb(
+    spark_answers: dict[str, Any],
+    tiny: Session,
+    request: pytest.FixtureRequest,
+    name: str,
+    params: dict[str, Any],
+) -> None:
+    expected = tiny.query(name, **params)
+    actual = spark_answers[request.node.callspec.id]
+    if isinstance(actual, Exception):
+        raise actual
+    assert actual.columns == expected.columns
+    assert actual.height == expected.height
+    for dtype_spark, dtype_duck in zip(actual.dtypes, expected.dtypes, strict=True):
+        assert dtype_spark.is_numeric() == dtype_duck.is_numeric(), (dtype_spark, dtype_duck)
+        assert not isinstance(dtype_spark, pl.Decimal), "a DECIMAL column on Spark"
+    for i, (row_s, row_d) in enumerate(
+        zip(_comparable(actual), _comparable(expected), strict=True)
+    ):
+        assert all(_same(a, b) for a, b in zip(row_s, row_d, strict=True)), (i, row_s, row_d)
+    # Same order of rows as DuckDB where the query orders them (NULLs last on both).
+    sql = QUERIES[name].sql.upper()
+    if "ORDER BY" in sql and expected.height > 1:
+        key = [c for c in expected.columns if not expected.schema[c].is_float()]
+        assert actual.select(key).rows() == expected.select(key).rows()
+
+
+def test_sql_is_translated_and_bound(spark_tiny: Any, tiny: Session) -> None:
+    text = (
+        "SELECT region, COUNT(*) AS n, percentile_cont(0.5) WITHIN GROUP "
+        "(ORDER BY totalCost_cold_start) AS p50 FROM cold_starts WHERE region = $r GROUP BY region"
+    )
+    assert spark_tiny.sql(text, r="R2").rows() == tiny.sql(text, r="R2").rows()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "CREATE TABLE x AS SELECT 1",
+        "INSERT INTO cold_starts SELECT * FROM cold_starts",
+        "DROP VIEW cold_starts",
+        "SELECT 1; SELECT 2",
+    ],
+)
+def test_sql_refuses_anything_but_one_query(spark_tiny: Any, text: str) -> None:
+    with pytest.raises(UsageError):
+        spark_tiny.sql(text)
+
+
+def test_day_has_the_warehouse_type(spark_tiny: Any) -> None:
+    schema = spark_tiny.spark.table("_wh_cold_starts").schema
+    assert schema["day"].dataType.simpleString() == "smallint"
+    assert schema["requestID"].dataType.simpleString() == "binary"
+
+
+def test_missing_table_is_named(spark: Any, cold_starts_only_warehouse: Path) -> None:
+    from coldstart.errors import InputError
+    from coldstart.query.spark import SparkQuerySession
+
+    session = SparkQuerySession(cold_starts_only_warehouse, spark=spark.newSession())
+    assert session.tables == ["cold_starts", "functions"]
+    with pytest.raises(InputError, match="needs the warehouse table 'counts'"):
+        session.query("region_summary")
+    assert session.query("cold_starts_by_region").height == 5
+
+
+def test_cli_engine_spark(spark: Any, tiny_warehouse: Path, tiny: Session) -> None:
+    """`coldstart query --engine spark` prints what DuckDB prints (the session is reused)."""
+    from typer.testing import CliRunner
+
+    from coldstart.cli import app
+
+    args = ["query", "cold_starts_by_region", "--warehouse", str(tiny_warehouse), "-f", "csv"]
+    runner = CliRunner()
+    on_spark = runner.invoke(app, [*args, "--engine", "spark", "--spark-master", "local[2]"])
+    on_duckdb = runner.invoke(app, args)
+    assert on_spark.exit_code == 0, on_spark.output
+    got = pl.read_csv(on_spark.stdout.encode())
+    want = pl.read_csv(on_duckdb.stdout.encode())
+    assert got.columns == want.columns
+    for row_s, row_d in zip(_comparable(got), _comparable(want), strict=True):
+        assert all(_same(a, b) for a, b in zip(row_s, row_d, strict=True)), (row_s, row_d)
+    assert spark.sparkContext._jsc is not None  # not stopped by the command
