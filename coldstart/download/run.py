@@ -53,9 +53,12 @@ class DownloadResult:
         return int(self.files["bytes"].sum() or 0)
 
     def paths(self) -> list[Path]:
-        """The files on disk that this selection covers (for ``--ingest``)."""
+        """The release files on disk that this selection covers (for ``--ingest``): CSVs and
+        zips, not the notes fetched beside them (a synthetic trace's provenance marker, which
+        the ingest finds on its own next to the CSVs)."""
         kept = self.files.filter(pl.col("kind") != "directory")
-        return [Path(p) for p in kept["path"].to_list()]
+        paths = [Path(p) for p in kept["path"].to_list()]
+        return [p for p in paths if p.suffix.lower() in (".csv", ".zip")]
 
 
 def make_client(timeout: float = 60.0) -> httpx.Client:

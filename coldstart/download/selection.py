@@ -34,6 +34,11 @@ class MemberFilter:
         path = PurePosixPath(member)
         if member.endswith("/"):
             return False
+        if path.suffix.lower() != ".csv":
+            # Not a data file but a note on the archive (a synthetic trace's provenance
+            # marker): it carries no day or series, is small, and dropping it would make a
+            # synthetic download look like the release. Always fetched.
+            return True
         if self.series is not None and (len(path.parts) < 2 or path.parts[-2] not in self.series):
             return False
         return self.days is None or member_day(member) in self.days

@@ -51,6 +51,11 @@ def test_mirror_from_the_environment_and_ingest_in_the_same_command(
     got = totals.filter((pl.col("table") == "cold_starts") & (pl.col("region") == "R2"))
     assert got["rows"].to_list() == [rows]
     assert "2 ingested" in res.output
+    # Single members of a synthetic zip keep its provenance marker beside them: the warehouse
+    # says it holds synthetic data, not the release.
+    from coldstart import provenance
+
+    assert provenance.read(wh).is_synthetic
 
 
 def test_a_refusal_is_one_line_on_stderr(tmp_path: Path, drive: FakeDrive, file_list: Path) -> None:
