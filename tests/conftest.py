@@ -58,10 +58,36 @@ def tiny_release(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Pa
 
 @pytest.fixture(scope="session")
 def tiny_zip_release(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
-    """The same `tiny` trace as the zip files users download."""
+    """The same `tiny` trace as the zip files users download (per-minute statistics of one
+    metric: the layout test reads cpu_usage's; every other member is the same bytes)."""
     return _shared_trace(
-        tmp_path_factory, worker_id, "tiny-zip", preset="tiny", seed=0, as_zip=True
+        tmp_path_factory,
+        worker_id,
+        "tiny-zip",
+        preset="tiny",
+        seed=0,
+        as_zip=True,
+        metrics=["cpu_usage"],
     )
+
+
+def warehouse_sources(release_dir: Path) -> list[Path]:
+    """The parts of a synthetic release the shared warehouses ingest: everything but the
+    per-minute folders of metrics no query reads (coldstart.demo.DEMO_METRICS, checked by
+    tests/test_demo_metrics.py). All 16 metrics are 25,000 files in `tiny`, ~75 s of ingest
+    for folders nothing reads; their format is tested on the CSVs (test_synth_format.py)."""
+    from coldstart import release
+    from coldstart.demo import DEMO_METRICS
+
+    keep = set(release.COUNT_SERIES) | {f"{m}_{s}" for m in DEMO_METRICS for s in release.STATS}
+    parts = [p for p in sorted(release_dir.iterdir()) if p.is_dir() and p.name != "quantiles"]
+    series = [
+        folder
+        for region in sorted((release_dir / "quantiles").iterdir())
+        for folder in sorted(region.iterdir())
+        if folder.name in keep
+    ]
+    return parts + series
 
 
 @pytest.fixture(scope="session")
@@ -84,11 +110,12 @@ def synth_calibration(tmp_path_factory: pytest.TempPathFactory, worker_id: str) 
 def tiny_warehouse(
     tmp_path_factory: pytest.TempPathFactory, worker_id: str, tiny_release: Path
 ) -> Path:
-    """The `tiny` synthetic release ingested into a warehouse (all tables), once per run."""
+    """The `tiny` synthetic release ingested into a warehouse (all tables; the per-minute
+    folders of the metrics queries read), once per run."""
     from coldstart.ingest import ingest
 
     def build(root: Path) -> None:
-        ingest([tiny_release], root / "warehouse", force=True)
+        ingest(warehouse_sources(tiny_release), root / "warehouse", force=True)
 
     return shared_dir(tmp_path_factory, worker_id, "tiny-warehouse", build) / "warehouse"
 

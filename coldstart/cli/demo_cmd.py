@@ -28,7 +28,7 @@ def demo(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress output."),
 ) -> None:
     """Generate the synthetic `small` trace, ingest it and write the HTML report: no download."""
-    from coldstart.demo import STEPS, run_demo  # lazy: keeps `coldstart --help` fast
+    from coldstart.demo import DEMO_METRICS, STEPS, run_demo  # lazy: `coldstart --help` stays fast
 
     def on_step(i: int, name: str) -> None:
         if not quiet:
@@ -38,6 +38,11 @@ def demo(
         result = run_demo(out, preset=preset, seed=seed, progress=bars, on_step=on_step)
     rows = result.ingest.quality.rows.group_by("table").agg(pl.col("rows").sum()).sort("table")
     typer.echo(f"synthetic release: {result.synth.dataset}")
+    typer.echo(
+        f"                   per-minute statistics of {len(DEMO_METRICS)} of the release's 16 "
+        f"metrics ({', '.join(DEMO_METRICS)}: those the report reads; `coldstart synth` "
+        "writes all 16)"
+    )
     typer.echo(f"warehouse:         {result.warehouse}")
     typer.echo("rows:              " + ", ".join(f"{t}={n:,}" for t, n in rows.iter_rows()))
     typer.echo(f"report:            {result.report.paths.html}")
