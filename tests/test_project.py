@@ -43,3 +43,13 @@ def test_ci_runs_the_readme_test_command() -> None:
     ci = (ROOT / ".ci" / "run").read_text()
     assert "make test" in readme and "make demo" in readme
     assert ci.strip().splitlines()[-1] == "make test"
+
+
+@pytest.mark.xdist_group("project")
+def test_xdist_groups_take_effect(request: pytest.FixtureRequest) -> None:
+    """Under `--dist loadgroup` (the README's test command) a grouped test's node id carries
+    its group: if a pytest/xdist pairing breaks that, every shared fixture of a group (the
+    Spark session, the calibration seeds) silently runs on both workers."""
+    if not getattr(request.config.option, "loadgroup", False):
+        pytest.skip("not run under pytest-xdist --dist loadgroup")
+    assert request.node.nodeid.endswith("@project")

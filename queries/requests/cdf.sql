@@ -26,9 +26,8 @@ WITH v AS (
 summary AS (
     SELECT COUNT(*) AS n, MIN(x) AS lowest, MAX(x) AS highest, AVG(x) AS mean FROM v
 ),
--- generate_series is DuckDB/Postgres; Spark: explode(sequence(1, $steps - 1))
-probs AS (
-    SELECT t.k / CAST($steps AS DOUBLE) AS p FROM generate_series(1, $steps - 1) AS t(k)
+probs AS (  -- unnest(range()) in a SELECT: sqlglot writes it as Spark's explode(sequence())
+    SELECT t.k / CAST($steps AS DOUBLE) AS p FROM (SELECT unnest(range(1, $steps)) AS k) AS t
 ),
 positions AS (
     SELECT probs.p, (s.n - 1) * probs.p AS h, CAST(FLOOR((s.n - 1) * probs.p) AS BIGINT) AS lo

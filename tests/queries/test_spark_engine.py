@@ -46,6 +46,7 @@ OTHER_PARAMS: dict[str, dict[str, Any]] = {
     "groups_trigger_by_runtime": {"region": "R1"},
     "pod_utility_ratio": {"region": "R2", "censor_s": 0.0},
     "region_daily": {"region": "R1", "day_from": 5, "day_to": 9},
+    "requests_cdf": {"region": "R2", "steps": 10},
     "requests_per_function": {"region": "R4"},
     "requests_per_function_day": {"region": "R2"},
     "requests_per_function_minute": {"region": "R2", "day_from": 29, "day_to": 30},
