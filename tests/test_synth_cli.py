@@ -28,8 +28,13 @@ def tree_digest(root: Path) -> dict[str, str]:
 
 
 def test_same_seed_same_bytes(tmp_path: Path, tiny_release: Path) -> None:
-    generate(tmp_path / "again", preset="tiny", seed=0, workers=1)
-    assert tree_digest(tmp_path / "again" / "cold_start_dataset") == tree_digest(tiny_release)
+    """One worker writes the bytes of the default workers, and restricting the metrics changes
+    no other file (only cpu_usage here: all 16 would re-write and hash 25,000 files)."""
+    again = generate(tmp_path / "again", preset="tiny", seed=0, workers=1, metrics=["cpu_usage"])
+    got = tree_digest(Path(again.dataset))
+    assert len(got) > 2_000  # cold starts, requests, counts, cpu_usage's ten statistics
+    expected = {rel: hashlib.sha256((tiny_release / rel).read_bytes()).hexdigest() for rel in got}
+    assert got == expected
 
 
 def test_same_seed_same_zip_bytes(tmp_path: Path) -> None:

@@ -90,6 +90,8 @@ def test_demo_generates_ingests_and_reports(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("coldstart.demo.DEFAULT_DPI", FAST_DPI)  # structure only: fast PNGs
+    # Structure only: one metric's per-minute statistics (the demo's four are ~7,000 files).
+    monkeypatch.setattr("coldstart.demo.DEMO_METRICS", ("cpu_usage",))
     out = tmp_path / "demo"
     result = runner.invoke(app, ["demo", "--out", str(out), "--preset", "tiny"])
     assert result.exit_code == 0, result.output
