@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import polars as pl
+
     from coldstart.query.docs import Obj, Param, SqlFile
 
 
@@ -65,6 +67,23 @@ class Library:
     root: Path
     modules: list[SqlFile]
     queries: dict[str, NamedQuery]
+
+    def listing(self) -> pl.DataFrame:
+        """One row per named query: name, description (one line), parameters (``name: TYPE =
+        default``), file — what every engine's ``queries()`` returns."""
+        import polars as pl
+
+        rows = [
+            {
+                "name": q.name,
+                "description": q.summary,
+                "parameters": "; ".join(p.signature for p in q.params),
+                "file": str(q.path.relative_to(self.root.parent)),
+            }
+            for q in self.queries.values()
+        ]
+        columns = ("name", "description", "parameters", "file")
+        return pl.DataFrame(rows, schema=dict.fromkeys(columns, pl.String))
 
     def view_names(self) -> list[str]:
         return [o.name for m in self.modules for o in m.objects if o.kind == "view"]

@@ -207,24 +207,7 @@ class Session:
 
     def queries(self) -> pl.DataFrame:
         """name, description (one line), parameters (``name: TYPE = default``), file."""
-        rows = [
-            {
-                "name": q.name,
-                "description": q.summary,
-                "parameters": "; ".join(p.signature for p in q.params),
-                "file": str(q.path.relative_to(self.library.root.parent)),
-            }
-            for q in self.library.queries.values()
-        ]
-        return pl.DataFrame(
-            rows,
-            schema={
-                "name": pl.String,
-                "description": pl.String,
-                "parameters": pl.String,
-                "file": pl.String,
-            },
-        )
+        return self.library.listing()
 
     def views(self) -> list[str]:
         """Names of the library's views, in load order, as defined on :attr:`con`."""

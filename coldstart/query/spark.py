@@ -224,17 +224,7 @@ class SparkQuerySession:
 
     def queries(self) -> pl.DataFrame:
         """name, description, parameters, file — as the DuckDB session lists them."""
-        rows = [
-            {
-                "name": q.name,
-                "description": q.summary,
-                "parameters": "; ".join(p.signature for p in q.params),
-                "file": str(q.path.relative_to(self.library.root.parent)),
-            }
-            for q in self.library.queries.values()
-        ]
-        columns = ("name", "description", "parameters", "file")
-        return pl.DataFrame(rows, schema=dict.fromkeys(columns, pl.String))
+        return self.library.listing()
 
     def views(self) -> list[str]:
         return self.library.view_names()

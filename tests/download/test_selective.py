@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from coldstart import release
 from coldstart.download import DownloadError, VerifyError, download, remote_zip
 from download.conftest import Release
 from download.fakedrive import FakeDrive
@@ -160,22 +161,7 @@ def test_dry_run_totals_directory_and_member_spans(
         file_list=file_list,
         dry_run=True,
     )
-    wanted = [
-        f"R2/cpu_usage_{s}/day_{d}.csv"
-        for d in (0, 1)
-        for s in (
-            "avg",
-            "std",
-            "quantile_000",
-            "quantile_025",
-            "quantile_050",
-            "quantile_075",
-            "quantile_090",
-            "quantile_095",
-            "quantile_099",
-            "quantile_100",
-        )
-    ]
+    wanted = [f"R2/cpu_usage_{s}/day_{d}.csv" for d in (0, 1) for s in release.STATS]
     wanted += notes(data)
     expected = (
         1
