@@ -15,3 +15,15 @@ class DriveRefusedError(DownloadError):
 
 class VerifyError(DownloadError):
     """A fetched file is not what the release holds (size, zip directory, a member's CRC)."""
+
+
+class RangeUnsupportedError(DownloadError):
+    """The server sent the whole file to a range request: single members cannot be read.
+
+    Caught by the orchestration, which then fetches the whole zip and extracts the members;
+    ``size`` is the whole file's length if the server said it (else None).
+    """
+
+    def __init__(self, message: str, size: int | None) -> None:
+        super().__init__(message)
+        self.size = size

@@ -10,6 +10,7 @@ downloads of the same user, and one stream fills a link.
 from __future__ import annotations
 
 import os
+import zipfile
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -22,7 +23,8 @@ import polars as pl
 from coldstart.download import fetch, remote_zip
 from coldstart.download.catalog import Catalog, ReleaseFile, load_catalog, resolve_mirror
 from coldstart.download.drive import open_file
-from coldstart.download.errors import DownloadError, VerifyError
+from coldstart.download.errors import DownloadError, RangeUnsupportedError, VerifyError
+from coldstart.download.extract import extract_member
 from coldstart.download.ledger import Ledger
 from coldstart.download.progress import ByteProgress, NullByteProgress
 from coldstart.download.selection import Plan, PlanItem, make_plan
@@ -32,8 +34,11 @@ from coldstart.errors import OutputError
 DATASET_DIR = "cold_start_dataset"
 RESULT_SCHEMA = {
     "name": pl.String,  # release file, or release file:member
-    "kind": pl.String,  # file | member | directory
-    "status": pl.String,  # fetched | resumed | restarted | skipped | adopted | to fetch | have
+    # file | member | directory (a zip's directory, read by range) | archive (a whole zip
+    # fetched only to extract members from, because the server ignores Range; not kept)
+    "kind": pl.String,
+    # fetched | resumed | restarted | skipped | adopted | extracted | to fetch | have | read
+    "status": pl.String,
     "bytes": pl.Int64,  # bytes read from the server in this run (dry run: bytes to read)
     "path": pl.String,  # where it is (or will be) on disk
 }
@@ -56,7 +61,7 @@ class DownloadResult:
         """The release files on disk that this selection covers (for ``--ingest``): CSVs and
         zips, not the notes fetched beside them (a synthetic trace's provenance marker, which
         the ingest finds on its own next to the CSVs)."""
-        kept = self.files.filter(pl.col("kind") != "directory")
+        kept = self.files.filter(pl.col("kind").is_in(["file", "member"]))
         paths = [Path(p) for p in kept["path"].to_list()]
         return [p for p in paths if p.suffix.lower() in (".csv", ".zip")]
 
@@ -236,6 +241,33 @@ class _Job:
 
     # --- single members ----------------------------------------------------------------
     def members(self, item: PlanItem) -> None:
+        """The wanted members by range requests; if the server ignores Range, from the whole
+        zip (fetched resumably, verified, the wanted members extracted, the zip not kept)."""
+        done: set[str] = set()  # members this run already handled (a fallback skips them)
+        try:
+            self._members_by_range(item, done)
+        except RangeUnsupportedError as exc:
+            self._members_from_whole_zip(item, done, exc.size)
+
+    def _member_place(self, f: ReleaseFile, member: str) -> tuple[str, Path, str]:
+        """(ledger key, path in the release layout, name shown) of one member of ``f``."""
+        rel = PurePosixPath(member)
+        if rel.is_absolute() or ".." in rel.parts:
+            raise VerifyError(f"{f.name}: member name {member!r} leaves its folder")
+        key = str(PurePosixPath(f.name).parent / rel)
+        return key, self.root / key, f"{f.name}:{member}"
+
+    def _have_member(self, key: str, shown: str, out: Path, crc: int, size: int) -> bool:
+        """Whether the member is on disk already (verified by us, or checked and adopted)."""
+        if self.ledger.is_verified(key, out):
+            self.rows.append((shown, "member", "have" if self.dry else "skipped", 0, str(out)))
+            return True
+        if out.exists():
+            self._adopt_member(key, shown, out, crc, size)
+            return True
+        return False
+
+    def _members_by_range(self, item: PlanItem, done: set[str]) -> None:
         f = item.file
         assert item.members is not None
         directory = remote_zip.read_directory(self.http, f.name, item.url)
@@ -243,19 +275,11 @@ class _Job:
         wanted = [m for m in directory.members if item.members.wants(m.info.filename)]
         if not wanted:
             self.notes.append(f"{f.name}: no member matches the --days/--metrics selection")
-        base = PurePosixPath(f.name).parent
         advance = None  # one bar for all of this zip's members, made when the first is fetched
         for m in wanted:
-            rel = PurePosixPath(m.info.filename)
-            if rel.is_absolute() or ".." in rel.parts:
-                raise VerifyError(f"{f.name}: member name {m.info.filename!r} leaves its folder")
-            key = str(base / rel)
-            out = self.root / key
-            shown = f"{f.name}:{m.info.filename}"
-            if self.ledger.is_verified(key, out):
-                self.rows.append((shown, "member", "have" if self.dry else "skipped", 0, str(out)))
-            elif out.exists():
-                self._adopt_member(key, shown, out, m.info.CRC, m.info.file_size)
+            key, out, shown = self._member_place(f, m.info.filename)
+            if self._have_member(key, shown, out, m.info.CRC, m.info.file_size):
+                pass
             elif self.dry:
                 self.rows.append((shown, "member", "to fetch", m.span, str(out)))
             else:
@@ -265,6 +289,67 @@ class _Job:
                 read = remote_zip.fetch_member(self.http, f.name, directory, m, out, advance)
                 self.ledger.record(key, out)
                 self.rows.append((shown, "member", "fetched", read, str(out)))
+            done.add(key)
+
+    def _members_from_whole_zip(self, item: PlanItem, done: set[str], size: int | None) -> None:
+        f = item.file
+        assert item.members is not None
+        final = self.root / f.name
+        part, _ = fetch.part_paths(final)
+        if self._members_all_here(item, done):
+            return
+        if self.dry:
+            need = f.size_bytes if f.size_bytes is not None else size
+            need = need - (part.stat().st_size if part.exists() else 0) if need else None
+            need = need if need is not None else self._bytes_left(item)
+            self.rows.append((f.name, "archive", "to fetch", need, str(part)))
+            self.notes.append(
+                f"{f.name}: the server ignores range requests, so the whole zip "
+                f"({need:,} bytes) would be fetched to keep only the wanted members"
+            )
+            return
+        _, advance, set_total = self._file_bar(f"{f.name} (whole: no Range)")
+        part, outcome = fetch.fetch_to_part(self.http, f.name, item.url, final, advance, set_total)
+        try:
+            verify_file(part, f, f.name)
+        except VerifyError as exc:
+            fetch.discard(final)
+            raise VerifyError(f"{exc}; nothing was kept, run again to fetch it anew") from None
+        kept = 0
+        with zipfile.ZipFile(part) as zf:
+            self.ledger.record_members(f.name, [i.filename for i in zf.infolist()])
+            for info in zf.infolist():
+                if info.is_dir() or not item.members.wants(info.filename):
+                    continue
+                key, out, shown = self._member_place(f, info.filename)
+                if key in done or self._have_member(key, shown, out, info.CRC, info.file_size):
+                    continue
+                extract_member(zf, info, out, shown)
+                self.ledger.record(key, out)
+                self.rows.append((shown, "member", "extracted", 0, str(out)))
+                kept += 1
+        fetch.discard(final)  # only the members were asked for: the zip is not kept
+        self.rows.append((f.name, "archive", "fetched", outcome.bytes_fetched, str(part)))
+        self.notes.append(
+            f"{f.name}: the server ignores range requests, so the whole zip "
+            f"({outcome.total:,} bytes) was fetched and verified, {kept} wanted members were "
+            "extracted from it and the zip was deleted"
+        )
+
+    def _members_all_here(self, item: PlanItem, done: set[str]) -> bool:
+        """Whether an earlier whole-zip fallback left every wanted member on disk, verified:
+        then the zip is not fetched again (its member names are in the ledger)."""
+        assert item.members is not None
+        names = self.ledger.members_of(item.file.name)
+        if names is None:
+            return False
+        places = [self._member_place(item.file, n) for n in names if item.members.wants(n)]
+        if not all(self.ledger.is_verified(key, out) for key, out, _ in places):
+            return False
+        for key, out, shown in places:
+            if key not in done:
+                self.rows.append((shown, "member", "have" if self.dry else "skipped", 0, str(out)))
+        return True
 
     def _adopt_member(self, key: str, shown: str, out: Path, crc: int, size: int) -> None:
         got, n = 0, 0
