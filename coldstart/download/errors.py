@@ -9,6 +9,10 @@ class DownloadError(ColdstartError):
     """A file could not be fetched (HTTP error, connection lost for good, bad answer)."""
 
 
+class NotFoundError(DownloadError):
+    """The server has no file at the URL (HTTP 404 or 410)."""
+
+
 class DriveRefusedError(DownloadError):
     """Google Drive answered with a page instead of the file (quota, sign-in, unknown page)."""
 

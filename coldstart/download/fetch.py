@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import BinaryIO
+from urllib.parse import unquote
 
 import httpx
 
@@ -32,6 +33,8 @@ from coldstart.errors import OutputError
 
 RETRIES = 3
 _CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+|\*)")
+_DISPOSITION_EXT = re.compile(r"filename\*\s*=\s*[\w-]+''([^;]+)", re.IGNORECASE)
+_DISPOSITION = re.compile(r'filename\s*=\s*(?:"([^"]*)"|([^;]+))', re.IGNORECASE)
 
 
 @dataclass
@@ -50,6 +53,7 @@ class FetchOutcome:
     resumed_from: int  # bytes already on disk when this run started (0: fresh)
     restarted: bool  # the server ignored Range and the part was begun again
     total: int
+    served_name: str | None = None  # the file name the server gave (Content-Disposition)
 
 
 def part_paths(final: Path) -> tuple[Path, Path]:
@@ -75,6 +79,7 @@ def fetch_to_part(
         part.unlink()  # a part without its state cannot be resumed safely
     start = part.stat().st_size if part.exists() else 0
     resumed_from, fetched, restarted = start, 0, False
+    served_name = None
     for attempt in range(RETRIES + 1):
         offset = part.stat().st_size if part.exists() else 0
         if state is not None and state.total is not None and offset >= state.total:
@@ -89,6 +94,7 @@ def fetch_to_part(
             if validator:
                 headers["If-Range"] = validator
         response = open_file(client, name, url, headers)
+        served_name = served_name or _disposition_name(response)
         try:
             offset, total = _where_body_starts(name, response, offset)
             if offset == 0 and part.exists() and part.stat().st_size > 0:
@@ -140,8 +146,24 @@ def fetch_to_part(
             "the partial file was deleted, run again to fetch it anew"
         )
     return part, FetchOutcome(
-        bytes_fetched=fetched, resumed_from=resumed_from, restarted=restarted, total=size
+        bytes_fetched=fetched,
+        resumed_from=resumed_from,
+        restarted=restarted,
+        total=size,
+        served_name=served_name,
     )
+
+
+def _disposition_name(response: httpx.Response) -> str | None:
+    """The file name in ``Content-Disposition`` (``filename*=UTF-8''…`` or ``filename="…"``)."""
+    value = response.headers.get("content-disposition", "")
+    m = _DISPOSITION_EXT.search(value)
+    if m:
+        return unquote(m[1]).strip() or None
+    m = _DISPOSITION.search(value)
+    if m is None:
+        return None
+    return (m[1] or m[2]).strip() or None
 
 
 class _Writer:

@@ -23,7 +23,12 @@ import polars as pl
 from coldstart.download import fetch, remote_zip
 from coldstart.download.catalog import Catalog, ReleaseFile, load_catalog, resolve_mirror
 from coldstart.download.drive import open_file
-from coldstart.download.errors import DownloadError, RangeUnsupportedError, VerifyError
+from coldstart.download.errors import (
+    DownloadError,
+    NotFoundError,
+    RangeUnsupportedError,
+    VerifyError,
+)
 from coldstart.download.extract import extract_member
 from coldstart.download.ledger import Ledger
 from coldstart.download.progress import ByteProgress, NullByteProgress
@@ -114,10 +119,19 @@ def download(
     job = _Job(root, catalog, http, progress or NullByteProgress(), dry_run)
     try:
         for item in plan.items:
-            if item.members is None:
-                job.whole_file(item)
-            else:
-                job.members(item)
+            try:
+                if item.members is None:
+                    job.whole_file(item)
+                else:
+                    job.members(item)
+            except NotFoundError as exc:
+                if not item.file.name_inferred:
+                    raise
+                raise NotFoundError(
+                    f"{exc}; {item.file.name} is a guessed name (the release publishes no name "
+                    "for this file, only a Google Drive link): fetch it without --mirror, or "
+                    "pass --file-list with the name your mirror uses"
+                ) from None
     finally:
         if own_client:
             http.close()
@@ -202,6 +216,11 @@ class _Job:
             raise VerifyError(f"{exc}; nothing was kept, run again to fetch it anew") from None
         fetch.publish(part, final)
         self.ledger.record(f.name, final)
+        if f.name_inferred and outcome.served_name and outcome.served_name != f.basename:
+            self.notes.append(
+                f"{f.name}: stored under this guessed name; the server calls the file "
+                f"{outcome.served_name!r} (the release README publishes no name for it)"
+            )
         status = "resumed" if outcome.resumed_from else "fetched"
         if outcome.restarted:
             status = "restarted"
