@@ -54,6 +54,7 @@ class FetchOutcome:
     restarted: bool  # the server ignored Range and the part was begun again
     total: int
     served_name: str | None = None  # the file name the server gave (Content-Disposition)
+    discarded: int = 0  # bytes of a part that could not be resumed (no state, other URL)
 
 
 def part_paths(final: Path) -> tuple[Path, Path]:
@@ -75,8 +76,12 @@ def fetch_to_part(
     part, state_path = part_paths(final)
     part.parent.mkdir(parents=True, exist_ok=True)
     state = _load_state(state_path, url)
+    discarded = 0
     if state is None and part.exists():
-        part.unlink()  # a part without its state cannot be resumed safely
+        # A part without its state, or fetched from another URL (a mirror, then Drive), may
+        # not be the same file's first bytes: it cannot be resumed safely.
+        discarded = part.stat().st_size
+        part.unlink()
     start = part.stat().st_size if part.exists() else 0
     resumed_from, fetched, restarted = start, 0, False
     served_name = None
@@ -122,7 +127,7 @@ def fetch_to_part(
                         writer.write(chunk)
                         fetched += len(chunk)
                         advance(len(chunk))
-                except (httpx.ReadError, httpx.RemoteProtocolError, httpx.TimeoutException):
+                except httpx.TransportError:  # dropped, reset, timed out, cut short
                     writer.close()
                     have = out.tell()
                     if attempt == RETRIES:
@@ -151,6 +156,7 @@ def fetch_to_part(
         restarted=restarted,
         total=size,
         served_name=served_name,
+        discarded=discarded,
     )
 
 

@@ -124,6 +124,11 @@ def download(
                     job.whole_file(item)
                 else:
                     job.members(item)
+            except OSError as exc:  # the download folder: not writable, full, not a folder
+                where = exc.filename or root
+                raise OutputError(
+                    f"{where}: cannot write the download there: {exc.strerror or exc}"
+                ) from None
             except NotFoundError as exc:
                 if not item.file.name_inferred:
                     raise
@@ -216,6 +221,11 @@ class _Job:
             raise VerifyError(f"{exc}; nothing was kept, run again to fetch it anew") from None
         fetch.publish(part, final)
         self.ledger.record(f.name, final)
+        if outcome.discarded:
+            self.notes.append(
+                f"{f.name}: a partial file of {outcome.discarded:,} bytes was begun anew (its "
+                "state was missing or it came from another URL)"
+            )
         if f.name_inferred and outcome.served_name and outcome.served_name != f.basename:
             self.notes.append(
                 f"{f.name}: stored under this guessed name; the server calls the file "
