@@ -36,6 +36,7 @@ def test_summary_takes_medians_and_the_ratio_to_curl() -> None:
 def test_readme_block_states_load_ratio_target_and_selective_share() -> None:
     text = readme.download_block(results())
     assert "| coldstart download | 3.60 | 3.00–4.40 | 167 | 1.20 | 2.00 |" in text
-    assert "took 1.20× curl's median time (not met on this run)" in text
+    assert "took 1.20× curl's median time (not met on this run) and 1.00× its CPU time" in text
+    assert "ranges of curl and `coldstart download` overlap" in text
     assert "min 1.0, median 2.0, max 3.0 on" in text
     assert "the server sent 600,000 bytes = 0.100 % of the zip (target < 1 %" in text
