@@ -168,6 +168,16 @@ def plan_only(
     )
 
 
+@dataclass(frozen=True)
+class _Place:
+    """A member's place: ledger key (``quantiles/R1/cpu_usage_avg/day_5.csv``), path, and
+    the name messages show (``quantiles/R1.zip:R1/cpu_usage_avg/day_5.csv``)."""
+
+    key: str
+    path: Path
+    shown: str
+
+
 class _Job:
     """One run's state: where to write, the ledger, the bars, the rows of the result."""
 
@@ -278,21 +288,22 @@ class _Job:
         except RangeUnsupportedError as exc:
             self._members_from_whole_zip(item, done, exc.size)
 
-    def _member_place(self, f: ReleaseFile, member: str) -> tuple[str, Path, str]:
-        """(ledger key, path in the release layout, name shown) of one member of ``f``."""
+    def _member_place(self, f: ReleaseFile, member: str) -> _Place:
+        """Where one member of ``f`` goes in the release layout, and its ledger key."""
         rel = PurePosixPath(member)
         if rel.is_absolute() or ".." in rel.parts:
             raise VerifyError(f"{f.name}: member name {member!r} leaves its folder")
         key = str(PurePosixPath(f.name).parent / rel)
-        return key, self.root / key, f"{f.name}:{member}"
+        return _Place(key=key, path=self.root / key, shown=f"{f.name}:{member}")
 
-    def _have_member(self, key: str, shown: str, out: Path, crc: int, size: int) -> bool:
+    def _have_member(self, place: _Place, crc: int, size: int) -> bool:
         """Whether the member is on disk already (verified by us, or checked and adopted)."""
-        if self.ledger.is_verified(key, out):
-            self.rows.append((shown, "member", "have" if self.dry else "skipped", 0, str(out)))
+        if self.ledger.is_verified(place.key, place.path):
+            status = "have" if self.dry else "skipped"
+            self.rows.append((place.shown, "member", status, 0, str(place.path)))
             return True
-        if out.exists():
-            self._adopt_member(key, shown, out, crc, size)
+        if place.path.exists():
+            self._adopt_member(place.key, place.shown, place.path, crc, size)
             return True
         return False
 
@@ -306,19 +317,19 @@ class _Job:
             self.notes.append(f"{f.name}: no member matches the --days/--metrics selection")
         advance = None  # one bar for all of this zip's members, made when the first is fetched
         for m in wanted:
-            key, out, shown = self._member_place(f, m.info.filename)
-            if self._have_member(key, shown, out, m.info.CRC, m.info.file_size):
+            place = self._member_place(f, m.info.filename)
+            if self._have_member(place, m.info.CRC, m.info.file_size):
                 pass
             elif self.dry:
-                self.rows.append((shown, "member", "to fetch", m.span, str(out)))
+                self.rows.append((place.shown, "member", "to fetch", m.span, str(place.path)))
             else:
                 if advance is None:
                     _, advance, set_total = self._file_bar(f"{f.name} (members)")
                     set_total(sum(w.span for w in wanted))
-                read = remote_zip.fetch_member(self.http, f.name, directory, m, out, advance)
-                self.ledger.record(key, out)
-                self.rows.append((shown, "member", "fetched", read, str(out)))
-            done.add(key)
+                read = remote_zip.fetch_member(self.http, f.name, directory, m, place.path, advance)
+                self.ledger.record(place.key, place.path)
+                self.rows.append((place.shown, "member", "fetched", read, str(place.path)))
+            done.add(place.key)
 
     def _members_from_whole_zip(self, item: PlanItem, done: set[str], size: int | None) -> None:
         f = item.file
@@ -328,8 +339,8 @@ class _Job:
         if self._members_all_here(item, done):
             return
         if self.dry:
-            need = f.size_bytes if f.size_bytes is not None else size
-            need = need - (part.stat().st_size if part.exists() else 0) if need else None
+            # The whole file: a server that ignores Range cannot resume a part either.
+            need = next((n for n in (f.size_bytes, size) if n is not None), None)
             need = need if need is not None else self._bytes_left(item)
             self.rows.append((f.name, "archive", "to fetch", need, str(part)))
             self.notes.append(
@@ -350,12 +361,12 @@ class _Job:
             for info in zf.infolist():
                 if info.is_dir() or not item.members.wants(info.filename):
                     continue
-                key, out, shown = self._member_place(f, info.filename)
-                if key in done or self._have_member(key, shown, out, info.CRC, info.file_size):
+                place = self._member_place(f, info.filename)
+                if place.key in done or self._have_member(place, info.CRC, info.file_size):
                     continue
-                extract_member(zf, info, out, shown)
-                self.ledger.record(key, out)
-                self.rows.append((shown, "member", "extracted", 0, str(out)))
+                extract_member(zf, info, place.path, place.shown)
+                self.ledger.record(place.key, place.path)
+                self.rows.append((place.shown, "member", "extracted", 0, str(place.path)))
                 kept += 1
         fetch.discard(final)  # only the members were asked for: the zip is not kept
         self.rows.append((f.name, "archive", "fetched", outcome.bytes_fetched, str(part)))
@@ -373,11 +384,12 @@ class _Job:
         if names is None:
             return False
         places = [self._member_place(item.file, n) for n in names if item.members.wants(n)]
-        if not all(self.ledger.is_verified(key, out) for key, out, _ in places):
+        if not all(self.ledger.is_verified(p.key, p.path) for p in places):
             return False
-        for key, out, shown in places:
-            if key not in done:
-                self.rows.append((shown, "member", "have" if self.dry else "skipped", 0, str(out)))
+        status = "have" if self.dry else "skipped"
+        for p in places:
+            if p.key not in done:
+                self.rows.append((p.shown, "member", status, 0, str(p.path)))
         return True
 
     def _adopt_member(self, key: str, shown: str, out: Path, crc: int, size: int) -> None:
