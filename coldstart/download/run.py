@@ -103,13 +103,9 @@ def download(
     ``dry_run`` reads only sizes and zip directories and writes nothing.
     """
     catalog = load_catalog(file_list)
+    mirror = resolve_mirror(mirror)
     plan = make_plan(
-        catalog,
-        regions=regions,
-        tables=tables,
-        days=days,
-        metrics=metrics,
-        mirror=resolve_mirror(mirror),
+        catalog, regions=regions, tables=tables, days=days, metrics=metrics, mirror=mirror
     )
     root = Path(dest) / DATASET_DIR
     if Path(dest).exists() and not Path(dest).is_dir():
@@ -130,7 +126,7 @@ def download(
                     f"{where}: cannot write the download there: {exc.strerror or exc}"
                 ) from None
             except NotFoundError as exc:
-                if not item.file.name_inferred:
+                if not (item.file.name_inferred and mirror):
                     raise
                 raise NotFoundError(
                     f"{exc}; {item.file.name} is a guessed name (the release publishes no name "

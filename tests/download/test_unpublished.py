@@ -94,3 +94,18 @@ def test_drive_naming_a_file_otherwise_than_our_guess_is_noted(
         "per_request/R2/R2_guess.zip: stored under this guessed name; the server calls the "
         "file 'R2_00000_00000.zip' (the release README publishes no name for it)"
     ]
+
+
+def test_a_guessed_name_whose_drive_link_is_gone_gets_no_mirror_hint(
+    tmp_path: Path, drive: FakeDrive
+) -> None:
+    files = listing(
+        tmp_path / "list.csv",
+        drive.link_template,
+        "R2,requests,1,gone,per_request/R2/R2_guess.zip,,inferred,0",
+    )
+    with pytest.raises(
+        NotFoundError, match=r"HTTP 404 Not Found for http://127\.0\.0\.1:\d+/uc"
+    ) as e:
+        download(tmp_path / "d", file_list=files)
+    assert "mirror" not in str(e.value)
