@@ -1,6 +1,6 @@
 """Download benchmark (issue 17): throughput beside curl, and the bytes a selective fetch reads.
 
-    .venv/bin/python benchmarks/download_bench.py [--member-kb 100] [--runs 3]
+    .venv/bin/python benchmarks/download_bench.py [--member-kb 100] [--runs 3] [--write-readme]
 
 A release-shaped quantile zip (``R1/<folder>/day_<d>.csv`` for the release's 163 per-minute
 folders × 31 days = 5,053 members; random, stored members of ``--member-kb`` each: ≈ 0.5 GB at
@@ -16,12 +16,16 @@ the client's CPU time:
 * ``selective``: one day of one metric (``--days 5 --metrics cpu_usage_avg``): bytes the
   server sent, as a share of the zip.
 
-Numbers depend on the machine and its load; nothing here is asserted in tests.
+Results go to ``benchmarks/results/download.json``; ``--write-readme`` (or the runner's
+``python -m benchmarks --write-readme``) renders them into benchmarks/README.md through
+``benchmarks/readme.py``. Numbers depend on the machine and its load (sampled during the run
+and reported); nothing here is asserted in tests.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import shutil
@@ -33,28 +37,36 @@ import time
 import zipfile
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
+
+from benchmarks.harness import LoadSampler
 
 HERE = Path(__file__).resolve().parent
 WORK = HERE / ".work" / "download"
+RESULTS = HERE / "results" / "download.json"
 NAME = "quantiles/R1.zip"
 
 
 def make_zip(path: Path, member_kb: int) -> Path:
     """The release's member layout with random (incompressible) stored members."""
-    from coldstart.download.selection import series_folders
-
     if path.exists():
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     blob = os.urandom(member_kb * 1024 + 4096)
     with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as zf:
-        for i, folder in enumerate(series_folders()):
-            for day in range(31):
-                k = (i * 31 + day) % 4096
-                zf.writestr(f"R1/{folder}/day_{day}.csv", blob[k : k + member_kb * 1024])
+        for i, member in enumerate(_members()):
+            k = i % 4096
+            zf.writestr(member, blob[k : k + member_kb * 1024])
     tmp.replace(path)
     return path
+
+
+def _members() -> list[str]:
+    """The release's quantile-zip members: ``R1/<folder>/day_<d>.csv``, 163 folders x 31."""
+    from coldstart.download.selection import series_folders
+
+    return [f"R1/{folder}/day_{day}.csv" for folder in series_folders() for day in range(31)]
 
 
 def serve(path: Path) -> None:
@@ -147,6 +159,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--member-kb", type=int, default=100)
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument(
+        "--write-readme", action="store_true", help="put the results into benchmarks/README.md"
+    )
     ap.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.serve:
@@ -162,7 +177,10 @@ def main() -> None:
     server = Served(zpath)
     url = f"{server.base}/{NAME}"
     out = WORK / "out"
+    started = time.strftime("%Y-%m-%d %H:%M")
+    load = LoadSampler()
     try:
+        load.__enter__()  # not a with block: the sampler must stop before the server does
 
         def curl() -> None:
             shutil.rmtree(out, ignore_errors=True)
@@ -197,25 +215,84 @@ def main() -> None:
         )
         selective_sent = server.take()
     finally:
+        load.__exit__(None, None, None)
         server.close()
         shutil.rmtree(out, ignore_errors=True)
 
-    mb = size / 1e6
-    print(f"zip: {mb:,.0f} MB, 5,053 members of {args.member_kb} KB (stored); runs={args.runs}")
-    print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    results = summarise(args, size, times, cpu, selective_sent, sel.total_bytes, load.summary())
+    results["started"] = started
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(results, indent=1) + "\n")
+    for line in report_lines(results):
+        print(line)
+    print(f"wrote {RESULTS}")
+    if args.write_readme:
+        from benchmarks import readme
+
+        readme.write_download()
+
+
+def summarise(
+    args: argparse.Namespace,
+    size: int,
+    times: dict[str, list[float]],
+    cpu: dict[str, list[float]],
+    selective_sent: int,
+    selective_counted: int,
+    load: dict[str, float],
+) -> dict[str, Any]:
+    """The run as data (benchmarks/results/download.json), for the README's generator."""
     curl_median = statistics.median(times["curl"])
+    tools = {}
     for label, secs in times.items():
-        med, best = statistics.median(secs), min(secs)
-        print(
-            f"{label:20} median {med:6.2f} s ({mb / med:5.0f} MB/s, {curl_median / med:4.2f}x "
-            f"curl's rate)  best {best:6.2f} s ({mb / best:5.0f} MB/s)  "
-            f"CPU {statistics.median(cpu[label]):5.2f} s"
+        med = statistics.median(secs)
+        tools[label] = {
+            "median_s": med,
+            "min_s": min(secs),
+            "max_s": max(secs),
+            "median_mb_s": size / 1e6 / med,
+            "cpu_s": statistics.median(cpu[label]),
+            "time_vs_curl": med / curl_median,
+        }
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    return {
+        "command": f"python benchmarks/download_bench.py --member-kb {args.member_kb} "
+        f"--runs {args.runs}",
+        "commit": commit,
+        "nproc": os.cpu_count(),
+        "load": load,
+        "zip_bytes": size,
+        "members": len(_members()),
+        "member_kb": args.member_kb,
+        "runs": args.runs,
+        "tools": tools,
+        "selective": {"sent": selective_sent, "counted": selective_counted},
+    }
+
+
+def report_lines(r: dict[str, Any]) -> list[str]:
+    """Plain-text lines of a run (also what the README's generator prints from the JSON)."""
+    mb = r["zip_bytes"] / 1e6
+    lines = [
+        f"zip: {mb:,.0f} MB, {r['members']:,} stored members of {r['member_kb']} KB; "
+        f"{r['runs']} runs; load average (1 min) min {r['load']['min']:.1f}, median "
+        f"{r['load']['median']:.1f}, max {r['load']['max']:.1f} on {r['nproc']} cores"
+    ]
+    for label, t in r["tools"].items():
+        lines.append(
+            f"{label:20} median {t['median_s']:6.2f} s ({t['median_mb_s']:5.0f} MB/s; "
+            f"{t['time_vs_curl']:4.2f}x curl's time)  min-max {t['min_s']:.2f}-{t['max_s']:.2f} s"
+            f"  CPU {t['cpu_s']:5.2f} s"
         )
-    print(
-        f"selective (--days 5 --metrics cpu_usage_avg): server sent {selective_sent:,} bytes "
-        f"= {100 * selective_sent / size:.3f} % of the zip (coldstart counted "
-        f"{sel.total_bytes:,})"
+    sel = r["selective"]
+    lines.append(
+        f"selective (--days 5 --metrics cpu_usage_avg): server sent {sel['sent']:,} bytes "
+        f"= {100 * sel['sent'] / r['zip_bytes']:.3f} % of the zip (coldstart counted "
+        f"{sel['counted']:,})"
     )
+    return lines
 
 
 if __name__ == "__main__":

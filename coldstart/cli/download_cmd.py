@@ -95,12 +95,15 @@ def download_command(
         err_console.print(f"note: {note}")
     if dry_run:
         for name, kind, status, n, _ in result.files.iter_rows():
-            what = f"{name} (zip directory)" if kind == "directory" else name
+            label = {"directory": " (zip directory)", "archive": " (whole zip, for its members)"}
+            what = name + label.get(kind, "")
             typer.echo(f"{status:9} {_size(n):>12}  {what}")
         typer.echo(f"total to fetch: {_size(result.total_bytes)} ({result.total_bytes:,} bytes)")
         return
     if not quiet:
-        counts = result.files.filter(result.files["kind"] != "directory")["status"].value_counts()
+        counts = result.files.filter(result.files["kind"].is_in(["file", "member"]))[
+            "status"
+        ].value_counts()
         done = ", ".join(f"{n} {s}" for s, n in counts.sort("status").iter_rows())
         typer.echo(f"{result.dataset}: {done}; {_size(result.total_bytes)} read")
     if ingest:

@@ -11,8 +11,9 @@ Public API::
 Modules: ``catalog`` (the release's file list, a data file), ``selection`` (options → plan),
 ``drive`` (Google Drive's confirm, quota and sign-in pages), ``fetch`` (whole files: ``.part``,
 Range resume), ``verify`` (size, zip directory, every member's CRC), ``remote_zip`` (single
-members by range requests), ``ledger`` (what was verified, so re-runs skip it), ``progress``
-(byte bars), ``run`` (the orchestration).
+members by range requests), ``extract`` (members out of a zip on disk, when a server ignores
+Range), ``ledger`` (what was verified, so re-runs skip it), ``progress`` (byte bars), ``run``
+(the orchestration).
 
 HTTP is httpx: streaming bodies, Range/If-Range headers, redirects across hosts and one
 keep-alive connection for the run; gdown and remotezip were not used (see ``drive`` and
@@ -22,7 +23,13 @@ keep-alive connection for the run; gdown and remotezip were not used (see ``driv
 from __future__ import annotations
 
 from coldstart.download.catalog import Catalog, ReleaseFile, load_catalog
-from coldstart.download.errors import DownloadError, DriveRefusedError, VerifyError
+from coldstart.download.errors import (
+    DownloadError,
+    DriveRefusedError,
+    NotFoundError,
+    RangeUnsupportedError,
+    VerifyError,
+)
 from coldstart.download.run import DownloadResult, download, plan_only
 
 __all__ = [
@@ -30,6 +37,8 @@ __all__ = [
     "DownloadError",
     "DownloadResult",
     "DriveRefusedError",
+    "NotFoundError",
+    "RangeUnsupportedError",
     "ReleaseFile",
     "VerifyError",
     "download",

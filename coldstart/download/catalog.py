@@ -46,6 +46,16 @@ class ReleaseFile:
     readme_commit: str
 
     @property
+    def published(self) -> bool:
+        """The README links the file (an empty id: announced, "coming soon")."""
+        return bool(self.drive_id)
+
+    @property
+    def name_inferred(self) -> bool:
+        """The release publishes no name for the file: ``name`` is our guess (R3's requests)."""
+        return self.name_source == "inferred"
+
+    @property
     def is_zip(self) -> bool:
         return self.name.endswith(".zip")
 

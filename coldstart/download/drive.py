@@ -24,7 +24,7 @@ from urllib.parse import urlencode, urljoin
 
 import httpx
 
-from coldstart.download.errors import DownloadError, DriveRefusedError
+from coldstart.download.errors import DownloadError, DriveRefusedError, NotFoundError
 
 MAX_PAGE_BYTES = 2 << 20  # an HTML answer bigger than this is not a Drive page
 MAX_CONFIRM_STEPS = 3
@@ -146,7 +146,8 @@ def open_file(
 
 
 def _http_error(name: str, response: httpx.Response, url: str) -> DownloadError:
-    return DownloadError(
+    error = NotFoundError if response.status_code in (404, 410) else DownloadError
+    return error(
         f"{name}: the server answered HTTP {response.status_code} {response.reason_phrase} "
         f"for {url}"
     )

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import BinaryIO
+from urllib.parse import unquote
 
 import httpx
 
@@ -32,6 +33,8 @@ from coldstart.errors import OutputError
 
 RETRIES = 3
 _CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+|\*)")
+_DISPOSITION_EXT = re.compile(r"filename\*\s*=\s*[\w-]+''([^;]+)", re.IGNORECASE)
+_DISPOSITION = re.compile(r'filename\s*=\s*(?:"([^"]*)"|([^;]+))', re.IGNORECASE)
 
 
 @dataclass
@@ -50,6 +53,8 @@ class FetchOutcome:
     resumed_from: int  # bytes already on disk when this run started (0: fresh)
     restarted: bool  # the server ignored Range and the part was begun again
     total: int
+    served_name: str | None = None  # the file name the server gave (Content-Disposition)
+    discarded: int = 0  # bytes of a part that could not be resumed (no state, other URL)
 
 
 def part_paths(final: Path) -> tuple[Path, Path]:
@@ -71,10 +76,15 @@ def fetch_to_part(
     part, state_path = part_paths(final)
     part.parent.mkdir(parents=True, exist_ok=True)
     state = _load_state(state_path, url)
+    discarded = 0
     if state is None and part.exists():
-        part.unlink()  # a part without its state cannot be resumed safely
+        # A part without its state, or fetched from another URL (a mirror, then Drive), may
+        # not be the same file's first bytes: it cannot be resumed safely.
+        discarded = part.stat().st_size
+        part.unlink()
     start = part.stat().st_size if part.exists() else 0
     resumed_from, fetched, restarted = start, 0, False
+    served_name = None
     for attempt in range(RETRIES + 1):
         offset = part.stat().st_size if part.exists() else 0
         if state is not None and state.total is not None and offset >= state.total:
@@ -89,6 +99,7 @@ def fetch_to_part(
             if validator:
                 headers["If-Range"] = validator
         response = open_file(client, name, url, headers)
+        served_name = served_name or _disposition_name(response)
         try:
             offset, total = _where_body_starts(name, response, offset)
             if offset == 0 and part.exists() and part.stat().st_size > 0:
@@ -116,7 +127,7 @@ def fetch_to_part(
                         writer.write(chunk)
                         fetched += len(chunk)
                         advance(len(chunk))
-                except (httpx.ReadError, httpx.RemoteProtocolError, httpx.TimeoutException):
+                except httpx.TransportError:  # dropped, reset, timed out, cut short
                     writer.close()
                     have = out.tell()
                     if attempt == RETRIES:
@@ -140,8 +151,25 @@ def fetch_to_part(
             "the partial file was deleted, run again to fetch it anew"
         )
     return part, FetchOutcome(
-        bytes_fetched=fetched, resumed_from=resumed_from, restarted=restarted, total=size
+        bytes_fetched=fetched,
+        resumed_from=resumed_from,
+        restarted=restarted,
+        total=size,
+        served_name=served_name,
+        discarded=discarded,
     )
+
+
+def _disposition_name(response: httpx.Response) -> str | None:
+    """The file name in ``Content-Disposition`` (``filename*=UTF-8''…`` or ``filename="…"``)."""
+    value = response.headers.get("content-disposition", "")
+    m = _DISPOSITION_EXT.search(value)
+    if m:
+        return unquote(m[1]).strip() or None
+    m = _DISPOSITION.search(value)
+    if m is None:
+        return None
+    return (m[1] or m[2]).strip() or None
 
 
 class _Writer:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 LEDGER_NAME = ".coldstart-download.json"
+_MEMBERS = "#members"  # key suffix: a zip's member names (never a file's key: no "#" in names)
 
 
 @dataclass
@@ -45,6 +46,20 @@ class Ledger:
     def record(self, key: str, file: Path) -> None:
         st = file.stat()
         self.entries[key] = {"size": st.st_size, "mtime_ns": st.st_mtime_ns}
+        self._save()
+
+    def record_members(self, zip_name: str, members: list[str]) -> None:
+        """The member names of a zip read whole (its server ignores Range), so that a re-run
+        can tell the wanted members are all on disk without fetching the zip again."""
+        self.entries[zip_name + _MEMBERS] = {"members": sorted(members)}  # type: ignore[dict-item]
+        self._save()
+
+    def members_of(self, zip_name: str) -> list[str] | None:
+        entry = self.entries.get(zip_name + _MEMBERS)
+        members = entry.get("members") if isinstance(entry, dict) else None
+        return members if isinstance(members, list) else None
+
+    def _save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_name(self.path.name + ".tmp")
         tmp.write_text(json.dumps(self.entries, indent=1, sort_keys=True) + "\n")

@@ -27,7 +27,7 @@ from pathlib import Path
 import httpx
 
 from coldstart.download.drive import open_file
-from coldstart.download.errors import DownloadError, VerifyError
+from coldstart.download.errors import DownloadError, RangeUnsupportedError, VerifyError
 
 FIRST_TAIL = 64 << 10  # the directory of a zip with a few hundred members fits in this
 _LOCAL_HEADER = struct.Struct("<4sHHHHHIIIHH")
@@ -90,15 +90,24 @@ class _TailFile(io.RawIOBase):
 
 
 def _get_range(client: httpx.Client, name: str, url: str, start: int, end: int) -> httpx.Response:
-    """A streaming 206 answer for bytes [start, end); DownloadError if Range is not honoured."""
+    """A streaming 206 answer for bytes [start, end).
+
+    RangeUnsupportedError for a 200 (the whole file: Range ignored), DownloadError otherwise.
+    """
     response = open_file(client, name, url, {"Range": f"bytes={start}-{end - 1}"})
-    if response.status_code != 206:
-        response.close()
-        raise DownloadError(
-            f"{name}: the server ignores range requests (HTTP {response.status_code}), so single "
-            "members cannot be read; fetch the whole zip (no --days/--metrics)"
+    if response.status_code == 206:
+        return response
+    response.close()  # before its body: the connection is dropped, not drained
+    length = response.headers.get("content-length", "")
+    if response.status_code == 200:
+        raise RangeUnsupportedError(
+            f"{name}: the server ignores range requests, so single members cannot be read",
+            size=int(length) if length.isdigit() else None,
         )
-    return response
+    raise DownloadError(
+        f"{name}: asked for bytes {start:,}-{end - 1:,}, the server answered HTTP "
+        f"{response.status_code} (expected 206 Partial Content)"
+    )
 
 
 def _read_range(client: httpx.Client, name: str, url: str, start: int, end: int) -> bytes:

@@ -10,6 +10,7 @@ downloads of the same user, and one stream fills a link.
 from __future__ import annotations
 
 import os
+import zipfile
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -22,7 +23,13 @@ import polars as pl
 from coldstart.download import fetch, remote_zip
 from coldstart.download.catalog import Catalog, ReleaseFile, load_catalog, resolve_mirror
 from coldstart.download.drive import open_file
-from coldstart.download.errors import DownloadError, VerifyError
+from coldstart.download.errors import (
+    DownloadError,
+    NotFoundError,
+    RangeUnsupportedError,
+    VerifyError,
+)
+from coldstart.download.extract import extract_member
 from coldstart.download.ledger import Ledger
 from coldstart.download.progress import ByteProgress, NullByteProgress
 from coldstart.download.selection import Plan, PlanItem, make_plan
@@ -32,8 +39,11 @@ from coldstart.errors import OutputError
 DATASET_DIR = "cold_start_dataset"
 RESULT_SCHEMA = {
     "name": pl.String,  # release file, or release file:member
-    "kind": pl.String,  # file | member | directory
-    "status": pl.String,  # fetched | resumed | restarted | skipped | adopted | to fetch | have
+    # file | member | directory (a zip's directory, read by range) | archive (a whole zip
+    # fetched only to extract members from, because the server ignores Range; not kept)
+    "kind": pl.String,
+    # fetched | resumed | restarted | skipped | adopted | extracted | to fetch | have | read
+    "status": pl.String,
     "bytes": pl.Int64,  # bytes read from the server in this run (dry run: bytes to read)
     "path": pl.String,  # where it is (or will be) on disk
 }
@@ -56,7 +66,7 @@ class DownloadResult:
         """The release files on disk that this selection covers (for ``--ingest``): CSVs and
         zips, not the notes fetched beside them (a synthetic trace's provenance marker, which
         the ingest finds on its own next to the CSVs)."""
-        kept = self.files.filter(pl.col("kind") != "directory")
+        kept = self.files.filter(pl.col("kind").is_in(["file", "member"]))
         paths = [Path(p) for p in kept["path"].to_list()]
         return [p for p in paths if p.suffix.lower() in (".csv", ".zip")]
 
@@ -93,13 +103,9 @@ def download(
     ``dry_run`` reads only sizes and zip directories and writes nothing.
     """
     catalog = load_catalog(file_list)
+    mirror = resolve_mirror(mirror)
     plan = make_plan(
-        catalog,
-        regions=regions,
-        tables=tables,
-        days=days,
-        metrics=metrics,
-        mirror=resolve_mirror(mirror),
+        catalog, regions=regions, tables=tables, days=days, metrics=metrics, mirror=mirror
     )
     root = Path(dest) / DATASET_DIR
     if Path(dest).exists() and not Path(dest).is_dir():
@@ -109,10 +115,24 @@ def download(
     job = _Job(root, catalog, http, progress or NullByteProgress(), dry_run)
     try:
         for item in plan.items:
-            if item.members is None:
-                job.whole_file(item)
-            else:
-                job.members(item)
+            try:
+                if item.members is None:
+                    job.whole_file(item)
+                else:
+                    job.members(item)
+            except OSError as exc:  # the download folder: not writable, full, not a folder
+                where = exc.filename or root
+                raise OutputError(
+                    f"{where}: cannot write the download there: {exc.strerror or exc}"
+                ) from None
+            except NotFoundError as exc:
+                if not (item.file.name_inferred and mirror):
+                    raise
+                raise NotFoundError(
+                    f"{exc}; {item.file.name} is a guessed name (the release publishes no name "
+                    "for this file, only a Google Drive link): fetch it without --mirror, or "
+                    "pass --file-list with the name your mirror uses"
+                ) from None
     finally:
         if own_client:
             http.close()
@@ -142,6 +162,16 @@ def plan_only(
         metrics=metrics,
         mirror=resolve_mirror(mirror),
     )
+
+
+@dataclass(frozen=True)
+class _Place:
+    """A member's place: ledger key (``quantiles/R1/cpu_usage_avg/day_5.csv``), path, and
+    the name messages show (``quantiles/R1.zip:R1/cpu_usage_avg/day_5.csv``)."""
+
+    key: str
+    path: Path
+    shown: str
 
 
 class _Job:
@@ -197,6 +227,16 @@ class _Job:
             raise VerifyError(f"{exc}; nothing was kept, run again to fetch it anew") from None
         fetch.publish(part, final)
         self.ledger.record(f.name, final)
+        if outcome.discarded:
+            self.notes.append(
+                f"{f.name}: a partial file of {outcome.discarded:,} bytes was begun anew (its "
+                "state was missing or it came from another URL)"
+            )
+        if f.name_inferred and outcome.served_name and outcome.served_name != f.basename:
+            self.notes.append(
+                f"{f.name}: stored under this guessed name; the server calls the file "
+                f"{outcome.served_name!r} (the release README publishes no name for it)"
+            )
         status = "resumed" if outcome.resumed_from else "fetched"
         if outcome.restarted:
             status = "restarted"
@@ -236,6 +276,34 @@ class _Job:
 
     # --- single members ----------------------------------------------------------------
     def members(self, item: PlanItem) -> None:
+        """The wanted members by range requests; if the server ignores Range, from the whole
+        zip (fetched resumably, verified, the wanted members extracted, the zip not kept)."""
+        done: set[str] = set()  # members this run already handled (a fallback skips them)
+        try:
+            self._members_by_range(item, done)
+        except RangeUnsupportedError as exc:
+            self._members_from_whole_zip(item, done, exc.size)
+
+    def _member_place(self, f: ReleaseFile, member: str) -> _Place:
+        """Where one member of ``f`` goes in the release layout, and its ledger key."""
+        rel = PurePosixPath(member)
+        if rel.is_absolute() or ".." in rel.parts:
+            raise VerifyError(f"{f.name}: member name {member!r} leaves its folder")
+        key = str(PurePosixPath(f.name).parent / rel)
+        return _Place(key=key, path=self.root / key, shown=f"{f.name}:{member}")
+
+    def _have_member(self, place: _Place, crc: int, size: int) -> bool:
+        """Whether the member is on disk already (verified by us, or checked and adopted)."""
+        if self.ledger.is_verified(place.key, place.path):
+            status = "have" if self.dry else "skipped"
+            self.rows.append((place.shown, "member", status, 0, str(place.path)))
+            return True
+        if place.path.exists():
+            self._adopt_member(place.key, place.shown, place.path, crc, size)
+            return True
+        return False
+
+    def _members_by_range(self, item: PlanItem, done: set[str]) -> None:
         f = item.file
         assert item.members is not None
         directory = remote_zip.read_directory(self.http, f.name, item.url)
@@ -243,28 +311,82 @@ class _Job:
         wanted = [m for m in directory.members if item.members.wants(m.info.filename)]
         if not wanted:
             self.notes.append(f"{f.name}: no member matches the --days/--metrics selection")
-        base = PurePosixPath(f.name).parent
         advance = None  # one bar for all of this zip's members, made when the first is fetched
         for m in wanted:
-            rel = PurePosixPath(m.info.filename)
-            if rel.is_absolute() or ".." in rel.parts:
-                raise VerifyError(f"{f.name}: member name {m.info.filename!r} leaves its folder")
-            key = str(base / rel)
-            out = self.root / key
-            shown = f"{f.name}:{m.info.filename}"
-            if self.ledger.is_verified(key, out):
-                self.rows.append((shown, "member", "have" if self.dry else "skipped", 0, str(out)))
-            elif out.exists():
-                self._adopt_member(key, shown, out, m.info.CRC, m.info.file_size)
+            place = self._member_place(f, m.info.filename)
+            if self._have_member(place, m.info.CRC, m.info.file_size):
+                pass
             elif self.dry:
-                self.rows.append((shown, "member", "to fetch", m.span, str(out)))
+                self.rows.append((place.shown, "member", "to fetch", m.span, str(place.path)))
             else:
                 if advance is None:
                     _, advance, set_total = self._file_bar(f"{f.name} (members)")
                     set_total(sum(w.span for w in wanted))
-                read = remote_zip.fetch_member(self.http, f.name, directory, m, out, advance)
-                self.ledger.record(key, out)
-                self.rows.append((shown, "member", "fetched", read, str(out)))
+                read = remote_zip.fetch_member(self.http, f.name, directory, m, place.path, advance)
+                self.ledger.record(place.key, place.path)
+                self.rows.append((place.shown, "member", "fetched", read, str(place.path)))
+            done.add(place.key)
+
+    def _members_from_whole_zip(self, item: PlanItem, done: set[str], size: int | None) -> None:
+        f = item.file
+        assert item.members is not None
+        final = self.root / f.name
+        part, _ = fetch.part_paths(final)
+        if self._members_all_here(item, done):
+            return
+        if self.dry:
+            # The whole file: a server that ignores Range cannot resume a part either.
+            need = next((n for n in (f.size_bytes, size) if n is not None), None)
+            need = need if need is not None else self._bytes_left(item)
+            self.rows.append((f.name, "archive", "to fetch", need, str(part)))
+            self.notes.append(
+                f"{f.name}: the server ignores range requests, so the whole zip "
+                f"({need:,} bytes) would be fetched to keep only the wanted members"
+            )
+            return
+        _, advance, set_total = self._file_bar(f"{f.name} (whole: no Range)")
+        part, outcome = fetch.fetch_to_part(self.http, f.name, item.url, final, advance, set_total)
+        try:
+            verify_file(part, f, f.name)
+        except VerifyError as exc:
+            fetch.discard(final)
+            raise VerifyError(f"{exc}; nothing was kept, run again to fetch it anew") from None
+        kept = 0
+        with zipfile.ZipFile(part) as zf:
+            self.ledger.record_members(f.name, [i.filename for i in zf.infolist()])
+            for info in zf.infolist():
+                if info.is_dir() or not item.members.wants(info.filename):
+                    continue
+                place = self._member_place(f, info.filename)
+                if place.key in done or self._have_member(place, info.CRC, info.file_size):
+                    continue
+                extract_member(zf, info, place.path, place.shown)
+                self.ledger.record(place.key, place.path)
+                self.rows.append((place.shown, "member", "extracted", 0, str(place.path)))
+                kept += 1
+        fetch.discard(final)  # only the members were asked for: the zip is not kept
+        self.rows.append((f.name, "archive", "fetched", outcome.bytes_fetched, str(part)))
+        self.notes.append(
+            f"{f.name}: the server ignores range requests, so the whole zip "
+            f"({outcome.total:,} bytes) was fetched and verified, {kept} wanted members were "
+            "extracted from it and the zip was deleted"
+        )
+
+    def _members_all_here(self, item: PlanItem, done: set[str]) -> bool:
+        """Whether an earlier whole-zip fallback left every wanted member on disk, verified:
+        then the zip is not fetched again (its member names are in the ledger)."""
+        assert item.members is not None
+        names = self.ledger.members_of(item.file.name)
+        if names is None:
+            return False
+        places = [self._member_place(item.file, n) for n in names if item.members.wants(n)]
+        if not all(self.ledger.is_verified(p.key, p.path) for p in places):
+            return False
+        status = "have" if self.dry else "skipped"
+        for p in places:
+            if p.key not in done:
+                self.rows.append((p.shown, "member", status, 0, str(p.path)))
+        return True
 
     def _adopt_member(self, key: str, shown: str, out: Path, crc: int, size: int) -> None:
         got, n = 0, 0

@@ -155,8 +155,12 @@ def make_plan(
             "which --days leaves out"
         )
     items = []
+    unpublished = []
     for f in catalog.files:
         if f.region not in regs or f.table not in tabs:
+            continue
+        if not f.published and mirror is None:
+            unpublished.append(f.name)
             continue
         members = None
         if f.table in _DAILY_TABLES and f.is_zip:
@@ -164,6 +168,13 @@ def make_plan(
             if filt.days is not None or filt.series is not None:
                 members = filt
         items.append(PlanItem(file=f, url=catalog.url_for(f, mirror), members=members))
+    if unpublished:
+        notes.append(
+            f"not published yet, skipped: {', '.join(unpublished)} (the file list gives no "
+            f"link for them: {catalog.source}); use --mirror or --file-list once they are"
+        )
+    if not items and unpublished:
+        raise UsageError(f"nothing to fetch: {notes[-1]}")
     if not items:
         raise UsageError(
             f"nothing to fetch: the file list has no {', '.join(tabs) or 'table'} for "

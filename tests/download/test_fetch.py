@@ -228,3 +228,32 @@ def test_a_file_missing_on_the_mirror_is_named_with_the_http_status(
     with pytest.raises(DownloadError, match=r"^cold_start/R2.zip: the server answered HTTP 404"):
         download(tmp_path, regions=["R2"], tables=["cold_starts"], mirror=drive.mirror)
     assert not (tmp_path / "cold_start_dataset" / CZIP).exists()
+
+
+def test_a_download_folder_that_cannot_be_made_is_one_line_naming_it(
+    tmp_path: Path, drive: FakeDrive, file_list: Path
+) -> None:
+    (tmp_path / "a_file").write_text("not a folder")
+    dest = tmp_path / "a_file" / "d"
+    with pytest.raises(OutputError, match=r"a_file/d/cold_start_dataset/cold_start: cannot write"):
+        download(dest, tables=["cold_starts"], file_list=file_list)
+    assert drive.log == []
+
+
+def test_a_part_from_another_url_is_begun_anew_and_said_so(
+    tmp_path: Path, drive: FakeDrive, file_list: Path, release_files: Release
+) -> None:
+    drive.drop_after[QZIP] = 500_000
+    drive.drop_always.add(QZIP)
+    with pytest.raises(DownloadError, match="kept dropping"):
+        download(tmp_path, regions=["R2"], tables=["timeseries"], mirror=drive.mirror)
+    drive.drop_always.clear()
+    drive.drop_after.clear()
+    drive.reset_log()
+    result = download(tmp_path, tables=["timeseries"], file_list=file_list)  # Drive, not mirror
+    assert (tmp_path / "cold_start_dataset" / QZIP).read_bytes() == release_files.files[QZIP]
+    assert drive.served(QZIP) == len(release_files.files[QZIP])
+    assert result.notes == [
+        "quantiles/R2.zip: a partial file of 500,000 bytes was begun anew (its state was "
+        "missing or it came from another URL)"
+    ]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from coldstart import release
-from coldstart.download import DownloadError, VerifyError, download, remote_zip
+from coldstart.download import VerifyError, download, remote_zip
 from download.conftest import Release
 from download.fakedrive import FakeDrive
 
@@ -140,13 +140,57 @@ def test_a_corrupted_member_fails_its_crc_and_is_not_kept(
     assert list(folder.iterdir()) == []
 
 
-def test_a_server_without_range_support_gets_a_clear_message(
-    tmp_path: Path, drive: FakeDrive, file_list: Path
+def test_a_server_ignoring_range_gives_the_members_from_the_whole_zip_and_says_so(
+    tmp_path: Path, drive: FakeDrive, file_list: Path, release_files: Release
+) -> None:
+    data = release_files.files[CZIP]
+    drive.range_enabled = False
+    result = download(tmp_path, tables=["cold_starts"], days="1", file_list=file_list)
+    root = tmp_path / "cold_start_dataset"
+    folder = root / "cold_start" / "R2"
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        assert (folder / "day_1.csv").read_bytes() == zf.read("R2/day_1.csv")
+    assert sorted(p.name for p in folder.iterdir()) == ["day_1.csv"]
+    assert all((root / "cold_start" / n).is_file() for n in notes(data))
+    # The zip was fetched whole once (after the probe that found Range ignored), then deleted.
+    whole = [e for e in drive.requests_for(CZIP) if e.range is None]
+    assert [e.sent for e in whole] == [len(data)]
+    assert not (root / "cold_start").joinpath("R2.zip").exists()
+    assert not list(root.rglob("*.part*"))
+    archive = result.files.filter(result.files["kind"] == "archive")
+    assert archive["bytes"].to_list() == [len(data)]
+    assert set(result.files.filter(result.files["kind"] == "member")["status"]) == {"extracted"}
+    [note] = [n for n in result.notes if "ignores range" in n]
+    assert note.startswith("cold_start/R2.zip: the server ignores range requests, so the whole")
+    assert note.endswith(
+        f"({len(data):,} bytes) was fetched and verified, {1 + len(notes(data))} wanted "
+        "members were extracted from it and the zip was deleted"
+    )
+    # A re-run finds every wanted member on disk and fetches nothing but the probe.
+    drive.reset_log()
+    again = download(tmp_path, tables=["cold_starts"], days="1", file_list=file_list)
+    assert set(again.files.filter(again.files["kind"] == "member")["status"]) == {"skipped"}
+    assert [e.range for e in drive.requests_for(CZIP)] == ["bytes=0-0"]
+    # Another day: the zip is fetched again, only the new member is extracted.
+    more = download(tmp_path, tables=["cold_starts"], days="1-2", file_list=file_list)
+    members = more.files.filter(more.files["kind"] == "member")
+    assert dict(zip(members["name"], members["status"], strict=True))[f"{CZIP}:R2/day_2.csv"] == (
+        "extracted"
+    )
+    assert dict(zip(members["name"], members["status"], strict=True))[f"{CZIP}:R2/day_1.csv"] == (
+        "skipped"
+    )
+
+
+def test_dry_run_against_a_server_ignoring_range_counts_the_whole_zip(
+    tmp_path: Path, drive: FakeDrive, file_list: Path, release_files: Release
 ) -> None:
     drive.range_enabled = False
-    with pytest.raises(DownloadError, match=r"^cold_start/R2.zip: the server ignores range"):
-        download(tmp_path, tables=["cold_starts"], days="1", file_list=file_list)
-    assert not (tmp_path / "cold_start_dataset" / "cold_start" / "R2").exists()
+    result = download(tmp_path, tables=["cold_starts"], days="1", file_list=file_list, dry_run=True)
+    assert result.files["kind"].to_list() == ["archive"]
+    assert result.total_bytes == len(release_files.files[CZIP])
+    assert any("would be fetched to keep only the wanted members" in n for n in result.notes)
+    assert not (tmp_path / "cold_start_dataset" / "cold_start").exists()
 
 
 def test_dry_run_totals_directory_and_member_spans(

@@ -1,0 +1,42 @@
+"""The download benchmark's summary and its README block, from hand-made timings."""
+
+from __future__ import annotations
+
+import argparse
+
+from benchmarks import download_bench, readme
+
+
+def results() -> dict:
+    times = {
+        "curl": [2.0, 4.0, 3.0],
+        "coldstart fetch": [2.5, 2.9, 3.1],
+        "coldstart download": [3.6, 3.0, 4.4],
+    }
+    cpu = {label: [1.0, 2.0, 3.0] for label in times}
+    args = argparse.Namespace(member_kb=100, runs=3)
+    r = download_bench.summarise(
+        args, 600_000_000, times, cpu, 600_000, 600_000, {"min": 1.0, "median": 2.0, "max": 3.0}
+    )
+    r["started"] = "2026-12-01 23:00"
+    return r
+
+
+def test_summary_takes_medians_and_the_ratio_to_curl() -> None:
+    r = results()
+    curl, full = r["tools"]["curl"], r["tools"]["coldstart download"]
+    assert (curl["median_s"], curl["min_s"], curl["max_s"]) == (3.0, 2.0, 4.0)
+    assert full["median_s"] == 3.6
+    assert full["time_vs_curl"] == 3.6 / 3.0
+    assert full["median_mb_s"] == 600 / 3.6
+    assert full["cpu_s"] == 2.0
+    assert r["members"] == 163 * 31
+
+
+def test_readme_block_states_load_ratio_target_and_selective_share() -> None:
+    text = readme.download_block(results())
+    assert "| coldstart download | 3.60 | 3.00–4.40 | 167 | 1.20 | 2.00 |" in text
+    assert "took 1.20× curl's median time (not met on this run) and 1.00× its CPU time" in text
+    assert "ranges of curl and `coldstart download` overlap" in text
+    assert "min 1.0, median 2.0, max 3.0 on" in text
+    assert "the server sent 600,000 bytes = 0.100 % of the zip (target < 1 %" in text
