@@ -362,6 +362,11 @@ def replace_block(start: str, end: str, body: str) -> None:
 
 def write(settings: Settings) -> None:
     replace_block(START, END, block(settings))
+    from benchmarks import spark_bench  # its own table (the largest preset it was run on)
+
+    spark_runs = [p for p in PRESET_ORDER if spark_bench.results_file(p).exists()]
+    if spark_runs:
+        spark_bench.write_readme(spark_runs[-1])
     print(f"updated {README}")
 
 
