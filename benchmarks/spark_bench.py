@@ -93,7 +93,7 @@ def section(preset: str, run: dict[str, Any]) -> str:
     loads = [x for r in run["results"] for x in r["load_avg"]]
     lines = [
         f"Measured on the synthetic **`{preset}`** preset ({run['warehouse_mb']:,.0f} MB of "
-        f"Parquet), {run['runs']} runs after 1 warm-up, medians; {run['started']}, commit "
+        f"Parquet), {run['runs']} timed run(s) after 1 warm-up, medians; {run['started']}, commit "
         f"{run['commit']}, {run['versions']}. Load average (1 min) during the runs: "
         f"{min(loads):.1f}–{max(loads):.1f} on {os.cpu_count()} cores.",
         "",
