@@ -364,6 +364,11 @@ def write(settings: Settings) -> None:
     replace_block(START, END, block(settings))
     if DOWNLOAD_RESULTS.exists():
         write_download()
+    from benchmarks import spark_bench  # its own table (the largest preset it was run on)
+
+    spark_runs = [p for p in PRESET_ORDER if spark_bench.results_file(p).exists()]
+    if spark_runs:
+        spark_bench.write_readme(spark_runs[-1])
     print(f"updated {README}")
 
 

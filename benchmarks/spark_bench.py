@@ -1,13 +1,17 @@
 """Spark against DuckDB on the breakdown queries: whole process, and per query after start-up.
 
-    python -m benchmarks.spark_bench WAREHOUSE [--runs 3] [--out FILE]
+    python -m benchmarks.spark_bench WAREHOUSE [--runs 3] [--out FILE] [--write-readme PRESET]
 
 Each engine runs in a fresh child process (so one's JVM or caches never help the other):
 the child opens the warehouse (for Spark: starts a local[2] SparkSession — its JVM is part of
 what a user pays), runs every breakdown query once as warm-up, then ``--runs`` times, and
 reports start-up seconds, per-query medians, the whole process's wall time and its peak
-memory — the Python process's peak RSS plus, for Spark, the JVM's (VmHWM). The machine may
-be shared: quote medians, and the load average printed beside them.
+memory — the Python process's own peak RSS plus, for Spark, the JVM's (both VmHWM: the
+child's ``getrusage`` would fold in this runner's peak at ``exec``, see
+benchmarks/child.py). The machine may be shared: quote medians, and the load average printed
+beside them. ``--write-readme PRESET`` saves the results as
+``benchmarks/results/spark-PRESET.json`` and rewrites the Spark table of benchmarks/README.md
+(between its ``spark-bench`` markers; ``python -m benchmarks --write-readme`` re-renders it).
 """
 
 from __future__ import annotations
@@ -15,12 +19,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
+
+from benchmarks.child import own_peak_rss_mb
+from benchmarks.settings import HERE
 
 BREAKDOWNS: dict[str, dict[str, object]] = {
     "cold_starts_by_region": {},
@@ -62,7 +69,7 @@ def child(engine: str, warehouse: str, runs: int) -> dict[str, object]:
         rows[name] = frame.height
     jvm_mb = _jvm_peak_mb(session.spark) if engine == "spark" else 0.0
     session.close()
-    python_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    python_mb = own_peak_rss_mb()
     return {
         "engine": engine,
         "start_s": started,
@@ -73,16 +80,88 @@ def child(engine: str, warehouse: str, runs: int) -> dict[str, object]:
     }
 
 
+START, END = "<!-- spark-bench:start -->", "<!-- spark-bench:end -->"
+
+
+def results_file(preset: str) -> Path:
+    return HERE / "results" / f"spark-{preset}.json"
+
+
+def section(preset: str, run: dict[str, Any]) -> str:
+    """The README's Spark table for one saved run (``results_file``)."""
+    duck, spark = run["results"]
+    loads = [x for r in run["results"] for x in r["load_avg"]]
+    lines = [
+        f"Measured on the synthetic **`{preset}`** preset ({run['warehouse_mb']:,.0f} MB of "
+        f"Parquet), {run['runs']} timed run(s) after 1 warm-up, medians; {run['started']}, commit "
+        f"{run['commit']}, {run['versions']}. Load average (1 min) during the runs: "
+        f"{min(loads):.1f}–{max(loads):.1f} on {os.cpu_count()} cores.",
+        "",
+        "| | DuckDB s | Spark s | Spark / DuckDB |",
+        "|---|---:|---:|---:|",
+    ]
+    rows = [("whole process (open + queries)", "process_s"), ("start-up (open)", "start_s")]
+    for label, key in rows:
+        d, s = duck[key], spark[key]
+        lines.append(f"| {label} | {d:.2f} | {s:.1f} | {s / d:.0f}× |")
+    for name in duck["median_s"]:
+        d, s = duck["median_s"][name], spark["median_s"][name]
+        lines.append(f"| `{name}` | {d:.3f} | {s:.2f} | {s / d:.0f}× |")
+    spark_mb = spark["python_peak_mb"] + spark["jvm_peak_mb"]
+    lines.append(
+        f"| peak memory (VmHWM) | {duck['python_peak_mb']:,.0f} MB | "
+        f"{spark['python_peak_mb']:,.0f} MB Python + {spark['jvm_peak_mb']:,.0f} MB JVM | "
+        f"{spark_mb / duck['python_peak_mb']:.1f}× |"
+    )
+    return "\n".join(lines)
+
+
+def write_readme(preset: str) -> None:
+    """Re-render the README's Spark table from ``results_file(preset)``."""
+    from benchmarks.readme import replace_block
+
+    replace_block(START, END, section(preset, json.loads(results_file(preset).read_text())))
+
+
+def _run_info(warehouse: str, runs: int) -> dict[str, Any]:
+    import datetime
+
+    import duckdb
+    import pyspark
+
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"],
+        check=False,
+        capture_output=True,
+        text=True,
+        cwd=HERE,
+    ).stdout.strip()
+    size = sum(f.stat().st_size for f in Path(warehouse).rglob("*.parquet"))
+    return {
+        "warehouse_mb": size / 1e6,
+        "runs": runs,
+        "started": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "commit": commit or "?",
+        "versions": f"duckdb {duckdb.__version__}, pyspark {pyspark.__version__}",
+    }
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("warehouse")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument(
+        "--write-readme",
+        metavar="PRESET",
+        help="save the results as results/spark-PRESET.json and rewrite the README's table",
+    )
     parser.add_argument("--child", choices=["duckdb", "spark"], help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         print(json.dumps(child(args.child, args.warehouse, args.runs)))
         return
+    info = _run_info(args.warehouse, args.runs)
     results = []
     for engine in ("duckdb", "spark"):
         load_before = os.getloadavg()[0]
@@ -125,6 +204,11 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(f"row counts differ: {duck['rows']} vs {spark['rows']}")
     if args.out:
         args.out.write_text(json.dumps(results, indent=2) + "\n")
+    if args.write_readme:
+        results_file(args.write_readme).write_text(
+            json.dumps({**info, "results": results}, indent=2) + "\n"
+        )
+        write_readme(args.write_readme)
 
 
 if __name__ == "__main__":

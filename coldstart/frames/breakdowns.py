@@ -34,7 +34,7 @@ def _component_cdfs(session: Any, opts: FigureOptions, by: str) -> dict[str, pl.
     region = opts.function_region
     group_col = "runtime" if by == "runtime" else "trigger_group"
     hist = session.query(
-        "figures_cold_start_hist", bins_per_decade=opts.bins_per_decade, region=region
+        "cold_starts_histogram", bins_per_decade=opts.bins_per_decade, region=region
     ).filter(pl.col("bin").is_not_null())
     query = "cold_starts_by_runtime" if by == "runtime" else "cold_starts_by_trigger"
     return {

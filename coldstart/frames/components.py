@@ -67,7 +67,7 @@ def fig13(session: Any, opts: FigureOptions) -> dict[str, pl.DataFrame]:
     """Log-binned densities (violins) and quartiles of each component by pool size and
     region (zeros excluded by the query's binning); the query's medians by pool size."""
     hist = session.query(
-        "figures_cold_start_hist", bins_per_decade=opts.bins_per_decade, region=opts.one_region
+        "cold_starts_histogram", bins_per_decade=opts.bins_per_decade, region=opts.one_region
     )
     hist = keep_regions(hist.filter(pl.col("bin").is_not_null()), opts)
     binned = (

@@ -30,7 +30,7 @@ def fig10(session: Any, opts: FigureOptions) -> dict[str, pl.DataFrame]:
     consecutive cold starts; LogNormal and Weibull fits (tables and curves); the per-region
     summaries the report tabulates."""
     region = opts.one_region
-    values = keep_regions(session.query("figures_cold_start_times", region=region), opts)
+    values = keep_regions(session.query("cold_starts_times", region=region), opts)
     iats = keep_regions(session.query("cold_starts_inter_arrival", region=region), opts).select(
         "region", "iat_s"
     )

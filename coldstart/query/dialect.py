@@ -7,7 +7,9 @@ the text:
 
 * **Macros are inlined.** Spark has no ``CREATE MACRO``; each call of a library macro is
   replaced by the macro's body with the arguments substituted (parenthesised), and the
-  ``CREATE MACRO`` statements themselves produce no Spark SQL.
+  ``CREATE MACRO`` statements themselves produce no Spark SQL. A table macro (``CREATE MACRO
+  m(…) AS TABLE SELECT …``) called in FROM becomes a subquery aliased as the call was (or by
+  the macro's name).
 * **Exact percentiles stay exact.** sqlglot writes ``percentile_cont(q) WITHIN GROUP (ORDER BY
   x)`` as Spark's *approximate* ``PERCENTILE_APPROX`` (a p99 off by 12.5 % on the tiny trace);
   here it becomes Spark's exact ``percentile(x, q)``, which interpolates linearly like
@@ -46,11 +48,13 @@ class TranslationError(ColdstartError):
 
 @dataclass(frozen=True)
 class Macro:
-    """A library ``CREATE MACRO name(params) AS expr``: what calls of ``name`` expand to."""
+    """A library ``CREATE MACRO name(params) AS expr`` (or ``AS TABLE query``): what calls of
+    ``name`` expand to."""
 
     name: str
     params: tuple[str, ...]
     body: exp.Expression
+    table: bool = False
 
 
 Macros = dict[str, Macro]
@@ -81,7 +85,12 @@ def _as_macro(tree: exp.Expression) -> Macro | None:
     udf = tree.this
     name = udf.this.name if isinstance(udf.this, exp.Table) else udf.name
     params = tuple(p.name for p in udf.expressions)
-    return Macro(name.lower(), params, tree.expression)
+    properties = tree.args.get("properties")
+    table = any(
+        isinstance(p, exp.ReturnsProperty) and p.args.get("is_table")
+        for p in (properties.expressions if properties else [])
+    )
+    return Macro(name.lower(), params, tree.expression, table=table)
 
 
 def to_spark(sql: str, macros: Macros | None = None, *, pretty: bool = False) -> str:
@@ -119,13 +128,28 @@ def _inline_macros(tree: exp.Expression, macros: Macros) -> exp.Expression:
     if not macros:
         return tree
 
+    def call_of(node: exp.Expression) -> tuple[Macro, exp.Anonymous] | None:
+        """The library macro ``node`` calls: a function call, or a table in FROM whose name
+        is a call (sqlglot's tree for ``FROM m(…)``)."""
+        call = node.this if isinstance(node, exp.Table) else node
+        if not isinstance(call, exp.Anonymous):
+            return None
+        macro = macros.get(str(call.this).lower())
+        return None if macro is None else (macro, call)
+
     def expand(node: exp.Expression) -> exp.Expression:
-        if not isinstance(node, exp.Anonymous):
+        found = call_of(node)
+        if found is None:
             return node
-        macro = macros.get(str(node.this).lower())
-        if macro is None:
-            return node
-        args = node.expressions
+        macro, call = found
+        in_from = isinstance(node, exp.Table)
+        if macro.table != in_from:
+            where = "in FROM" if macro.table else "as an expression"
+            raise TranslationError(
+                f"macro {macro.name} is a {'table' if macro.table else 'scalar'} macro: "
+                f"call it {where}: {node.sql(SOURCE)}"
+            )
+        args = call.expressions
         if len(args) != len(macro.params):
             raise TranslationError(
                 f"macro {macro.name} takes {len(macro.params)} arguments "
@@ -138,9 +162,12 @@ def _inline_macros(tree: exp.Expression, macros: Macros) -> exp.Expression:
                 return exp.Paren(this=bound[inner.name].copy())
             return inner
 
-        body = macro.body.copy().transform(substitute)
         # A macro may call another macro: expand the result again.
-        return exp.Paren(this=_inline_macros(body, macros))
+        body = _inline_macros(macro.body.copy().transform(substitute), macros)
+        if not in_from:
+            return exp.Paren(this=body)
+        alias = node.args.get("alias") or exp.TableAlias(this=exp.to_identifier(macro.name))
+        return exp.Subquery(this=body, alias=alias.copy())
 
     return tree.transform(expand)
 

@@ -1,7 +1,7 @@
 -- @query utility_ratio_by_runtime
 -- Pod utility ratio quartiles and tail shares per runtime, plus 'all' (Fig 17a).
--- Same pods as pod_utility_ratio (censoring included); the 'all'
--- row covers every pod of the region; quartiles are continuous.
+-- utility_ratio_by_group with grouping = 'runtime' (one body: the table macro
+-- utility_ratio_groups); the group column is named runtime.
 --
 -- @needs cold_starts, requests, functions
 --
@@ -17,19 +17,6 @@
 -- @column p50 [ratio] Median utility ratio.
 -- @column p75 [ratio] Third quartile of the utility ratio.
 -- @column share_above_100 [share] Share of pods with utility_ratio > 100.
-SELECT
-    CASE WHEN GROUPING(p.runtime) = 1 THEN 'all' ELSE p.runtime END AS runtime,
-    COUNT(*) AS pods,
-    AVG(CASE WHEN utility_ratio < 1 THEN 1 ELSE 0 END) AS share_below_1,
-    percentile_cont(0.25) WITHIN GROUP (ORDER BY utility_ratio) AS p25,
-    percentile_cont(0.5) WITHIN GROUP (ORDER BY utility_ratio) AS p50,
-    percentile_cont(0.75) WITHIN GROUP (ORDER BY utility_ratio) AS p75,
-    AVG(CASE WHEN utility_ratio > 100 THEN 1 ELSE 0 END) AS share_above_100
-FROM pod_lifetimes AS p
-WHERE region = $region
-    AND requests > 0
-    AND utility_ratio IS NOT NULL
-    AND censor_margin_s >= COALESCE($censor_s, $keep_alive_s)
-GROUP BY GROUPING SETS ((p.runtime), ())
--- GROUPING(p.…) qualified: Spark resolves a bare name in ORDER BY to the output alias.
-ORDER BY GROUPING(p.runtime), runtime NULLS LAST;
+SELECT group_name AS runtime, pods, share_below_1, p25, p50, p75, share_above_100
+FROM utility_ratio_groups($region, 'runtime', COALESCE($censor_s, $keep_alive_s))
+ORDER BY all_row, runtime NULLS LAST;

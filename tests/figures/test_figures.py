@@ -623,7 +623,7 @@ def test_each_query_runs_once_for_all_figures(tiny_session: Any) -> None:
         frames.build(fid, cached)
     assert cached.runs and all(run.ran == 1 for run in cached.runs.values())
     shared = {key[0] for key, run in cached.runs.items() if run.asked > 1}
-    assert {"cold_starts_by_region", "figures_cold_start_hist"} <= shared
+    assert {"cold_starts_by_region", "cold_starts_histogram"} <= shared
     # a second round asks again and runs nothing
     before = {key: run.ran for key, run in cached.runs.items()}
     frames.build("fig11", cached)

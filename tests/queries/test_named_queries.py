@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from coldstart.query import Session
@@ -381,8 +382,16 @@ def test_utility_ratio_by_runtime_and_trigger(hand: Session) -> None:
         [{"trigger_group": "APIG-S", **java}, {"trigger_group": "TIMER-A", **python},
          {"trigger_group": None, **null}, {"trigger_group": "all", **every}],
     )  # fmt: skip
+    # the two are utility_ratio_by_group for one grouping, the group column renamed
+    approx_rows(
+        rows(hand, "utility_ratio_by_group", grouping="trigger"),
+        [{"group_name": "APIG-S", **java}, {"group_name": "TIMER-A", **python},
+         {"group_name": None, **null}, {"group_name": "all", **every}],
+    )  # fmt: skip
     # keeping the censored pod (Python3, ratio 50 / 1) adds it to Python3 and 'all'
     with_cut = rows(hand, "utility_ratio_by_runtime", censor_s=0)
+    by_group = rows(hand, "utility_ratio_by_group", grouping="runtime", censor_s=0)
+    assert with_cut == [{"runtime": r.pop("group_name"), **r} for r in by_group]
     assert [r["pods"] for r in with_cut] == [3, 2, 1, 6]
     assert with_cut[1]["p50"] == pytest.approx((25.5 + 50.0) / 2)
 
@@ -469,18 +478,42 @@ def _queries_run_by_tests(source: str) -> set[str]:
     return found
 
 
-def test_every_named_query_is_tested_here() -> None:
-    """A new named query must get a hand-worked test in this file: a test that runs it.
+def test_cold_starts_times(hand: Session) -> None:
+    # R1 totals 0.1+0.2+0+0.7, 0.5+0.5+1+1, 2+1+1+1, 4·0.5; eight R2 cold starts
+    assert sorted(hand.query("cold_starts_times", region="R1")["total_s"]) == [1.0, 2.0, 3.0, 5.0]
+    assert hand.query("cold_starts_times").height == 12
 
-    Except the figure-specific ones in queries/figures/, which the figures' tests cover.
-    """
+
+def test_cold_starts_histogram(hand: Session) -> None:
+    # One bin per decade: totals 1, 2, 3, 5 all fall in bin 0 (log10 in [0, 1)); dependency
+    # deployments 0 (not binned, n_zero), 1, 1 (bin 0) and 0.5 (log10 = -0.3 -> bin -1).
+    frame = hand.query("cold_starts_histogram", bins_per_decade=1, region="R1")
+    assert set(frame["region"]) == {"R1"}
+    per_bin = (
+        frame.group_by("component", "bin")
+        .agg(n=pl.col("n").sum(), n_zero=pl.col("n_zero").sum())
+        .sort("component", "bin", nulls_last=True)
+    )
+    assert per_bin.filter(component="total").rows() == [("total", 0, 4, 0)]
+    assert per_bin.filter(component="deploy_dependency").rows() == [
+        ("deploy_dependency", -1, 1, 0),
+        ("deploy_dependency", 0, 2, 0),
+        ("deploy_dependency", None, 0, 1),
+    ]
+    # ten per decade: log10(3)·10 = 4.77 -> bin 4, log10(5)·10 = 6.99 -> bin 6
+    ten = hand.query("cold_starts_histogram", bins_per_decade=10, region="R1")
+    totals = ten.filter(component="total").group_by("bin").agg(pl.col("n").sum()).sort("bin")
+    assert totals.rows() == [(0, 1), (3, 1), (4, 1), (6, 1)]
+
+
+def test_every_named_query_is_tested_here() -> None:
+    """A new named query must get a hand-worked test in this file: a test that runs it."""
     from pathlib import Path
 
     from coldstart.query.library import load_library
 
     run = _queries_run_by_tests(Path(__file__).read_text())
-    mine = [q.name for q in load_library().queries.values() if q.path.parent.name != "figures"]
-    untested = [n for n in mine if n not in run]
+    untested = [n for n in load_library().queries if n not in run]
     assert not untested
 
 

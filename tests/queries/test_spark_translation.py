@@ -95,6 +95,27 @@ def test_macro_calls_are_inlined_with_precedence_kept() -> None:
     ).fetchall() == [(13,)]
 
 
+def test_table_macro_call_becomes_a_subquery() -> None:
+    sql = """
+        CREATE MACRO above(lo, k) AS TABLE
+            SELECT x, x * k AS y FROM (VALUES (1), (2), (3)) AS t(x) WHERE x > lo;
+        SELECT a.x, a.y FROM above($lo, 10) AS a ORDER BY a.x
+    """
+    (spark,) = dialect.spark_statements(sql)
+    assert "above" not in spark.lower() and ":lo" in spark
+    assert _on_duckdb(spark.replace(":lo", "1")) == [(2, 20), (3, 30)]
+    # unaliased, the subquery takes the macro's name, as DuckDB names the call
+    (bare,) = dialect.spark_statements(sql.replace("AS a ", "").replace("a.", "above."))
+    assert _on_duckdb(bare.replace(":lo", "2")) == [(3, 30)]
+
+
+def test_macro_called_as_the_wrong_kind_is_refused() -> None:
+    with pytest.raises(dialect.TranslationError, match="table macro"):
+        dialect.to_spark("SELECT utility_ratio_groups('R2', 'runtime', 60) AS g", MACROS)
+    with pytest.raises(dialect.TranslationError, match="scalar macro"):
+        dialect.to_spark("SELECT * FROM resource_group(300, 128)", MACROS)
+
+
 def test_library_macro_is_inlined_for_spark() -> None:
     spark = dialect.to_spark(
         "SELECT resource_group(300, 128) AS g, resource_group(1, 2) AS o", MACROS

@@ -1,4 +1,4 @@
--- @query figures_cold_start_hist
+-- @query cold_starts_histogram
 -- Log-binned cold-start times and components by region, pool, runtime, trigger (Figs 13–16).
 -- How are cold-start durations and each component distributed, by region, pool size (small
 -- ⇔ ≤ 400 mCPU and ≤ 256 MB) and — where the function table knows them (Region 2) — runtime

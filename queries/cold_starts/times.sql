@@ -1,4 +1,4 @@
--- @query figures_cold_start_times
+-- @query cold_starts_times
 -- Every cold-start time per region, unsorted: the sample of the Fig 10a/10b CDFs and fit.
 -- Only the two columns the CDFs and the LogNormal fit need, in no particular order: on the
 -- full release (11.9 M cold starts) this is a quarter of cold_starts_values' memory and

@@ -1,0 +1,25 @@
+-- @query utility_ratio_by_group
+-- Pod utility ratio quartiles, tail shares per runtime or trigger group, and 'all' (Fig 17).
+-- Same pods as pod_utility_ratio (censoring included); the 'all' row covers every pod of the
+-- region; quartiles are continuous. utility_ratio_by_runtime and utility_ratio_by_trigger are
+-- this query for one grouping, with the group column named after it.
+--
+-- @needs cold_starts, requests, functions
+--
+-- @param region VARCHAR = 'R2' {R1, R2, R3, R4, R5} Region (the function table is R2's).
+-- @param grouping VARCHAR = 'runtime' {runtime, trigger} Which grouping.
+-- @param keep_alive_s DOUBLE = 60 Keep-alive, the default censoring margin.
+-- @param censor_s DOUBLE = NULL Censoring margin (see pod_utility_ratio); NULL = keep_alive_s.
+--
+-- @column group_name [text] The group, 'all' for every pod, NULL for pods outside the function
+-- table.
+-- @column pods [count] Pods.
+-- @column share_below_1 [share] Share of pods with utility_ratio < 1 (useful for less than their
+-- cold start).
+-- @column p25 [ratio] First quartile of the utility ratio.
+-- @column p50 [ratio] Median utility ratio.
+-- @column p75 [ratio] Third quartile of the utility ratio.
+-- @column share_above_100 [share] Share of pods with utility_ratio > 100.
+SELECT group_name, pods, share_below_1, p25, p50, p75, share_above_100
+FROM utility_ratio_groups($region, $grouping, COALESCE($censor_s, $keep_alive_s))
+ORDER BY all_row, group_name NULLS LAST;
