@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, fields
 from typing import Any
 
-import numpy as np
 import polars as pl
 from scipy import stats
 
@@ -705,11 +705,52 @@ def _text_figure(n: paper.PaperNumber) -> str | None:
     )
 
 
-def figure_summary(table: pl.DataFrame, built: Mapping[str, FigureFrames]) -> pl.DataFrame:
+@dataclass(frozen=True)
+class PaperClaim:
+    """One number stated in the paper's text beside this warehouse's value (a row of
+    :func:`reproducibility` whose kind is 'text' and that was measured)."""
+
+    id: str
+    source: str
+    statement: str
+    paper: float
+    unit: str
+    tolerance: str
+    measured: float
+    verdict: str
+
+
+def comparison(table: pl.DataFrame, fig_ids: Sequence[str]) -> pl.DataFrame:
+    """The rows of :func:`reproducibility` for these figures, by verdict then id."""
+    if table.is_empty():
+        return table
+    return table.filter(pl.col("fig_id").is_in(list(fig_ids))).sort("verdict", "id")
+
+
+def claims(table: pl.DataFrame, fig_ids: Sequence[str]) -> list[PaperClaim]:
+    """The paper's text claims about these figures that this warehouse could measure."""
+    if table.is_empty():
+        return []
+    part = table.filter(
+        pl.col("fig_id").is_in(list(fig_ids))
+        & (pl.col("kind") == "text")
+        & (pl.col("verdict") != VERDICT_NOT_MEASURED)
+    )
+    keys = [f.name for f in fields(PaperClaim)]
+    return [PaperClaim(**{k: row[k] for k in keys}) for row in part.iter_rows(named=True)]
+
+
+def figure_summary(
+    table: pl.DataFrame,
+    built: Mapping[str, FigureFrames],
+    skipped: Mapping[str, str] | None = None,
+) -> pl.DataFrame:
     """One row per figure: its grade, how many paper numbers were compared and how many agree.
 
-    Columns: fig_id, figure, title, grade, compared, agrees, differs, not_measured.
+    ``skipped``: figure id → why it could not be built (a missing table), shown as its status.
+    Columns: fig_id, figure, title, grade, status, compared, agrees, differs, not_measured.
     """
+    skipped = skipped or {}
     rows = []
     for fid, spec in FIGURES.items():
         part = table.filter(pl.col("fig_id") == fid) if table.height else table
@@ -717,6 +758,8 @@ def figure_summary(table: pl.DataFrame, built: Mapping[str, FigureFrames]) -> pl
             VERDICT_AGREES, VERDICT_DIFFERS, VERDICT_NOT_MEASURED)}  # fmt: skip
         ff = built.get(fid)
         status = "built" if ff is not None and not ff.excluded else "not built"
+        if fid in skipped:
+            status = f"skipped: {skipped[fid]}"
         rows.append(
             {
                 "fig_id": fid,
@@ -733,5 +776,4 @@ def figure_summary(table: pl.DataFrame, built: Mapping[str, FigureFrames]) -> pl
     return pl.DataFrame(rows)
 
 
-__all__ = ["figure_summary", "measure", "reproducibility"]
-_ = np  # numpy is scipy's; kept for readers who extend the measures
+__all__ = ["PaperClaim", "claims", "comparison", "figure_summary", "measure", "reproducibility"]
