@@ -19,10 +19,10 @@ from typing import Any
 
 import polars as pl
 
-from coldstart.frames.model import ALL, FigureFrames
+from coldstart.frames.model import ALL, NOT_IN_TABLE, FigureFrames
 
 #: Group labels that are not a real group (left out of "slowest runtime" and similar).
-NOT_A_GROUP = (ALL, "unknown")
+NOT_A_GROUP = (ALL, "unknown", NOT_IN_TABLE)
 #: The four components of a cold start, as the frames name them.
 COMPONENTS = ("pod_allocation", "deploy_code", "deploy_dependency", "scheduling")
 

@@ -7,6 +7,7 @@ and analyses; a PNG is written for every figure.
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 from typing import Any
 
@@ -135,9 +136,8 @@ def test_fig03_three_region_cdfs(tiny_figure: Any) -> None:
     _assert_curves(axes[1], r.data["execution_time_cdf"], "region")
     _assert_curves(axes[2], r.data["cpu_usage_cdf"], "region")
     assert "(s)" in axes[1].get_xlabel() and "cores" in axes[2].get_xlabel()
-    assert (
-        len(axes[0].get_legend().get_texts()) == r.data["requests_per_day_cdf"]["region"].n_unique()
-    )
+    (legend,) = r.figure.legends  # one region legend, below the panels (never on a curve)
+    assert len(legend.get_texts()) == r.data["requests_per_day_cdf"]["region"].n_unique()
     # the inter-arrival guides of panel (a): 1 day = 1 request per day, 1 minute = 1440
     guides = [ln.get_xdata()[0] for ln in axes[0].get_lines() if ln.get_gid() == "guide"]
     assert 1.0 in guides and 1440.0 in guides
@@ -640,3 +640,47 @@ def test_a_stamp_goes_under_the_title(tiny_session: Any) -> None:
     ff = frames.build("fig11", tiny_session)
     title = plots.draw(ff, stamp=SYNTHETIC_LINE).get_suptitle()
     assert title.startswith("Fig 11") and title.endswith(SYNTHETIC_LINE)
+
+
+def _drawn_points(ax: Axes) -> np.ndarray:
+    """Display coordinates of every line (densified along its segments, steps included) and
+    every scatter point of an axes: what a legend must not cover."""
+    pts = []
+    for line in ax.get_lines():
+        xy = np.asarray(line.get_xydata(), float)
+        guide = line.get_gid() in (None, "") and line.get_linestyle() in ("--", ":")
+        if len(xy) < 2 or guide:
+            continue  # reference guides (dashed, no gid) are not data
+        disp = line.get_transform().transform(xy)
+        if str(line.get_drawstyle()).startswith("steps-post"):
+            corners = np.column_stack([disp[1:, 0], disp[:-1, 1]])
+            disp = np.insert(disp, np.arange(1, len(disp)), corners, axis=0)
+        for a, b in itertools.pairwise(disp):
+            n = int(min(200, max(2, np.hypot(*(b - a)) // 2)))
+            pts.append(np.linspace(a, b, n))
+    for coll in ax.collections:
+        offsets = np.asarray(coll.get_offsets(), float)
+        if coll.get_gid() and offsets.ndim == 2 and len(offsets) and not coll.get_paths()[1:]:
+            pts.append(coll.get_offset_transform().transform(offsets))
+    pts = [p[np.isfinite(p).all(axis=1)] for p in pts]
+    return np.concatenate(pts) if pts else np.empty((0, 2))
+
+
+@pytest.mark.parametrize("fig_id", frames.figure_ids())
+def test_no_legend_covers_data(tiny_figure: Any, fig_id: str) -> None:
+    """A legend inside a panel sits where no curve or point of that panel is drawn."""
+    fig = tiny_figure(fig_id).figure
+    fig.draw_without_rendering()
+    for ax in fig.axes:
+        legend = ax.get_legend()
+        if legend is None or not ax.axison:
+            continue
+        box = legend.get_window_extent()
+        pts = _drawn_points(ax)
+        inside = pts[
+            (pts[:, 0] > box.x0)
+            & (pts[:, 0] < box.x1)
+            & (pts[:, 1] > box.y0)
+            & (pts[:, 1] < box.y1)
+        ]
+        assert len(inside) == 0, f"{fig_id}: the legend of {ax.get_title()!r} covers data"
