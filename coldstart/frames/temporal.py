@@ -29,7 +29,32 @@ def fig05(session: Any, opts: FigureOptions) -> dict[str, pl.DataFrame]:
         first_day=lo,
         last_day=hi,
     )
-    return {"series": result.series, "peaks": result.peaks}
+    return {
+        "series": result.series,
+        "peaks": result.peaks,
+        "flatness": flat_regions(result.series),
+    }
+
+
+#: A region's panel looks flat when 90 % of its smoothed minutes sit below this share of its
+#: maximum: a few burst minutes set the scale and the daily cycle is squashed at the bottom.
+FLAT_BELOW = 0.1
+
+
+def flat_regions(series: pl.DataFrame) -> pl.DataFrame:
+    """Per region, whether its normalised, smoothed requests per minute stay below
+    :data:`FLAT_BELOW` of their maximum in 90 % of the minutes (Fig 5 then says why).
+
+    Columns: region, p90 (90th percentile of the normalised smoothed series), flat (bool).
+    """
+    if series.is_empty():
+        return pl.DataFrame(schema={"region": pl.String, "p90": pl.Float64, "flat": pl.Boolean})
+    return (
+        series.group_by("region")
+        .agg(pl.col("smoothed").quantile(0.9, "linear").alias("p90"))
+        .with_columns((pl.col("p90") < FLAT_BELOW).alias("flat"))
+        .sort("region")
+    )
 
 
 def fig06(session: Any, opts: FigureOptions) -> dict[str, pl.DataFrame]:

@@ -684,3 +684,26 @@ def test_no_legend_covers_data(tiny_figure: Any, fig_id: str) -> None:
             & (pts[:, 1] < box.y1)
         ]
         assert len(inside) == 0, f"{fig_id}: the legend of {ax.get_title()!r} covers data"
+
+
+def test_fig05_names_the_panels_that_look_flat() -> None:
+    from coldstart.frames import FigureFrames
+    from coldstart.frames.temporal import flat_regions
+    from coldstart.plots import caption
+
+    # R1: one burst minute sets the maximum, every other minute is at 0.05 → flat;
+    # R2: a daily cycle between 0 and 1 → not flat.
+    series = pl.DataFrame(
+        {
+            "region": ["R1"] * 20 + ["R2"] * 20,
+            "smoothed": [1.0] + [0.05] * 19 + [i / 19 for i in range(20)],
+        }
+    )
+    flatness = flat_regions(series)
+    assert flatness["flat"].to_list() == [True, False]
+    assert flatness["p90"][0] == pytest.approx(0.05)
+    ff = FigureFrames("fig05", {"series": series, "peaks": pl.DataFrame(), "flatness": flatness})
+    assert caption(ff).endswith(
+        "R1 looks flat: a few burst minutes set its maximum, so 90 % of its smoothed minutes "
+        "stay below a tenth of it and the daily cycle sits at the bottom."
+    )
