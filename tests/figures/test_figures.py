@@ -707,3 +707,22 @@ def test_fig05_names_the_panels_that_look_flat() -> None:
         "R1 looks flat: a few burst minutes set its maximum, so 90 % of its smoothed minutes "
         "stay below a tenth of it and the daily cycle sits at the bottom."
     )
+
+
+def test_fig06_reads_function_minutes_in_batches(
+    tiny_figure: Any, tiny_session: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Batches that split functions anywhere give the ratios of one whole read, and the
+    session's batches are the query's rows in its order."""
+    from coldstart.frames import temporal
+
+    whole = tiny_session.query("requests_per_function_minute", region="R2")
+    batches = list(
+        tiny_session.query_batches("requests_per_function_minute", region="R2", rows=997)
+    )
+    assert len(batches) > 2 and all(b.height <= 997 for b in batches)
+    assert pl.concat(batches).equals(whole)
+    monkeypatch.setattr(temporal, "FUNCTION_MINUTE_BATCH", 997)
+    streamed = frames.build("fig06", tiny_session)["ratios"]
+    one_read = tiny_figure("fig06").data["ratios"]
+    assert streamed.sort("region", "funcID").equals(one_read.sort("region", "funcID"))
