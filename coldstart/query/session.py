@@ -243,7 +243,7 @@ class Session:
         self._require_tables(q.name, q.doc.needs)
         self._prepare(q.sql)
         try:
-            reader = self._con.sql(q.sql, params=bound or None).fetch_record_batch(rows)
+            reader = self._con.sql(q.sql, params=bound or None).to_arrow_reader(rows)
             for batch in reader:
                 yield pl.from_arrow(batch)  # type: ignore[misc]
         except duckdb.Error as exc:

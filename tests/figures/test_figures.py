@@ -709,11 +709,12 @@ def test_fig05_names_the_panels_that_look_flat() -> None:
     )
 
 
-def test_fig06_reads_function_minutes_in_batches(
+def test_fig06_reads_function_minutes_in_pieces(
     tiny_figure: Any, tiny_session: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Batches that split functions anywhere give the ratios of one whole read, and the
-    session's batches are the query's rows in its order."""
+    """Reads of five days and passes of two functions give the ratios of one whole read, equal to
+    the analysis over the query's whole result; the session's batches are the query's rows in
+    its order."""
     from coldstart.frames import temporal
 
     whole = tiny_session.query("requests_per_function_minute", region="R2")
@@ -722,7 +723,25 @@ def test_fig06_reads_function_minutes_in_batches(
     )
     assert len(batches) > 2 and all(b.height <= 997 for b in batches)
     assert pl.concat(batches).equals(whole)
-    monkeypatch.setattr(temporal, "FUNCTION_MINUTE_BATCH", 997)
-    streamed = frames.build("fig06", tiny_session)["ratios"]
-    one_read = tiny_figure("fig06").data["ratios"]
-    assert streamed.sort("region", "funcID").equals(one_read.sort("region", "funcID"))
+    # one read of every day and one analysis pass, against the report's reads and passes
+    monkeypatch.setattr(temporal, "DAYS_PER_READ", 31)
+    monkeypatch.setattr(temporal, "FUNCTIONS_PER_PASS", 10**6)
+    one_read = frames.build("fig06", tiny_session)["ratios"]
+    monkeypatch.setattr(temporal, "DAYS_PER_READ", 5)
+    monkeypatch.setattr(temporal, "FUNCTIONS_PER_PASS", 2)
+    many_reads = frames.build("fig06", tiny_session)["ratios"]
+    assert many_reads.equals(one_read) and many_reads.height > 4
+    assert tiny_figure("fig06").data["ratios"].equals(one_read)
+    # and the ratios are those of the analysis over the query's whole result
+    from coldstart.analysis import peak_trough
+
+    direct = pl.concat(
+        [
+            peak_trough.peak_to_trough_by_function(
+                tiny_session.query("requests_per_function_minute", region=r)
+            )
+            for r in ("R1", "R2", "R3", "R4", "R5")
+        ]
+    ).sort("region", "funcID")
+    got = one_read.select(direct.columns).sort("region", "funcID")
+    assert got.equals(direct)
