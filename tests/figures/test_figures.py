@@ -83,7 +83,8 @@ def test_every_figure_renders_its_data(tiny_figure: Any, fig_id: str, tmp_path: 
 
 @pytest.mark.parametrize("fig_id", frames.figure_ids())
 def test_every_text_is_legible_at_the_reports_width(tiny_figure: Any, fig_id: str) -> None:
-    """≥ 9 px once the figure is scaled into the report's 1040 px column at 150 dpi."""
+    """≥ 9 px once the figure is scaled into the report's 1040 px column at 150 dpi, and no
+    legend inside a panel covers its data."""
     from matplotlib.text import Text
 
     fig = tiny_figure(fig_id).figure
@@ -98,6 +99,7 @@ def test_every_text_is_legible_at_the_reports_width(tiny_figure: Any, fig_id: st
     ]
     assert not small, f"{fig_id}: text below {style.MIN_TEXT_PX} px: {small[:5]}"
     assert width <= 12.5, "wider figures need fonts too large for their panels"
+    _assert_no_legend_covers_data(fig, fig_id)  # shares the layout drawn above
 
 
 def test_displayed_size_arithmetic() -> None:
@@ -666,11 +668,9 @@ def _drawn_points(ax: Axes) -> np.ndarray:
     return np.concatenate(pts) if pts else np.empty((0, 2))
 
 
-@pytest.mark.parametrize("fig_id", frames.figure_ids())
-def test_no_legend_covers_data(tiny_figure: Any, fig_id: str) -> None:
-    """A legend inside a panel sits where no curve or point of that panel is drawn."""
-    fig = tiny_figure(fig_id).figure
-    fig.draw_without_rendering()
+def _assert_no_legend_covers_data(fig: Figure, fig_id: str) -> None:
+    """A legend inside a panel sits where no curve or point of that panel is drawn (the
+    figure must have been laid out: draw_without_rendering)."""
     for ax in fig.axes:
         legend = ax.get_legend()
         if legend is None or not ax.axison:
