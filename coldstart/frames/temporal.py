@@ -94,7 +94,8 @@ def _ratios_of_region(session: Any, region: str, opts: FigureOptions) -> pl.Data
         return _ratios(_NO_MINUTES, opts)
     rows = pl.concat(reads, how="vertical_relaxed")
     del reads
-    rows = rows.sort(pl.col("funcID").to_physical(), "time")  # each function's rows together
+    # Each function's rows together (one integer key; the analysis orders a function by time).
+    rows = rows.sort(pl.col("funcID").to_physical(), maintain_order=True)
     codes = rows["funcID"].to_physical()
     starts = [0, *(codes.ne(codes.shift(1)).arg_true().to_list()[1:]), rows.height]
     parts = []
