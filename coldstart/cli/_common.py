@@ -18,6 +18,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Markdown, not rich markup: rich reads any "[word …]" in a help text as a style tag and
+    # drops it ("[default: …]", "local[2]"), and keeps the docstrings' hard line breaks.
+    rich_markup_mode="markdown",
 )
 
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)

@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.table import Table as RichTable
 
 from coldstart import provenance
+from coldstart.cli import _common
 from coldstart.cli._common import app, err_console, split_csv_option, user_errors
 from coldstart.ingest import CheckResult, check, ingest
 from coldstart.ingest.malloc import keep_freed_memory
@@ -18,7 +19,7 @@ from coldstart.progress import progress_bars
 
 out = Console(highlight=False, soft_wrap=True)
 
-WAREHOUSE_HELP = "Warehouse folder [default: $COLDSTART_WAREHOUSE, else data/warehouse]."
+WAREHOUSE_HELP = _common.WAREHOUSE_HELP  # one wording for every command
 
 
 @app.command("ingest")

@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table as RichTable
 
+from coldstart.cli import _common
 from coldstart.cli._common import app, err_console, user_errors
 from coldstart.config import resolve_warehouse
 from coldstart.errors import UsageError
@@ -24,13 +25,13 @@ from coldstart.errors import UsageError
 if TYPE_CHECKING:  # imported where used: `coldstart queries` and `--help` need no polars
     import polars as pl
 
-WAREHOUSE_HELP = "Warehouse folder [default: $COLDSTART_WAREHOUSE, else data/warehouse]."
+WAREHOUSE_HELP = _common.WAREHOUSE_HELP  # one wording for every command
 FORMATS = ("table", "csv", "json", "parquet")
 FORMAT_HELP = "Output format: table (default on a terminal), csv, json or parquet (needs -o)."
 MAX_TABLE_ROWS = 40
 ENGINES = ("duckdb", "spark")
 ENGINE_HELP = "Engine: duckdb (default) or spark (needs pyspark and Java; coldstart[spark])."
-MASTER_HELP = "Spark master URL for --engine spark [default: local[2]]."
+MASTER_HELP = "Spark master URL for --engine spark (default: local[2])."
 SHOW_SQL_HELP = "Print the SQL that would run (parameters as markers) instead of running it."
 DIALECT_HELP = "SQL dialect for --show-sql: duckdb (as in queries/) or spark (translated)."
 

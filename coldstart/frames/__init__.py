@@ -6,6 +6,9 @@ The layers of the figures, each a package::
     coldstart.plots    DataFrames → matplotlib Figures and captions (no queries)
     coldstart.report   frames + figures + findings → HTML / Markdown (computes nothing)
 
+Besides the figures' frames, ``frames.findings`` selects the values the report's sentences
+state and ``frames.paper_check`` sets the paper's numbers beside this warehouse's.
+
 Use::
 
     import coldstart

@@ -8,6 +8,7 @@ results by query name and parameters and keeps a count and the time of each run.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -56,6 +57,25 @@ class CachedSession:
         if df.estimated_size() <= self.keep_bytes:
             self._results[key] = df
         return df
+
+    def query_batches(
+        self, name: str, /, *, rows: int = 1_000_000, **params: Any
+    ) -> Iterator[pl.DataFrame]:
+        """The session's batches, never kept (the query is one too big to hold), timed and
+        logged like any other run; a session without batches yields its whole result once."""
+        t0 = time.perf_counter()
+        batches = getattr(self.session, "query_batches", None)
+        if batches is None:
+            yield self.session.query(name, **params)
+        else:
+            yield from batches(name, rows=rows, **params)
+        key = (name, tuple(sorted(params.items())))
+        seconds = time.perf_counter() - t0
+        if key in self.runs:
+            run = self.runs[key]
+            run.asked, run.ran, run.seconds = run.asked + 1, run.ran + 1, run.seconds + seconds
+        else:
+            self.runs[key] = QueryRun(name, dict(params), seconds)
 
     def forget(self) -> None:
         """Drop the kept results (the run log stays): frees memory between report sections."""

@@ -14,16 +14,16 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, fields
 from typing import Any
 
-import numpy as np
 import polars as pl
 from scipy import stats
 
 from coldstart import paper
 from coldstart.analysis.ecdf import cdf_at, quantile_from_curve
-from coldstart.frames.model import ALL, FigureFrames, one_row
+from coldstart.frames.model import ALL, NOT_IN_TABLE, FigureFrames, one_row
 from coldstart.frames.specs import FIGURES
 
 Frames = Mapping[str, FigureFrames]
@@ -361,6 +361,10 @@ def _rho(f: Frames, region: str | None, parts: list[str]) -> Value:
 
 
 def _pool_median(size: str, col: str = "median_s") -> Measure:
+    """A pool size's median from the query (exact, the number Fig 13's table and finding
+    show); other quartiles from the violins' binned densities."""
+    if col == "median_s":
+        return lambda f, r, p: _cell(f, "fig13", "by_pool_size", "p50_s", region=r, pool_size=size)
     return lambda f, r, p: _cell(
         f, "fig13", "quartiles", col, region=r, pool_size=size, component="total"
     )
@@ -383,6 +387,20 @@ def _fig14(kind: str) -> Measure:
     return m
 
 
+def _group_medians(f: Frames, fig: str) -> dict[str, float]:
+    """Exact median cold-start time of each named group (the query's p50_s, as Figs 15/16's
+    tables and findings show), not the one read off the log-binned curve."""
+    df = _frame(f, fig, "by_group")
+    col = "runtime" if fig == "fig15" else "trigger_group"
+    if df is None or col not in df.columns:
+        return {}
+    return {
+        g: float(v)
+        for g, v in df.select(col, "p50_s").iter_rows()
+        if g is not None and v is not None and g not in (ALL, "unknown", NOT_IN_TABLE)
+    }
+
+
 def _breakdown(fig: str, groups: dict[str, str]) -> Measure:
     def m(f: Frames, region: str | None, parts: list[str]) -> Value:  # noqa: PLR0911
         measure, key = parts[1], parts[2]
@@ -391,28 +409,17 @@ def _breakdown(fig: str, groups: dict[str, str]) -> Measure:
         if measure.startswith("pod_alloc"):
             comp = "pod_allocation"
         curve = _curve(f, fig, "cdf", group=group, component=comp)
+        exact = _group_medians(f, fig)
+        if measure in ("median_s", "median_s_min") and group in exact:
+            return exact[group]
+        if measure == "median_s_max" and key == "other":
+            others = [v for g, v in exact.items() if g != "OBS-A"]
+            return max(others, default=None)
+        if measure == "median_rank":
+            order = sorted(exact, key=lambda g: -exact[g])
+            return float(order.index(group) + 1) if group in order else None
         if measure in ("median_s", "median_s_min", "dep_median_s"):
             return _q(curve, 0.5)
-        if measure == "median_s_max" and key == "other":
-            df = _frame(f, fig, "cdf")
-            if df is None:
-                return None
-            others = [
-                g for g in df["group"].unique().to_list() if g not in ("OBS-A", ALL, "unknown")
-            ]
-            meds = [_q(_curve(f, fig, "cdf", group=g, component="total"), 0.5) for g in others]
-            return max((v for v in meds if v is not None), default=None)
-        if measure == "median_rank":
-            df = _frame(f, fig, "cdf")
-            if df is None:
-                return None
-            meds = {
-                g: _q(_curve(f, fig, "cdf", group=g, component="total"), 0.5)
-                for g in df["group"].unique().to_list()
-                if g not in (ALL, "unknown")
-            }
-            order = sorted((g for g in meds if meds[g] is not None), key=lambda g: -meds[g])  # type: ignore[operator]
-            return float(order.index(group) + 1) if group in order else None
         points = {
             "share_below_1s": 1.0,
             "pod_alloc_cdf_100us": 1e-4,
@@ -705,11 +712,52 @@ def _text_figure(n: paper.PaperNumber) -> str | None:
     )
 
 
-def figure_summary(table: pl.DataFrame, built: Mapping[str, FigureFrames]) -> pl.DataFrame:
+@dataclass(frozen=True)
+class PaperClaim:
+    """One number stated in the paper's text beside this warehouse's value (a row of
+    :func:`reproducibility` whose kind is 'text' and that was measured)."""
+
+    id: str
+    source: str
+    statement: str
+    paper: float
+    unit: str
+    tolerance: str
+    measured: float
+    verdict: str
+
+
+def comparison(table: pl.DataFrame, fig_ids: Sequence[str]) -> pl.DataFrame:
+    """The rows of :func:`reproducibility` for these figures, by verdict then id."""
+    if table.is_empty():
+        return table
+    return table.filter(pl.col("fig_id").is_in(list(fig_ids))).sort("verdict", "id")
+
+
+def claims(table: pl.DataFrame, fig_ids: Sequence[str]) -> list[PaperClaim]:
+    """The paper's text claims about these figures that this warehouse could measure."""
+    if table.is_empty():
+        return []
+    part = table.filter(
+        pl.col("fig_id").is_in(list(fig_ids))
+        & (pl.col("kind") == "text")
+        & (pl.col("verdict") != VERDICT_NOT_MEASURED)
+    )
+    keys = [f.name for f in fields(PaperClaim)]
+    return [PaperClaim(**{k: row[k] for k in keys}) for row in part.iter_rows(named=True)]
+
+
+def figure_summary(
+    table: pl.DataFrame,
+    built: Mapping[str, FigureFrames],
+    skipped: Mapping[str, str] | None = None,
+) -> pl.DataFrame:
     """One row per figure: its grade, how many paper numbers were compared and how many agree.
 
-    Columns: fig_id, figure, title, grade, compared, agrees, differs, not_measured.
+    ``skipped``: figure id → why it could not be built (a missing table), shown as its status.
+    Columns: fig_id, figure, title, grade, status, compared, agrees, differs, not_measured.
     """
+    skipped = skipped or {}
     rows = []
     for fid, spec in FIGURES.items():
         part = table.filter(pl.col("fig_id") == fid) if table.height else table
@@ -717,6 +765,8 @@ def figure_summary(table: pl.DataFrame, built: Mapping[str, FigureFrames]) -> pl
             VERDICT_AGREES, VERDICT_DIFFERS, VERDICT_NOT_MEASURED)}  # fmt: skip
         ff = built.get(fid)
         status = "built" if ff is not None and not ff.excluded else "not built"
+        if fid in skipped:
+            status = f"skipped: {skipped[fid]}"
         rows.append(
             {
                 "fig_id": fid,
@@ -733,5 +783,4 @@ def figure_summary(table: pl.DataFrame, built: Mapping[str, FigureFrames]) -> pl
     return pl.DataFrame(rows)
 
 
-__all__ = ["figure_summary", "measure", "reproducibility"]
-_ = np  # numpy is scipy's; kept for readers who extend the measures
+__all__ = ["PaperClaim", "claims", "comparison", "figure_summary", "measure", "reproducibility"]

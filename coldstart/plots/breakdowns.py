@@ -106,7 +106,7 @@ def plot_utility_ratio(
     Inputs: group, x, cdf (x = utility ratio; ratios ≤ 0 cannot sit on the log axis and are
     dropped by the caller).
     """
-    fig = style.new_figure(11.0, 4.2)
+    fig = style.new_figure(11.0, 5.4)
     axes = fig.subplots(1, 2, sharey=True)
     _group_cdfs(
         axes[0],
@@ -115,6 +115,7 @@ def plot_utility_ratio(
         style.RUNTIME_COLORS,
         xlabel="pod utility ratio",
         title="(a) by runtime",
+        legend=False,
     )
     _group_cdfs(
         axes[1],
@@ -124,11 +125,18 @@ def plot_utility_ratio(
         xlabel="pod utility ratio",
         title="(b) by trigger",
         all_style=":",
+        legend=False,
     )
     for ax in axes:
         if ax.get_xscale() == "log":
             ax.axvline(1.0, color="#555555", linestyle=":", linewidth=1.0, gid="ratio1")
     axes[1].set_ylabel("")
+    for ax, title in zip(axes, ("runtime", "trigger"), strict=True):
+        # Below each panel: the curves of a runtime can cross any corner of the panel.
+        handles, labels = ax.get_legend_handles_labels()
+        if handles:
+            ax.legend(handles, labels, fontsize=8, title=title, loc="upper center",
+                      bbox_to_anchor=(0.5, -0.2), ncols=5, frameon=False)  # fmt: skip
     fig.suptitle(
         f"Fig 17 — {region}: pod utility ratio = (lifetime − {keep_alive_s:g} s keep-alive) / "
         "cold-start time",

@@ -192,14 +192,16 @@ def plot_pool_size_violins(
         ax.grid(True, axis="y", which="major", alpha=0.3)
     axes[-1].set_xticks(range(len(regions)), regions)
     axes[-1].set_xlabel("region")
-    axes[0].legend(
+    fig.legend(  # outside the panels: the violins reach every corner
         [
             Patch(color=style.POOL_SIZE_COLORS["small"]),
             Patch(color=style.POOL_SIZE_COLORS["large"]),
         ],
-        ["small (≤ 400 mCPU, ≤ 256 MB)", "large"],
-        fontsize=8,
-        loc="upper right",
+        ["small pools (≤ 400 mCPU and ≤ 256 MB), left halves", "large pools, right halves"],
+        fontsize=9,
+        loc="outside lower center",
+        ncols=2,
+        frameon=False,
     )
     fig.suptitle("Fig 13 — cold-start time and components by pool size", fontsize=11)
     return fig

@@ -83,6 +83,7 @@ def plot_cold_start_distributions(
         iat_curves,
         xlabel="inter-arrival time of cold starts (s)",
         title="(c) inter-arrival time per region" + zero_note,
+        legend=False,  # (a) already gave the figure its region legend
     )
     _pooled_panel(
         axes[1, 1],

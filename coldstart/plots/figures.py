@@ -307,4 +307,18 @@ def caption(ff: FigureFrames) -> str:
             "dropped (right-censored)."
         ),
     }
-    return captions[ff.fig_id]
+    return captions[ff.fig_id] + (_flat_note(ff) if ff.fig_id == "fig05" else "")
+
+
+def _flat_note(ff: FigureFrames) -> str:
+    """Say why a Fig 5 panel looks flat (its frames name the regions), never leave it bare."""
+    flatness = ff.frames.get("flatness")
+    names = [] if flatness is None else flatness.filter(pl.col("flat"))["region"].to_list()
+    if not names:
+        return ""
+    many = len(names) > 1
+    return (
+        f" {', '.join(names)} look{'' if many else 's'} flat: a few burst minutes set "
+        f"{'their' if many else 'its'} maximum, so 90 % of {'their' if many else 'its'} "
+        "smoothed minutes stay below a tenth of it and the daily cycle sits at the bottom."
+    )

@@ -72,7 +72,8 @@ def plot_pods_by_group(
             top = float(np.max(np.sum(ys, axis=0))) if ys else 1.0
             ax.set_ylim(0, max(top, 1e-9) * 1.6)
             handles, labels = ax.get_legend_handles_labels()
-            ax.legend(handles[::-1], labels[::-1], fontsize=7, loc="upper left", ncols=2)
+            ax.legend(handles[::-1], labels[::-1], fontsize=7, loc="upper left", ncols=2,
+                      columnspacing=0.8, handlelength=1.2, handletextpad=0.4)  # fmt: skip
         ax = axes[1, col]
         ax.set_title(f"({'def'[col]}) proportions by {label}", fontsize=10)
         p = proportions.filter(pl.col("kind") == kind) if proportions.height else proportions
@@ -215,5 +216,8 @@ def plot_requests_vs_cold_starts(functions: pl.DataFrame, *, region: str = "R2")
     ax.set_xlabel("requests (whole trace)")
     ax.set_ylabel("cold starts (whole trace)")
     ax.grid(True, which="major", alpha=0.3)
-    ax.legend(fontsize=8, loc="lower right", title="trigger")
+    handles, labels = ax.get_legend_handles_labels()
+    if handles:  # beside the panel: the scatter can fill any corner
+        ax.legend(handles, labels, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0),
+                  title="trigger")  # fmt: skip
     return fig

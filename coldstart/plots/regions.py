@@ -52,8 +52,8 @@ def region_cdf_panel(
             gid=f"cdf:{region}",
         )
     style.cdf_axes(ax, xlabel)
-    if legend:
-        ax.legend(loc="lower right", fontsize=8, frameon=True)
+    if legend and ax.figure is not None:
+        style.legend_outside(ax.figure, ax)  # type: ignore[arg-type]
 
 
 def plot_region_sizes(sizes: pl.DataFrame) -> Figure:
@@ -84,17 +84,10 @@ def plot_region_sizes(sizes: pl.DataFrame) -> Figure:
             gid=f"bubble:{row['region']}",
             zorder=3,
         )
-        ax.annotate(
-            f"{row['region']}\n{_short(row['pods'])} pods",
-            (row["functions"], row["requests"]),
-            ha="center",
-            va="center",
-            fontsize=8,
-            zorder=4,
-        )
     ax.set_xscale("log")
     ax.set_yscale("log")
     _pad_log_limits(ax, shown["functions"].to_numpy(), shown["requests"].to_numpy())
+    _label_bubbles(ax, shown.sort("region"), scale)
     ax.set_xlabel("number of functions")
     ax.set_ylabel("number of requests (whole trace)")
     ax.grid(True, which="major", alpha=0.3)
@@ -105,6 +98,65 @@ def plot_region_sizes(sizes: pl.DataFrame) -> Figure:
             fontsize=10,
         )
     return fig
+
+
+#: Where a bubble's label may go, in order of preference: right, left, above, below, and the
+#: four diagonals (unit offsets, scaled by the bubble's radius plus a gap).
+_LABEL_SPOTS = (
+    (1, 0, "left", "center"),
+    (-1, 0, "right", "center"),
+    (0, 1, "center", "bottom"),
+    (0, -1, "center", "top"),
+    (0.8, 0.8, "left", "bottom"),
+    (-0.8, 0.8, "right", "bottom"),
+    (0.8, -0.8, "left", "top"),
+    (-0.8, -0.8, "right", "top"),
+)
+_LABEL_PT = 8.0
+
+
+def _label_bubbles(ax: Axes, rows: pl.DataFrame, scale: float) -> None:
+    """Label each bubble beside it, at the first spot that overlaps neither another bubble nor
+    a label already placed (bubbles of similar regions overlap, so labels inside collide)."""
+    to_px = ax.figure.dpi / 72.0  # type: ignore[union-attr]
+    xy = np.column_stack([rows["functions"].to_numpy(), rows["requests"].to_numpy()])
+    centres = ax.transData.transform(xy.astype(float))
+    radii = [np.sqrt(max(p * scale, 8.0)) / 2 * to_px for p in rows["pods"].to_list()]
+    placed: list[tuple[float, float, float, float]] = []
+
+    def free(box: tuple[float, float, float, float], own: int) -> bool:
+        x0, y0, x1, y1 = box
+        for j, ((cx, cy), r) in enumerate(zip(centres, radii, strict=True)):
+            nx, ny = min(max(cx, x0), x1), min(max(cy, y0), y1)  # nearest point of the box
+            if j != own and (nx - cx) ** 2 + (ny - cy) ** 2 < r**2:
+                return False
+        return all(x1 < a0 or x0 > a1 or y1 < b0 or y0 > b1 for a0, b0, a1, b1 in placed)
+
+    for i, row in enumerate(rows.iter_rows(named=True)):
+        text = f"{row['region']}: {_short(row['pods'])} pods"
+        w, h = 0.6 * _LABEL_PT * len(text) * to_px, 1.4 * _LABEL_PT * to_px
+        (cx, cy), gap = centres[i], radii[i] + 3 * to_px
+        choice = _LABEL_SPOTS[0]
+        for spot in _LABEL_SPOTS:
+            dx, dy, ha, va = spot
+            x = cx + dx * gap - {"left": 0, "center": w / 2, "right": w}[ha]
+            y = cy + dy * gap - {"bottom": 0, "center": h / 2, "top": h}[va]
+            if free((x, y, x + w, y + h), i):
+                choice = spot
+                placed.append((x, y, x + w, y + h))
+                break
+        dx, dy, ha, va = choice
+        ax.annotate(
+            text,
+            (row["functions"], row["requests"]),
+            xytext=(dx * gap / to_px, dy * gap / to_px),
+            textcoords="offset points",
+            ha=ha,
+            va=va,
+            fontsize=_LABEL_PT,
+            zorder=4,
+            gid=f"label:{row['region']}",
+        )
 
 
 def _short(n: float) -> str:

@@ -124,6 +124,15 @@ def new_figure(width: float, height: float) -> Figure:
     return Figure(figsize=(width, height), layout="constrained")
 
 
+def legend_outside(fig: Figure, ax: Axes, *, ncols: int = 8, title: str | None = None) -> None:
+    """One legend for the figure, below its panels, from ``ax``'s labelled artists: a legend
+    outside the axes can never cover data, whatever the data (constrained layout makes room)."""
+    handles, labels = ax.get_legend_handles_labels()
+    if handles:
+        fig.legend(handles, labels, loc="outside lower center", ncols=min(ncols, len(handles)),
+                   fontsize=8, title=title, frameon=False)  # fmt: skip
+
+
 def no_data(ax: Axes, message: str = "no data") -> None:
     """Mark an empty panel explicitly, so an empty result never looks like a blank image."""
     wrapped = "\n".join(textwrap.fill(line, 60) for line in message.splitlines())

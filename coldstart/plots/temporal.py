@@ -74,8 +74,11 @@ def plot_daily_peaks(peaks: DailyPeaks, *, window_minutes: int | None = None) ->
             color=style.color_for(region, style.REGION_COLORS),
         )
         ax.set_xlim(float(s["day_frac"].min()), float(s["day_frac"].max()))
-    axes[0].legend(loc="upper right", fontsize=7, ncols=2, markerscale=4)
     axes[-1].set_xlabel("time (days since trace start)")
+    handles, labels = axes[0].get_legend_handles_labels()
+    if handles:
+        fig.legend(handles, labels, loc="outside lower center", ncols=len(handles), fontsize=8,
+                   markerscale=4, frameon=False)  # fmt: skip
     fig.suptitle("Fig 5 — normalised requests per minute and daily peaks", fontsize=11)
     return fig
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -230,6 +231,23 @@ class Session:
         self._require_tables(q.name, q.doc.needs)
         self._prepare(q.sql)
         return self._run(q.sql, bound, where=f"query {q.name}")
+
+    def query_batches(
+        self, name: str, /, *, rows: int = 1_000_000, **params: Any
+    ) -> Iterator[pl.DataFrame]:
+        """Run a named query and yield its result in DataFrames of at most ``rows`` rows, in
+        the query's order: a caller that aggregates as it goes (the report's Fig 6 reads every
+        active function-minute) never holds the whole result."""
+        q = self.named(name)
+        bound = bind_params(q, params)
+        self._require_tables(q.name, q.doc.needs)
+        self._prepare(q.sql)
+        try:
+            reader = self._con.sql(q.sql, params=bound or None).to_arrow_reader(rows)
+            for batch in reader:
+                yield pl.from_arrow(batch)  # type: ignore[misc]
+        except duckdb.Error as exc:
+            raise QueryError(f"query {q.name}: {exc}") from None
 
     def query_columns(self, name: str) -> list[str]:
         """Output column names of a named query (binds it with its defaults; reads no rows)."""

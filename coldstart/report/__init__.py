@@ -9,11 +9,11 @@
     result.report.sections     # what was shown (findings, tables with their DataFrames)
 
 Modules: ``build`` (sections from the figures' frames, coldstart.frames, and their drawings,
-coldstart.plots), ``findings`` (sentences stating values the frames hold, and the paper's
-claims beside this data's), ``render_html`` / ``render_markdown`` (layout only), ``rasterise``
-(PNG bytes), ``output`` (atomic write that never removes a file it did not write), ``fmt``
-(number formatting shared by tables and sentences), ``model`` (the dataclasses). No analysis
-lives here: numbers come from coldstart.frames.
+coldstart.plots), ``sentences`` (the findings of coldstart.frames.findings and the paper's
+claims of coldstart.frames.paper_check, written out), ``render_html`` / ``render_markdown``
+(layout only), ``rasterise`` (PNG bytes), ``output`` (atomic write that never removes a file
+it did not write), ``fmt`` (number formatting shared by tables and sentences), ``model`` (the
+dataclasses). No analysis lives here: numbers come from coldstart.frames.
 """
 
 from __future__ import annotations

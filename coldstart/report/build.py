@@ -3,7 +3,8 @@
 The report computes nothing. It asks :mod:`coldstart.frames` for every figure's DataFrames
 (each query runs once, through a :class:`~coldstart.frames.CachedSession`), draws them with
 :mod:`coldstart.plots`, takes the paper comparison from :mod:`coldstart.frames.paper_check`
-and the sentences from :mod:`coldstart.report.findings`, and lays the sections out: which
+the findings from :mod:`coldstart.frames.findings` (written out by
+:mod:`coldstart.report.sentences`), and lays the sections out: which
 frames become tables, with which columns and headers, and what each part does not cover.
 """
 
@@ -23,11 +24,12 @@ from coldstart import frames, plots, provenance
 from coldstart.analysis import holiday
 from coldstart.errors import MissingTableError
 from coldstart.frames import FigureFrames, FigureOptions, check_regions
+from coldstart.frames import findings as found_in
 from coldstart.frames import paper_check as pc
 from coldstart.frames import warehouse as wh_frames
 from coldstart.ingest import check
 from coldstart.progress import NullProgress, ProgressSink
-from coldstart.report import findings as fnd
+from coldstart.report import sentences
 from coldstart.report.model import Column, FigureBlock, Finding, Report, Section, Table
 from coldstart.report.rasterise import png
 
@@ -59,6 +61,7 @@ class _Ctx:
     blocks: dict[str, FigureBlock]
     paper: pl.DataFrame
     table_caveats: dict[str, list[str]]
+    found: dict[str, found_in.Result | None]
     timings: dict[str, float] = field(default_factory=dict)
 
     def frame(self, fig_id: str, name: str) -> pl.DataFrame:
@@ -91,6 +94,10 @@ class _Ctx:
         source = f"query {name}" + (f" ({params})" if params else "")
         return Table(key or name, title, source, cols, df, note)
 
+    def say(self, *keys: str) -> list[Finding]:
+        """The sentences of these findings (coldstart.frames.findings), where the data hold."""
+        return sentences.sentences(self.found, keys)
+
     def caveats_of(self, *tables: str) -> list[str]:
         """The ingest's documented caveats of these warehouse tables (coldstart check)."""
         return [f"{t}: {c}." for t in tables for c in self.table_caveats.get(t, [])]
@@ -118,9 +125,7 @@ class SectionSpec:
 
 
 def _paper_table(ctx: _Ctx, fig_ids: Sequence[str], key: str) -> Table | None:
-    part = (
-        ctx.paper.filter(pl.col("fig_id").is_in(list(fig_ids))) if ctx.paper.height else ctx.paper
-    )
+    part = pc.comparison(ctx.paper, fig_ids)
     if part.is_empty():
         return None
     return Table(
@@ -137,7 +142,7 @@ def _paper_table(ctx: _Ctx, fig_ids: Sequence[str], key: str) -> Table | None:
             Column("verdict", "verdict"),
             Column("kind", "from"),
         ],
-        part.sort("verdict", "id"),
+        part,
         note=(
             "'from': text = stated in the paper's text, figure = read off its figure, derived = "
             "computed from stated numbers, notebook = the dataset authors' notebook. 'not "
@@ -149,14 +154,7 @@ def _paper_table(ctx: _Ctx, fig_ids: Sequence[str], key: str) -> Table | None:
 
 def _claims(ctx: _Ctx, fig_ids: Sequence[str]) -> list[Finding]:
     """The paper's stated claims (text) for these figures, each with this warehouse's value."""
-    if ctx.paper.is_empty():
-        return []
-    part = ctx.paper.filter(
-        pl.col("fig_id").is_in(list(fig_ids))
-        & (pl.col("kind") == "text")
-        & (pl.col("verdict") != pc.VERDICT_NOT_MEASURED)
-    )
-    return [fnd.paper_claim(row) for row in part.iter_rows(named=True)]
+    return [sentences.paper_claim(c) for c in pc.claims(ctx.paper, fig_ids)]
 
 
 # --- sections -----------------------------------------------------------------------------------
@@ -173,9 +171,7 @@ def _regions(ctx: _Ctx, sec: Section) -> None:
                 "Size of each region over the trace (Fig 1)",
             )
         )
-        sec.findings += fnd.present(
-            [fnd.functions_vs_requests(summary), fnd.cold_starts_range(summary)]
-        )
+        sec.findings += ctx.say("functions_vs_requests", "cold_starts_range")
     users = ctx.frame("fig04", "users")
     if not users.is_empty():
         sec.tables.append(
@@ -235,7 +231,7 @@ def _temporal(ctx: _Ctx, sec: Section) -> None:
                 top,
             )
         )
-        sec.findings += fnd.present([fnd.peak_to_trough(ctx.frame("fig06", "ratios"))])
+        sec.findings += ctx.say("peak_to_trough")
     wide = ctx.frame("fig07", "pods_by_day")
     if not wide.is_empty():
         marks = {str(holiday.LAST_WORKDAY): "*", str(holiday.FIRST_WORKDAY_AFTER): "*"}
@@ -257,7 +253,7 @@ def _temporal(ctx: _Ctx, sec: Section) -> None:
                 ),
             )
         )
-        sec.findings += fnd.present([fnd.busiest_days(ctx.frame("fig07", "normalised"))])
+        sec.findings += ctx.say("busiest_days")
     gaps = "gaps filled with 0" if o.peak_trough_zero_fill else "minutes without requests dropped"
     sec.caveats += [
         f"Fig 5: smoothing over {o.smoothing_minutes} min and peak prominence "
@@ -313,13 +309,7 @@ def _distributions(ctx: _Ctx, sec: Section) -> None:
         df = ctx.frame("fig10", key)
         if not df.is_empty():
             sec.tables.append(Table(key, title, f"figure fig10 ({key})", _FIT_COLUMNS, df))
-    sec.findings += fnd.present(
-        [
-            fnd.tail_factor(by_region),
-            fnd.lognormal_fit(ctx.frame("fig10", "lognormal_fit")),
-            fnd.weibull_fit(ctx.frame("fig10", "weibull_fit")),
-        ]
-    )
+    sec.findings += ctx.say("tail_factor", "lognormal_fit", "weibull_fit")
     o = ctx.opts
     sec.caveats += [
         "Timestamps have 1 ms resolution, so gaps shorter than 1 ms are 0; the Weibull fit "
@@ -350,7 +340,7 @@ def _components(ctx: _Ctx, sec: Section) -> None:
                 key="components_by_region",
             )
         )
-        sec.findings += fnd.present([fnd.largest_component(by_region)])
+        sec.findings += ctx.say("largest_component")
     if not by_pool.is_empty():
         sec.tables.append(
             ctx.query_table(
@@ -366,7 +356,7 @@ def _components(ctx: _Ctx, sec: Section) -> None:
                 "Medians by pool size (small: ≤ 400 mCPU and ≤ 256 MB; Fig 13)",
             )
         )
-        sec.findings += fnd.present([fnd.pool_size_ratio(by_pool)])
+        sec.findings += ctx.say("pool_size_ratio")
     wide = ctx.frame("fig12", "spearman_mean")
     if not wide.is_empty():
         cols = [Column("region", "region")] + [
@@ -381,7 +371,7 @@ def _components(ctx: _Ctx, sec: Section) -> None:
                 wide,
             )
         )
-        sec.findings += fnd.present([fnd.count_correlation(ctx.frame("fig12", "spearman"))])
+        sec.findings += ctx.say("count_correlation")
     sec.caveats += [
         "Components are the release's four costs; they add up to the cold-start time "
         "(scheduling is very likely the residual). Hourly means include zeros.",
@@ -450,11 +440,8 @@ def _region2(ctx: _Ctx, sec: Section) -> None:
                 note=NOT_IN_TABLE_NOTE,
             )
         )
-        sec.findings += fnd.present([fnd.slowest_group(df, col, what)])
-    props = ctx.frame("fig08", "proportions_trigger")
-    sec.findings += fnd.present(
-        [fnd.group_shares(props, "trigger group") if not props.is_empty() else None]
-    )
+        sec.findings += ctx.say(f"slowest_{what.replace(' ', '_')}")
+    sec.findings += ctx.say("shares_trigger_group")
     sec.caveats += [
         f"Runtime and trigger come from the function table, which covers {region} only.",
         "Trigger groups of functions with several triggers follow an inferred rule (any "
@@ -487,7 +474,7 @@ def _utility(ctx: _Ctx, sec: Section) -> None:
                 note=NOT_IN_TABLE_NOTE,
             )
         )
-        sec.findings += fnd.present([fnd.utility_extremes(df, col, what)])
+        sec.findings += ctx.say(f"utility_by_{what.replace(' ', '_')}")
     sec.caveats += [
         "Pod lifetimes come from the request table, so only pods that cold-started on the "
         "day it covers are measured: one day instead of the paper's month (PARTIAL).",
@@ -624,7 +611,8 @@ def build_from_session(
         timings[f"figure {fid}"] = time.perf_counter() - t0
         progress.advance(task)
     paper_rows = pc.reproducibility(built)
-    ctx = _Ctx(cached, opts, built, skipped, blocks, paper_rows, caveats, timings)
+    found = found_in.compute(built)
+    ctx = _Ctx(cached, opts, built, skipped, blocks, paper_rows, caveats, found, timings)
     sections = [_section(spec, ctx) for spec in SECTIONS]
     cached.forget()
     for key, run in cached.runs.items():
@@ -644,7 +632,9 @@ def build_from_session(
         timings=timings,
         provenance=origin.label(),
         synthetic_banner=banner,
-        reproducibility=_reproducibility_table(pc.figure_summary(paper_rows, built), skipped),
+        reproducibility=_reproducibility_table(
+            pc.figure_summary(paper_rows, built, {f: str(e) for f, e in skipped.items()})
+        ),
     )
 
 
@@ -683,14 +673,7 @@ def _skip_reason(ctx: _Ctx, spec: SectionSpec) -> str:
     )
 
 
-def _reproducibility_table(summary: pl.DataFrame, skipped: dict[str, MissingTableError]) -> Table:
-    reasons = {fid: f"skipped: {exc}" for fid, exc in skipped.items()}
-    summary = summary.with_columns(
-        pl.when(pl.col("fig_id").is_in(list(reasons)))
-        .then(pl.col("fig_id").replace_strict(reasons, default=""))
-        .otherwise(pl.col("status"))
-        .alias("status")
-    )
+def _reproducibility_table(summary: pl.DataFrame) -> Table:
     return Table(
         "reproducibility",
         "Reproducibility: each figure of the paper beside this warehouse",

@@ -7,6 +7,7 @@ and analyses; a PNG is written for every figure.
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 from typing import Any
 
@@ -82,7 +83,8 @@ def test_every_figure_renders_its_data(tiny_figure: Any, fig_id: str, tmp_path: 
 
 @pytest.mark.parametrize("fig_id", frames.figure_ids())
 def test_every_text_is_legible_at_the_reports_width(tiny_figure: Any, fig_id: str) -> None:
-    """≥ 9 px once the figure is scaled into the report's 1040 px column at 150 dpi."""
+    """≥ 9 px once the figure is scaled into the report's 1040 px column at 150 dpi, and no
+    legend inside a panel covers its data."""
     from matplotlib.text import Text
 
     fig = tiny_figure(fig_id).figure
@@ -97,6 +99,7 @@ def test_every_text_is_legible_at_the_reports_width(tiny_figure: Any, fig_id: st
     ]
     assert not small, f"{fig_id}: text below {style.MIN_TEXT_PX} px: {small[:5]}"
     assert width <= 12.5, "wider figures need fonts too large for their panels"
+    _assert_no_legend_covers_data(fig, fig_id)  # shares the layout drawn above
 
 
 def test_displayed_size_arithmetic() -> None:
@@ -135,9 +138,8 @@ def test_fig03_three_region_cdfs(tiny_figure: Any) -> None:
     _assert_curves(axes[1], r.data["execution_time_cdf"], "region")
     _assert_curves(axes[2], r.data["cpu_usage_cdf"], "region")
     assert "(s)" in axes[1].get_xlabel() and "cores" in axes[2].get_xlabel()
-    assert (
-        len(axes[0].get_legend().get_texts()) == r.data["requests_per_day_cdf"]["region"].n_unique()
-    )
+    (legend,) = r.figure.legends  # one region legend, below the panels (never on a curve)
+    assert len(legend.get_texts()) == r.data["requests_per_day_cdf"]["region"].n_unique()
     # the inter-arrival guides of panel (a): 1 day = 1 request per day, 1 minute = 1440
     guides = [ln.get_xdata()[0] for ln in axes[0].get_lines() if ln.get_gid() == "guide"]
     assert 1.0 in guides and 1440.0 in guides
@@ -640,3 +642,106 @@ def test_a_stamp_goes_under_the_title(tiny_session: Any) -> None:
     ff = frames.build("fig11", tiny_session)
     title = plots.draw(ff, stamp=SYNTHETIC_LINE).get_suptitle()
     assert title.startswith("Fig 11") and title.endswith(SYNTHETIC_LINE)
+
+
+def _drawn_points(ax: Axes) -> np.ndarray:
+    """Display coordinates of every line (densified along its segments, steps included) and
+    every scatter point of an axes: what a legend must not cover."""
+    pts = []
+    for line in ax.get_lines():
+        xy = np.asarray(line.get_xydata(), float)
+        guide = line.get_gid() in (None, "") and line.get_linestyle() in ("--", ":")
+        if len(xy) < 2 or guide:
+            continue  # reference guides (dashed, no gid) are not data
+        disp = line.get_transform().transform(xy)
+        if str(line.get_drawstyle()).startswith("steps-post"):
+            corners = np.column_stack([disp[1:, 0], disp[:-1, 1]])
+            disp = np.insert(disp, np.arange(1, len(disp)), corners, axis=0)
+        for a, b in itertools.pairwise(disp):
+            n = int(min(200, max(2, np.hypot(*(b - a)) // 2)))
+            pts.append(np.linspace(a, b, n))
+    for coll in ax.collections:
+        offsets = np.asarray(coll.get_offsets(), float)
+        if coll.get_gid() and offsets.ndim == 2 and len(offsets) and not coll.get_paths()[1:]:
+            pts.append(coll.get_offset_transform().transform(offsets))
+    pts = [p[np.isfinite(p).all(axis=1)] for p in pts]
+    return np.concatenate(pts) if pts else np.empty((0, 2))
+
+
+def _assert_no_legend_covers_data(fig: Figure, fig_id: str) -> None:
+    """A legend inside a panel sits where no curve or point of that panel is drawn (the
+    figure must have been laid out: draw_without_rendering)."""
+    for ax in fig.axes:
+        legend = ax.get_legend()
+        if legend is None or not ax.axison:
+            continue
+        box = legend.get_window_extent()
+        pts = _drawn_points(ax)
+        inside = pts[
+            (pts[:, 0] > box.x0)
+            & (pts[:, 0] < box.x1)
+            & (pts[:, 1] > box.y0)
+            & (pts[:, 1] < box.y1)
+        ]
+        assert len(inside) == 0, f"{fig_id}: the legend of {ax.get_title()!r} covers data"
+
+
+def test_fig05_names_the_panels_that_look_flat() -> None:
+    from coldstart.frames import FigureFrames
+    from coldstart.frames.temporal import flat_regions
+    from coldstart.plots import caption
+
+    # R1: one burst minute sets the maximum, every other minute is at 0.05 → flat;
+    # R2: a daily cycle between 0 and 1 → not flat.
+    series = pl.DataFrame(
+        {
+            "region": ["R1"] * 20 + ["R2"] * 20,
+            "smoothed": [1.0] + [0.05] * 19 + [i / 19 for i in range(20)],
+        }
+    )
+    flatness = flat_regions(series)
+    assert flatness["flat"].to_list() == [True, False]
+    assert flatness["p90"][0] == pytest.approx(0.05)
+    ff = FigureFrames("fig05", {"series": series, "peaks": pl.DataFrame(), "flatness": flatness})
+    assert caption(ff).endswith(
+        "R1 looks flat: a few burst minutes set its maximum, so 90 % of its smoothed minutes "
+        "stay below a tenth of it and the daily cycle sits at the bottom."
+    )
+
+
+def test_fig06_reads_function_minutes_in_pieces(
+    tiny_figure: Any, tiny_session: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reads of five days and passes of two functions give the ratios of one whole read, equal to
+    the analysis over the query's whole result; the session's batches are the query's rows in
+    its order."""
+    from coldstart.frames import temporal
+
+    whole = tiny_session.query("requests_per_function_minute", region="R2")
+    batches = list(
+        tiny_session.query_batches("requests_per_function_minute", region="R2", rows=997)
+    )
+    assert len(batches) > 2 and all(b.height <= 997 for b in batches)
+    assert pl.concat(batches).equals(whole)
+    # one read of every day and one analysis pass, against the report's reads and passes
+    monkeypatch.setattr(temporal, "DAYS_PER_READ", 31)
+    monkeypatch.setattr(temporal, "FUNCTIONS_PER_PASS", 10**6)
+    one_read = frames.build("fig06", tiny_session)["ratios"]
+    monkeypatch.setattr(temporal, "DAYS_PER_READ", 5)
+    monkeypatch.setattr(temporal, "FUNCTIONS_PER_PASS", 2)
+    many_reads = frames.build("fig06", tiny_session)["ratios"]
+    assert many_reads.equals(one_read) and many_reads.height > 4
+    assert tiny_figure("fig06").data["ratios"].equals(one_read)
+    # and the ratios are those of the analysis over the query's whole result
+    from coldstart.analysis import peak_trough
+
+    direct = pl.concat(
+        [
+            peak_trough.peak_to_trough_by_function(
+                tiny_session.query("requests_per_function_minute", region=r)
+            )
+            for r in ("R1", "R2", "R3", "R4", "R5")
+        ]
+    ).sort("region", "funcID")
+    got = one_read.select(direct.columns).sort("region", "funcID")
+    assert got.equals(direct)

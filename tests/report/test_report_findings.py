@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -243,3 +245,88 @@ def test_busiest_days_of_the_holiday_window(tiny_report: ReportResult, scan: Sca
     }
     _, v = _finding(tiny_report, "temporal", "busiest_days")
     assert v["day_by_region"] == expected
+
+
+def test_count_correlation(tiny_report: ReportResult, scan: Scan) -> None:
+    from scipy import stats
+
+    per_minute = (
+        scan("cold_starts")
+        .with_columns((pl.col("time") // 60).alias("minute"))
+        .group_by("region", "minute")
+        .agg(pl.len().alias("n"), pl.col("totalCost_cold_start").mean().alias("mean"))
+        .collect()
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", stats.ConstantInputWarning)
+        rho = {
+            r: float(stats.spearmanr(g["mean"], g["n"]).statistic)
+            for (r,), g in per_minute.group_by("region")
+        }
+    rho = {r: v for r, v in rho.items() if not math.isnan(v)}  # constant minutes give NaN
+    lo, hi = min(rho, key=rho.__getitem__), max(rho, key=rho.__getitem__)
+    text, v = _finding(tiny_report, "components", "count_correlation")
+    assert (v["min_region"], v["max_region"]) == (lo, hi)
+    assert (v["min"], v["max"]) == pytest.approx((rho[lo], rho[hi]), abs=1e-9)
+    assert fmt.rho(rho[hi]) in text
+
+
+def test_lognormal_fit_sample_size(tiny_report: ReportResult, scan: Scan) -> None:
+    n = scan("cold_starts").select(pl.len()).collect().item()
+    _, v = _finding(tiny_report, "distributions", "lognormal_fit")
+    assert v["n"] == min(n, 200_000)
+    assert 0 < v["median_s"] < v["mean_s"]  # a LogNormal's median lies below its mean
+
+
+def _r2_with(scan: Scan, column: str) -> pl.DataFrame:
+    cs = scan("cold_starts").filter(pl.col("region") == "R2")
+    return cs.join(scan("functions").select("funcID", column), on="funcID", how="left").collect()
+
+
+def test_slowest_trigger_group(tiny_report: ReportResult, scan: Scan) -> None:
+    joined = _r2_with(scan, "trigger_group")
+    per = (
+        joined.filter(
+            pl.col("trigger_group").is_not_null() & (pl.col("trigger_group") != "unknown")
+        )
+        .group_by("trigger_group")
+        .agg(
+            pl.col("totalCost_cold_start").median().alias("m"),
+            (pl.col("podAllocationCost").mean() / pl.col("totalCost_cold_start").mean()).alias(
+                "alloc"
+            ),
+        )
+    )
+    lo, hi = _extremes(per, "m")
+    _, v = _finding(tiny_report, "region2", "slowest_trigger_group")
+    assert (v["slowest"], v["fastest"]) == (hi["trigger_group"], lo["trigger_group"])
+    assert v["slowest_pod_allocation_share"] == pytest.approx(hi["alloc"], rel=1e-9)
+
+
+def test_most_common_trigger_group(tiny_report: ReportResult, scan: Scan) -> None:
+    joined = _r2_with(scan, "trigger_group")
+    fns = scan("functions").select("funcID", "trigger_group").collect()
+    shares = fns.group_by("trigger_group").agg((pl.len() / fns.height).alias("share"))
+    top = shares.filter(pl.col("trigger_group") != "unknown").sort("share").row(-1, named=True)
+    cs_share = (joined["trigger_group"] == top["trigger_group"]).mean()
+    text, v = _finding(tiny_report, "region2", "shares_trigger_group")
+    assert v["group"] == top["trigger_group"]
+    assert v["cold_starts_share"] == pytest.approx(cs_share, rel=1e-9)
+    assert text.startswith(f"{top['trigger_group']} is the most common trigger group")
+
+
+def test_utility_by_runtime(tiny_report: ReportResult, report_warehouse: Path, scan: Scan) -> None:
+    with coldstart.query.open(report_warehouse) as session:
+        pods = session.query("pod_utility_ratio", region="R2")
+    runtime = scan("functions").select("funcID", "runtime").collect()
+    per = (
+        pods.join(runtime, on="funcID", how="left")
+        .drop_nulls("utility_ratio")
+        .filter(pl.col("runtime").is_not_null() & (pl.col("runtime") != "unknown"))
+        .group_by("runtime")
+        .agg(pl.col("utility_ratio").median().alias("m"))
+    )
+    lo, hi = _extremes(per, "m")
+    _, v = _finding(tiny_report, "utility", "utility_by_runtime")
+    assert (v["lowest"], v["highest"]) == (lo["runtime"], hi["runtime"])
+    assert (v["lowest_p50"], v["highest_p50"]) == pytest.approx((lo["m"], hi["m"]), rel=1e-9)
