@@ -24,9 +24,10 @@ import pyarrow as pa
 from coldstart import release
 from coldstart.derive import TRIGGER_GROUP_ASSUMPTION
 
-SCHEMA_VERSION = 3
-# Older versions this coldstart reads and extends as they are (no --force needed).
-READABLE_VERSIONS = (1, 2, 3)
+SCHEMA_VERSION = 4
+# Older versions this coldstart reads and extends as they are (no --force needed): none since
+# version 4 moved the per-minute tables' day out of the folder names (see CHANGES).
+READABLE_VERSIONS: tuple[int, ...] = ()
 
 CHANGES: tuple[str, ...] = (
     "1 — first version.",
@@ -44,6 +45,15 @@ CHANGES: tuple[str, ...] = (
     "warehouses are read and extended as they are (their file row counts are read from the "
     "footers once). coldstart 0.2 refuses a version-3 warehouse: it would write a second "
     "`part-0.parquet` beside a partition's file and count its cells twice.",
+    "4 — fewer, larger per-minute files: `timeseries` is partitioned by region and metric and "
+    "`counts` by region only; `day` moved from the folder names into the files (an int16 "
+    "column, first), and a partition's days are compacted into a few files (one row group per "
+    "day or slice of a day, rows sorted by day, funcID, time) that every ingest rewrites in its "
+    "publish (at most ~256 MB each). On the release this is 85 folders of a few files instead "
+    "of ~2,600 per-day files. The manifest's per-minute `pieces` still name the logical "
+    "`…/day=N` partitions. Version-1 to -3 warehouses are not extended: `coldstart ingest` "
+    "says so and `--force` rebuilds them from the files given; the query session refuses a "
+    "warehouse whose per-minute files are still in `day=` folders.",
 )
 
 PARQUET_COMPRESSION = "zstd"
@@ -223,13 +233,14 @@ TIMESERIES = Table(
     name="timeseries",
     grain="one row per (funcID, minute) with at least one statistic present",
     source="quantiles/R*/<metric>_<stat>/*.csv",
-    partitions=(REGION, METRIC, DAY),
+    partitions=(REGION, METRIC),
     columns=(
+        DAY,
         Column("funcID", _STR, "", "column name of the wide release file"),
         Column("time", _I32, "s", "start of the minute, multiple of 60"),
         *_STAT_COLUMNS,
     ),
-    sort_by=("funcID", "time"),
+    sort_by=("day", "funcID", "time"),
     notes=(
         "Long form of the wide per-minute files: one column per statistic, side by side.",
         "NaN cells are dropped, not stored: a missing (funcID, minute) means no requests that "
@@ -243,15 +254,16 @@ COUNTS = Table(
     name="counts",
     grain="one row per (funcID, minute) where any count series had a value",
     source="quantiles/R*/{requests,num_pods,num_cold_starts}/*.csv",
-    partitions=(REGION, DAY),
+    partitions=(REGION,),
     columns=(
+        DAY,
         Column("funcID", _STR, "", "column name of the wide release file"),
         Column("time", _I32, "s", "start of the minute, multiple of 60"),
         Column("requests", _I64, "requests", "requests that minute; 0 where the release had NaN"),
         Column("num_pods", _I32, "pods", "pods that minute; 0 where the release had NaN"),
         Column("num_cold_starts", _I32, "events", "cold starts that minute; 0 where NaN"),
     ),
-    sort_by=("funcID", "time"),
+    sort_by=("day", "funcID", "time"),
     notes=(
         "The three count series, side by side, as integers (the release writes them as floats "
         "like `25.0`; a non-integral value is an input error).",

@@ -146,7 +146,8 @@ def _random_tree(seed: int, repeat_minute: bool = False) -> dict[str, str]:
 
 
 def _tables(wh: Path) -> dict[str, pl.DataFrame]:
-    """Partition folder → its rows (a partition's file is named after the ingest that wrote it)."""
+    """Partition folder → its rows (a folder's one file is named after the ingest that wrote
+    it; its days are a column)."""
     return {
         str(p.parent.relative_to(wh)): pl.read_parquet(p)
         for name in ("timeseries", "counts")
@@ -175,8 +176,9 @@ def assert_same_series_tables(a: Path, b: Path, *, ties_free: bool) -> None:
     """
     mine, other = _tables(a), _tables(b)
     assert mine.keys() == other.keys()
-    assert len(mine) == 4
+    assert len(mine) == 2  # timeseries/region=R2/metric=cpu_usage and counts/region=R2
     for rel, frame in mine.items():
+        assert frame["day"].unique().sort().to_list() == [0, 1], rel
         x, y = frame, other[rel]
         if ties_free:
             x, y = x.sort(pl.all()), y.sort(pl.all())

@@ -107,12 +107,12 @@ class SeriesMerge:
     def combine(self, item: Work) -> MergedPartition:
         key, pieces = item
         done = self.merged[key]
-        if done.rel is None:  # merged empty, then cells came: a merge of its own after all
+        if done.segment is None:  # merged empty, then cells came: a merge of its own after all
             pending = {c: list(ps) for c, ps in pieces.items()}
             return self.merge((key, pending))
-        rows = combine_late(self.ctx, key, done.rel, pieces)
+        out = combine_late(self.ctx, key, done.segment, pieces)
         _drop(pieces)
-        return MergedPartition(done.rel, rows, done.replaced)
+        return out
 
 
 def cells(item: Work) -> int:
@@ -123,4 +123,4 @@ def _drop(pieces: Pieces) -> None:
     """Scratch pieces are deleted once merged: the point of merging batch by batch."""
     for ps in pieces.values():
         for p in ps:
-            p.path.unlink(missing_ok=True)
+            p.discard()

@@ -18,7 +18,6 @@ import io
 import json
 from collections import Counter
 from collections.abc import Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import reduce
 from pathlib import Path
@@ -27,44 +26,59 @@ from typing import IO
 import numpy as np
 import polars as pl
 import pyarrow as pa
-import pyarrow.parquet as pq
 from pyarrow import feather
 
 from coldstart import release
 from coldstart.errors import BadRowError, InputError
 from coldstart.ingest import wide_cells
+from coldstart.ingest.compact import (
+    Segment,
+    SegmentWriter,
+    published_days,
+    read_published_day,
+)
 from coldstart.ingest.csvread import ReadStats, iter_blocks
-from coldstart.ingest.parts import PartWriter, write_frame
-from coldstart.ingest.results import GroupKey, LoadContext, PieceRef, SourceResult
+from coldstart.ingest.results import GroupKey, LoadContext, MemoryBudget, PieceRef, SourceResult
 from coldstart.ingest.sources import Source, content_of
 from coldstart.warehouse import TABLES
 
 _KEYS = ["funcID", "time"]
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class Piece:
-    """One column's non-empty cells of one file and day, in scratch space.
+    """One column's non-empty cells of one file and day: in memory, or in scratch space when
+    the ingest's :class:`~coldstart.ingest.results.MemoryBudget` is spent.
 
-    The file holds (f, time, value): ``f`` indexes the file's funcID columns, whose names
-    travel in the file's metadata, so pieces carry no strings per cell and the merge maps
-    funcIDs once per file. (Not kept in memory: thousands of headers of thousands of names
-    would cost hundreds of MB until the merge.)
+    The table holds (f, time, value): ``f`` indexes the file's funcID columns, whose names
+    travel in the table's metadata, so pieces carry no strings per cell and the merge maps
+    funcIDs once per file.
     """
 
-    path: Path
+    path: Path | None  # None: held in memory (``data``)
     unique_times: bool  # no minute twice in the file's rows of that day
     cells: int = 0  # rows of the piece (what its merge will hold in memory: ~12 bytes each)
+    data: pa.Table | None = None
+    budget: MemoryBudget | None = None  # what ``data`` was reserved from
 
     def read(self) -> tuple[pa.Table, tuple[str, ...]]:
-        table = feather.read_table(self.path, memory_map=False)
+        table = self.data if self.data is not None else self._read_file()
         names = tuple(json.loads((table.schema.metadata or {})[_NAMES]))
         return table, names
+
+    def _read_file(self) -> pa.Table:
+        assert self.path is not None
+        return feather.read_table(self.path, memory_map=False)
 
     def read_meta(self) -> tuple[tuple[str, ...], np.ndarray]:
         """The file's funcID columns and its minutes of that day, from the piece's schema only
         (no data read): what the merge needs to lay out its grid."""
-        meta = feather.read_table(self.path, columns=[], memory_map=True).schema.metadata or {}
+        if self.data is not None:
+            meta = self.data.schema.metadata or {}
+        else:
+            assert self.path is not None
+            meta = feather.read_table(self.path, columns=[], memory_map=True).schema.metadata
+            meta = meta or {}
         return tuple(json.loads(meta[_NAMES])), np.array(json.loads(meta[_TIMES]), np.int32)
 
     def frame(self) -> pl.DataFrame:
@@ -76,6 +90,14 @@ class Piece:
         return pl.DataFrame(
             {"funcID": funcs.gather(f["f"]), "time": f["time"], "value": f["value"]}
         )
+
+    def discard(self) -> None:
+        """Free it (memory back to the budget, or its scratch file deleted)."""
+        if self.data is not None and self.budget is not None:
+            self.budget.give_back(self.data.nbytes)
+        self.data = None
+        if self.path is not None:
+            self.path.unlink(missing_ok=True)
 
 
 _NAMES = b"funcIDs"
@@ -138,31 +160,29 @@ def load_wide(
             m = cell_days == day
             f_idx, r_idx, values = got.f[m], got.r[m], got.values[m]
         day_times = times[days == day]
-        # Arrow IPC via pyarrow for these scratch files: no polars query and no Parquet
-        # writer set-up per file (thousands of them), ~1 ms less each.
+        # Arrow via pyarrow: no polars query and no Parquet writer set-up per file (thousands of
+        # them); held in memory while the budget lasts, else an Arrow IPC scratch file.
         piece = pa.table(
             {"f": f_idx.astype(np.int32), "time": times[r_idx], "value": values},
             metadata={_NAMES: names, _TIMES: json.dumps(np.unique(day_times).tolist()).encode()},
         )
         table = "counts" if is_count else "timeseries"
         group_metric = None if is_count else metric
-        path = (
-            ctx.scratch
-            / table
-            / source.region
-            / (group_metric or "_")
-            / str(day)
-            / (f"{column}-{tag}.arrow")
-        )
-        if path.parent not in ctx.made_dirs:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            ctx.made_dirs.add(path.parent)
-        feather.write_feather(piece, path, compression="lz4")
         unique = bool((day_times[1:] > day_times[:-1]).all()) or len(np.unique(day_times)) == len(
             day_times
         )
         group = GroupKey(table, source.region, group_metric, int(day))
-        result.pieces.append(PieceRef(group, column, Piece(path, unique, piece.num_rows)))
+        if ctx.memory.take(piece.nbytes):
+            held = Piece(None, unique, piece.num_rows, piece, ctx.memory)
+        else:
+            path = ctx.scratch / table / source.region / (group_metric or "_") / str(day)
+            path = path / f"{column}-{tag}.arrow"
+            if path.parent not in ctx.made_dirs:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                ctx.made_dirs.add(path.parent)
+            feather.write_feather(piece, path, compression="lz4")
+            held = Piece(path, unique, piece.num_rows)
+        result.pieces.append(PieceRef(group, column, held))
         result.rows_written += piece.num_rows
     result.count("cells", result.rows_written)
     result.count("minutes", len(times))
@@ -375,27 +395,24 @@ def merge_group(
     pieces: dict[str, list[Piece]],
     drop: frozenset[str] = frozenset(),
 ) -> MergedPartition:
-    """Phase 2: stage one partition file: what is published there, without the ``drop``
-    columns (their sources are re-ingested), plus the new pieces.
+    """Phase 2: one day of one folder (a logical partition): what is published there, without
+    the ``drop`` columns (their sources are re-ingested), plus the new pieces, as a
+    :class:`~coldstart.ingest.compact.Segment` that the publish compacts into the folder's
+    files (coldstart.ingest.compact).
 
     New cells add to the published ones: a cell the partition already holds is an error, as a
     cell two new files give (a file with rows of another day adds them to that day's partition;
-    it never replaces what other files put there). The staged file has a name of its own
-    (``part-<ingest id>.parquet``); the published ones it replaces are listed for deletion.
+    it never replaces what other files put there).
     """
     table = group.table
-    spec = TABLES[table]
-    folder = Path(group.partition)
-    rel = folder / f"part-{ctx.batch}.parquet"
     cols = value_columns(table)
-    published = [] if ctx.rebuild else sorted((warehouse / folder).glob("*.parquet"))
-    replaced = [p.relative_to(warehouse).as_posix() for p in published]
-    if not published:  # the usual case: a new partition, one piece per column
-        rows = _merge_dense(ctx.staging / rel, table, pieces, group)
-        if rows is not None:
-            return MergedPartition(rel.as_posix(), rows, replaced)
+    published = read_published_day(published_days(ctx, warehouse, group.folder), group.day, table)
+    if published is None:  # the usual case: a new partition, one piece per column
+        seg = _merge_dense(ctx, table, pieces, group)
+        if seg is not None:
+            return MergedPartition(seg)
     frames: list[pl.DataFrame] = []
-    old = _read_published(published, table) if published else None
+    old = _as_float(published, table) if published is not None else None
     if old is not None:
         old = old.drop([c for c in drop if c in old.columns])
     for col, paths in sorted(pieces.items()):
@@ -415,7 +432,7 @@ def merge_group(
             if old.height:
                 frames.append(old.select(*_KEYS, *rest))
     if not frames:  # every column dropped and nothing new: the partition goes
-        return MergedPartition(None, 0, replaced)
+        return MergedPartition(None)
     merged = reduce(
         lambda a, b: a.join(b, on=_KEYS, how="full", coalesce=True, nulls_equal=False), frames
     )
@@ -426,19 +443,29 @@ def merge_group(
         merged = merged.with_columns(pl.col(list(cols)).fill_null(0))
     merged = merged.sort(_KEYS)
     if merged.height == 0:
-        return MergedPartition(None, 0, replaced)
-    rows = write_frame(ctx.staging / rel, merged, spec)
-    return MergedPartition(rel.as_posix(), rows, replaced)
+        return MergedPartition(None)
+    return MergedPartition(_segment_of(ctx, group, merged))
+
+
+def _segment_of(ctx: LoadContext, group: GroupKey, frame: pl.DataFrame) -> Segment:
+    writer = SegmentWriter(ctx, group.table, group.day, _segment_name(group))
+    writer.write(frame)
+    return writer.close()
+
+
+def _segment_name(group: GroupKey) -> str:
+    return hashlib.sha1(group.partition.encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
 class MergedPartition:
-    """A merge's outcome: the staged file (None: the partition is now empty), its rows, and the
-    published files of the partition it replaces."""
+    """A merge's outcome: the day's rows (None: that day of the folder is now empty)."""
 
-    rel: str | None
-    rows: int
-    replaced: list[str]
+    segment: Segment | None
+
+    @property
+    def rows(self) -> int:
+        return self.segment.rows if self.segment is not None else 0
 
 
 def _present(table: str, col: str) -> pl.Expr:
@@ -446,26 +473,21 @@ def _present(table: str, col: str) -> pl.Expr:
     return (pl.col(col) != 0) if table == "counts" else pl.col(col).is_not_null()
 
 
-def _read_published(files: list[Path], table: str) -> pl.DataFrame:
-    """The published files of one partition (normally one), as one frame of its own columns."""
-    frames = [pl.from_arrow(pq.ParquetFile(f).read()) for f in files]
-    out = pl.concat([f for f in frames if isinstance(f, pl.DataFrame)], how="vertical_relaxed")
-    return out.with_columns(pl.col(list(value_columns(table))).cast(pl.Float64))
+def _as_float(frame: pl.DataFrame, table: str) -> pl.DataFrame:
+    return frame.with_columns(pl.col(list(value_columns(table))).cast(pl.Float64))
 
 
 def combine_late(
-    ctx: LoadContext, group: GroupKey, rel: str, pieces: dict[str, list[Piece]]
-) -> int:
+    ctx: LoadContext, group: GroupKey, done: Segment, pieces: dict[str, list[Piece]]
+) -> MergedPartition:
     """Add pieces that arrived after their partition was merged in this ingest (a file with rows
-    of another day than its name's: see coldstart.ingest.series_batches) to its staged file.
+    of another day than its name's: see coldstart.ingest.series_batches) to its segment.
 
     Like any merge, these cells add to the column's cells; a cell given twice is an error.
-    Returns rows.
     """
     table = group.table
-    staged = ctx.staging / rel
     cols = value_columns(table)
-    merged = pl.read_parquet(staged).with_columns(pl.col(list(cols)).cast(pl.Float64))
+    merged = _as_float(done.frame(), table)
     for col, paths in sorted(pieces.items()):
         new = _cells_of(paths, col, group).rename({col: "__new"})
         merged = merged.join(new, on=_KEYS, how="full", coalesce=True)
@@ -474,7 +496,8 @@ def combine_late(
         merged = merged.with_columns(pl.coalesce("__new", col).alias(col)).drop("__new")
     if table == "counts":
         merged = merged.with_columns(pl.col(list(cols)).fill_null(0))
-    return write_frame(staged, merged.sort(_KEYS), TABLES[table])
+    done.discard()
+    return MergedPartition(_segment_of(ctx, group, merged.sort(_KEYS)))
 
 
 def _cells_of(paths: list[Piece], col: str, group: GroupKey) -> pl.DataFrame:
@@ -502,13 +525,13 @@ MERGE_SLICE_ROWS = 250_000
 
 
 def _merge_dense(
-    path: Path,
+    ctx: LoadContext,
     table: str,
     pieces: dict[str, list[Piece]],
     group: GroupKey,
-) -> int | None:
-    """All columns of a new partition side by side, without joins, written to ``path`` in
-    slices; returns the rows written, or None → use the joins.
+) -> Segment | None:
+    """All columns of a new partition side by side, without joins, in slices; returns its
+    segment, or None → use the joins.
 
     Cells are numbered on the grid (sorted funcIDs × sorted minutes): each column's cells,
     sorted by that number, say which output rows it fills, and the output rows of a range of
@@ -518,7 +541,6 @@ def _merge_dense(
     """
     if any(not p.unique_times for ps in pieces.values() for p in ps):
         return None
-    spec = TABLES[table]
     meta = {p: p.read_meta() for ps in pieces.values() for p in ps}
     funcs = sorted(set().union(*(names for names, _ in meta.values())))  # str order = polars'
     index = {n: i for i, n in enumerate(funcs)}
@@ -550,11 +572,7 @@ def _merge_dense(
     fill = 0.0 if is_count else None
     all_funcs = pl.Series("funcID", funcs, dtype=pl.String)
     funcs_per_slice = max(1, MERGE_SLICE_ROWS // max(n_times, 1))
-    writer = PartWriter(path, spec)
-    # A slice is encoded (pyarrow, GIL released) while the next one is built: a big merge runs
-    # alone (see run.BIG_MERGE_CELLS), and this keeps a second core busy for one more slice.
-    pool = ThreadPoolExecutor(1, thread_name_prefix="merge-writer")
-    pending: Future[None] | None = None
+    writer = SegmentWriter(ctx, table, group.day, _segment_name(group))
     try:
         for g0 in range(0, len(funcs), funcs_per_slice):
             lo, hi = g0 * n_times, min(g0 + funcs_per_slice, len(funcs)) * n_times
@@ -581,18 +599,10 @@ def _merge_dense(
                 filled = np.full(len(out), 0.0 if is_count else np.nan)
                 filled[rank[k - lo]] = v
                 data[col] = pl.Series(col, filled, nan_to_null=not is_count)
-            frame = pl.DataFrame(data)
-            if pending is not None:
-                pending.result()
-            pending = pool.submit(writer.write, frame)
-        if pending is not None:
-            pending.result()
+            writer.write(pl.DataFrame(data))
     finally:
-        pool.shutdown(wait=True)
-        writer.close()
-    if writer.rows == 0:  # every piece empty: an empty file, as the joins would write
-        write_frame(path, pl.DataFrame(schema=_empty_schema(table)), spec)
-    return writer.rows
+        segment = writer.close()
+    return segment
 
 
 def _time_index(times: np.ndarray):  # type: ignore[no-untyped-def]
