@@ -9,7 +9,8 @@ and add a line to :data:`CHANGES` saying what breaks and how to migrate (re-inge
 Layout: ``<warehouse>/<table>/<key>=<value>/…/{part,pack}-<id>.parquet``, Hive-style, zstd, plain
 Parquet types only (no engine-specific extensions), so polars, DuckDB, pyarrow and Spark read
 it with their ordinary Hive-partition support. Partition columns live in the directory names,
-not inside the files (the Hive convention). Files and folders starting with ``_`` are the
+not inside the files (the Hive convention). The per-minute tables are partitioned by region
+(and metric) only, their ``day`` a column: a folder is a few large files, not one per day. Files and folders starting with ``_`` are the
 ingest's bookkeeping (manifest, journal, staging) and are ignored by those engines.
 """
 
@@ -416,8 +417,9 @@ def render_markdown() -> str:
         "Types are Parquet/Arrow logical types. Integers are integers (the release writes some "
         "as floats); NaN in the release is stored as NULL; strings are dictionary-encoded "
         "by the writer (except cold_starts.podID, unique per cold start). Partition columns "
-        "are typed by the reader from the folder names (DuckDB and polars give `day` as a "
-        "64-bit integer); the types listed for them are the intended ranges.",
+        "are typed by the reader from the folder names (DuckDB and polars give cold_starts' "
+        "and requests' `day` as a 64-bit integer; the per-minute tables' `day` is an int16 "
+        "column); the types listed for them are the intended ranges.",
         "",
     ]
     for t in TABLES.values():
@@ -479,18 +481,23 @@ PUBLISH_NOTES = """\
 * A shared `pack-<id>.parquet` (small request parts) holds the rows of several sources, each
   with its range: re-ingesting some of them rewrites the pack with the others' rows, so they
   need not be read again (nor even still exist).
-* A per-minute partition has one file, named after the ingest that wrote it. A later ingest
-  adds its cells to it (a cell already there is an error); a re-ingested source's columns are
-  dropped first — refused when a column also holds cells of a source not re-ingested.
+* A per-minute folder (`timeseries/region=…/metric=…`, `counts/region=…`) holds all its days
+  in a few files named after the ingest that wrote them (`part-<ingest id>-<n>.parquet`, a
+  new file after about 8 M rows, a day never split), one row group per day or slice of a day,
+  rows sorted by day, funcID, time — so a reader's day filter skips whole row groups. An
+  ingest that touches a folder writes it anew in its publish: the days it did not touch are
+  copied row group by row group, the others merged. A later ingest adds its cells to a day (a
+  cell already there is an error); a re-ingested source's columns are dropped first — refused
+  when a column also holds cells of a source not re-ingested. The manifest's `pieces` name
+  the days a source filled as `<folder>/day=N` (a logical name, not a folder).
 * Every ingest writes into `_staging/<txn>/` first. Only when all input has been read, checked
   and written does it publish: it writes `_journal.json` (the list of files to add and
   replace), moves old files aside into the staging folder, moves new files in and finally
   replaces `_manifest.json` with one rename — the commit point. A failed write leaves no
   temporary file behind.
-* The per-minute files pass through `_staging/<txn>/scratch` as long pieces (about their
-  CSV's size at the release's density) and are merged region-day by region-day, each batch's
-  pieces deleted once merged: the scratch holds about one region-day at a time, not the
-  whole ingest.
+* The per-minute files' cells and merged days are held in memory up to a budget (160 MB),
+  beyond it in `_staging/<txn>/scratch`; cells are merged region-day by region-day and freed
+  once merged, so the scratch holds about one region-day at a time, not the whole ingest.
 * Any error or Ctrl-C before the commit point rolls back at once: new files are removed and
   old ones moved back, so the warehouse is byte-for-byte as it was. If the process is killed
   during the publish (a short window of renames), the next `coldstart ingest` finds the
