@@ -10,8 +10,9 @@ Layout: ``<warehouse>/<table>/<key>=<value>/…/{part,pack}-<id>.parquet``, Hive
 Parquet types only (no engine-specific extensions), so polars, DuckDB, pyarrow and Spark read
 it with their ordinary Hive-partition support. Partition columns live in the directory names,
 not inside the files (the Hive convention). The per-minute tables are partitioned by region
-(and metric) only, their ``day`` a column: a folder is a few large files, not one per day. Files and folders starting with ``_`` are the
-ingest's bookkeeping (manifest, journal, staging) and are ignored by those engines.
+(and metric) only, their ``day`` a column: a folder is a few large files, not one per day.
+Files and folders starting with ``_`` are the ingest's bookkeeping (manifest, journal,
+staging) and are ignored by those engines.
 """
 
 from __future__ import annotations
