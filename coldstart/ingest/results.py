@@ -69,8 +69,13 @@ class LoadContext:
     compiled: dict[tuple[str, bool], Any] = field(default_factory=dict)  # loaders._compiled
     made_dirs: set[Path] = field(default_factory=set)  # scratch folders already created
     memory: MemoryBudget = field(default_factory=lambda: MemoryBudget(MEMORY_BUDGET_BYTES))
+    headers: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
     # Per published per-minute folder: which row groups of which files hold which day.
     published_days: dict[str, Any] = field(default_factory=dict)
+
+    def intern(self, names: tuple[str, ...]) -> tuple[str, ...]:
+        """One shared tuple per distinct per-minute header (the merge maps each one once)."""
+        return self.headers.setdefault(names, names)
 
 
 class GroupKey(NamedTuple):

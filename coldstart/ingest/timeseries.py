@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -47,61 +46,68 @@ _KEYS = ["funcID", "time"]
 
 @dataclass(eq=False)
 class Piece:
-    """One column's non-empty cells of one file and day: in memory, or in scratch space when
-    the ingest's :class:`~coldstart.ingest.results.MemoryBudget` is spent.
+    """One column's non-empty cells of one file and day: NumPy arrays in memory, or a scratch
+    file when the ingest's :class:`~coldstart.ingest.results.MemoryBudget` is spent.
 
-    The table holds (f, time, value): ``f`` indexes the file's funcID columns, whose names
-    travel in the table's metadata, so pieces carry no strings per cell and the merge maps
-    funcIDs once per file.
+    The cells are (f, time, value): ``f`` indexes the file's funcID columns (``names``, sorted;
+    one shared tuple per distinct header), so pieces carry no strings per cell and the merge
+    maps funcIDs once per header. ``minutes``: the file's minutes of that day, sorted.
     """
 
-    path: Path | None  # None: held in memory (``data``)
+    path: Path | None  # set once spilled to scratch (the arrays below are then dropped)
     unique_times: bool  # no minute twice in the file's rows of that day
     cells: int = 0  # rows of the piece (what its merge will hold in memory: ~12 bytes each)
-    data: pa.Table | None = None
-    budget: MemoryBudget | None = None  # what ``data`` was reserved from
+    f: np.ndarray | None = None
+    time: np.ndarray | None = None
+    value: np.ndarray | None = None
+    names: tuple[str, ...] = ()
+    minutes: np.ndarray | None = None
+    budget: MemoryBudget | None = None  # what the arrays were reserved from
 
-    def read(self) -> tuple[pa.Table, tuple[str, ...]]:
-        table = self.data if self.data is not None else self._read_file()
-        names = tuple(json.loads((table.schema.metadata or {})[_NAMES]))
-        return table, names
+    @property
+    def nbytes(self) -> int:
+        arrays = (self.f, self.time, self.value, self.minutes)
+        return sum(a.nbytes for a in arrays if a is not None)
 
-    def _read_file(self) -> pa.Table:
-        assert self.path is not None
-        return feather.read_table(self.path, memory_map=False)
+    def spill(self, path: Path) -> None:
+        """Write the cells to ``path`` (Arrow IPC, lz4) and drop them from memory (the names
+        and minutes stay: small, and shared)."""
+        table = pa.table({"f": self.f, "time": self.time, "value": self.value})
+        feather.write_feather(table, path, compression="lz4")
+        self.path, self.f, self.time, self.value = path, None, None, None
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(f, time, value)."""
+        if self.path is None:
+            assert self.f is not None
+            assert self.time is not None
+            assert self.value is not None
+            return self.f, self.time, self.value
+        t = feather.read_table(self.path, memory_map=False)
+        return t["f"].to_numpy(), t["time"].to_numpy(), t["value"].to_numpy()
 
     def read_meta(self) -> tuple[tuple[str, ...], np.ndarray]:
-        """The file's funcID columns and its minutes of that day, from the piece's schema only
-        (no data read): what the merge needs to lay out its grid."""
-        if self.data is not None:
-            meta = self.data.schema.metadata or {}
-        else:
-            assert self.path is not None
-            meta = feather.read_table(self.path, columns=[], memory_map=True).schema.metadata
-            meta = meta or {}
-        return tuple(json.loads(meta[_NAMES])), np.array(json.loads(meta[_TIMES]), np.int32)
+        """The file's funcID columns and its minutes of that day (what the merge needs to lay
+        out its grid)."""
+        assert self.minutes is not None
+        return self.names, self.minutes
 
     def frame(self) -> pl.DataFrame:
         """(funcID, time, value), as the general merge joins them."""
-        table, names = self.read()
-        f = pl.from_arrow(table)
-        assert isinstance(f, pl.DataFrame)
-        funcs = pl.Series("funcID", names, dtype=pl.String)
+        f, time, value = self.arrays()
+        funcs = pl.Series("funcID", self.names, dtype=pl.String)
         return pl.DataFrame(
-            {"funcID": funcs.gather(f["f"]), "time": f["time"], "value": f["value"]}
+            {"funcID": funcs.gather(f), "time": pl.Series(time), "value": pl.Series(value)}
         )
 
     def discard(self) -> None:
         """Free it (memory back to the budget, or its scratch file deleted)."""
-        if self.data is not None and self.budget is not None:
-            self.budget.give_back(self.data.nbytes)
-        self.data = None
+        if self.path is None and self.budget is not None:
+            self.budget.give_back(self.nbytes)
+        self.f = self.time = self.value = None
+        self.budget = None
         if self.path is not None:
             self.path.unlink(missing_ok=True)
-
-
-_NAMES = b"funcIDs"
-_TIMES = b"minutes"
 
 
 def load_wide(
@@ -148,42 +154,50 @@ def load_wide(
         result.rows_by_day = dict(zip(day_values.tolist(), day_rows.tolist(), strict=True))
     result.count("time_not_minute", int((times % 60 != 0).sum()))
     result.count("day_column_mismatch", int((days != times // release.SECONDS_PER_DAY).sum()))
-    names = json.dumps(names_sorted).encode()
+    names = ctx.intern(tuple(names_sorted))  # one tuple per distinct header: the merge caches
     column = stat if stat is not None else metric
-    tag = hashlib.sha1(key.encode()).hexdigest()[:12]
+    table = "counts" if is_count else "timeseries"
+    group_metric = None if is_count else metric
     one_day = len(days) == 0 or bool((days == days[0]).all())
     cell_days = None if one_day else days[got.r]
-    for day in np.unique(days):
+    for day in [days[0]] if one_day and len(days) else np.unique(days):
         if one_day:
             f_idx, r_idx, values = got.f, got.r, got.values
+            day_times = times
         else:
             m = cell_days == day
             f_idx, r_idx, values = got.f[m], got.r[m], got.values[m]
-        day_times = times[days == day]
-        # Arrow via pyarrow: no polars query and no Parquet writer set-up per file (thousands of
-        # them); held in memory while the budget lasts, else an Arrow IPC scratch file.
-        piece = pa.table(
-            {"f": f_idx.astype(np.int32), "time": times[r_idx], "value": values},
-            metadata={_NAMES: names, _TIMES: json.dumps(np.unique(day_times).tolist()).encode()},
-        )
-        table = "counts" if is_count else "timeseries"
-        group_metric = None if is_count else metric
-        unique = bool((day_times[1:] > day_times[:-1]).all()) or len(np.unique(day_times)) == len(
-            day_times
-        )
-        group = GroupKey(table, source.region, group_metric, int(day))
-        if ctx.memory.take(piece.nbytes):
-            held = Piece(None, unique, piece.num_rows, piece, ctx.memory)
+            day_times = times[days == day]
+        if len(day_times) < 2 or (day_times[1:] > day_times[:-1]).all():  # the usual case
+            minutes, unique = day_times, True
         else:
+            minutes = np.unique(day_times)
+            unique = len(minutes) == len(day_times)
+        # NumPy arrays, no polars query and no Parquet writer set-up per file (thousands of
+        # them): held in memory while the budget lasts, else an Arrow IPC scratch file.
+        piece = Piece(
+            None,
+            unique,
+            len(values),
+            f=f_idx.astype(np.int32),
+            time=times[r_idx],
+            value=values,
+            names=names,
+            minutes=minutes.astype(np.int32, copy=False),
+        )
+        if not ctx.memory.take(piece.nbytes):
             path = ctx.scratch / table / source.region / (group_metric or "_") / str(day)
+            tag = hashlib.sha1(key.encode()).hexdigest()[:12]
             path = path / f"{column}-{tag}.arrow"
             if path.parent not in ctx.made_dirs:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 ctx.made_dirs.add(path.parent)
-            feather.write_feather(piece, path, compression="lz4")
-            held = Piece(path, unique, piece.num_rows)
-        result.pieces.append(PieceRef(group, column, held))
-        result.rows_written += piece.num_rows
+            piece.spill(path)
+        else:
+            piece.budget = ctx.memory
+        group = GroupKey(table, source.region, group_metric, int(day))
+        result.pieces.append(PieceRef(group, column, piece))
+        result.rows_written += piece.cells
     result.count("cells", result.rows_written)
     result.count("minutes", len(times))
     result.bad_rows, result.examples = stats.bad_rows, stats.examples
@@ -550,16 +564,19 @@ def _merge_dense(
     time_index = _time_index(times)
     # Per column: its cells' grid numbers, sorted, and their values (the pieces are dropped).
     columns: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    maps: dict[int, np.ndarray] = {}  # funcID map per distinct header (pieces share them)
     for col, ps in sorted(pieces.items()):
         keys, values = [], []
         for p in ps:
-            tbl = p.read()[0]
-            to_global = np.array([index[n] for n in meta[p][0]], dtype=key_type)
-            k = to_global[tbl["f"].to_numpy()] * key_type(n_times)
-            k += time_index(tbl["time"].to_numpy()).astype(key_type, copy=False)
+            f, time, value = p.arrays()
+            names = meta[p][0]
+            to_global = maps.get(id(names))
+            if to_global is None:
+                to_global = maps[id(names)] = np.array([index[n] for n in names], dtype=key_type)
+            k = to_global[f] * key_type(n_times)
+            k += time_index(time).astype(key_type, copy=False)
             keys.append(k)
-            values.append(tbl["value"].to_numpy())
-            del tbl
+            values.append(value)
         key = np.concatenate(keys) if len(keys) > 1 else keys[0]
         value = np.concatenate(values) if len(values) > 1 else values[0]
         if len(key) > 1 and not (key[1:] > key[:-1]).all():  # not already in grid order
