@@ -377,6 +377,21 @@ def data_files(root: Path, table: str) -> list[Path]:
     return sorted(p for p in base.rglob("*.parquet") if not _is_hidden(p.relative_to(base)))
 
 
+def old_layout_problem(root: Path) -> str | None:
+    """Why a reader of this version cannot read ``root``: per-minute files still in ``day=``
+    folders (warehouse version 3 or older), which the version-4 globs would silently skip.
+    None if there are none. (Lists the per-minute folders only: ≈ 85 small directories.)"""
+    for table, pattern in (("timeseries", "region=*/metric=*/day=*"), ("counts", "region=*/day=*")):
+        base = table_dir(root, table)
+        if base.is_dir() and next(base.glob(pattern), None) is not None:
+            return (
+                f"{root}: its {table} files are in day= folders (a warehouse of schema version "
+                f"3 or older); this coldstart reads version {SCHEMA_VERSION}: rebuild it with "
+                "`coldstart ingest --force <release folder or zips>`"
+            )
+    return None
+
+
 def parse_partition_path(path: Path) -> dict[str, str]:
     """``…/region=R1/day=5/part.parquet`` → ``{"region": "R1", "day": "5"}``."""
     out: dict[str, str] = {}

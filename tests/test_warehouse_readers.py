@@ -133,3 +133,20 @@ def test_each_reader_gives_the_hand_worked_rows(wh: Path, reader: str) -> None:
         got[table] = _rows(records)
     assert got["timeseries"] == _rows(SERIES)
     assert got["counts"] == _rows(COUNTS)
+
+
+def test_a_version_3_layout_is_refused_by_the_session_in_one_line(tmp_path: Path) -> None:
+    """A per-minute file in a day= folder (as version 3 wrote it) would be skipped by the
+    version-4 globs: opening the warehouse says so and how to rebuild, instead of answering
+    from part of it."""
+    import coldstart
+    from coldstart.errors import InputError
+
+    old = tmp_path / "wh" / "counts" / "region=R2" / "day=0"
+    old.mkdir(parents=True)
+    pl.DataFrame({"funcID": [A], "time": [0]}).write_parquet(old / "part-0.parquet")
+    with pytest.raises(InputError) as err:
+        coldstart.open(tmp_path / "wh")
+    message = str(err.value)
+    assert "counts files are in day= folders" in message and "--force" in message
+    assert "\n" not in message
