@@ -46,7 +46,9 @@ class Segment:
     day: int
     rows: int = 0
     tables: list[pa.Table] = field(default_factory=list)  # in memory
-    path: Path | None = None  # or spilled to this scratch file (Arrow IPC)
+    # or spilled to this scratch file (Arrow IPC, zstd: spilled days wait for the publish, so
+    # the scratch holds about the per-minute tables' compressed size)
+    path: Path | None = None
     budget: MemoryBudget | None = None
     held: int = 0  # bytes reserved from the budget
 
@@ -98,7 +100,7 @@ class SegmentWriter:
         if self._writer is None:  # spill: what is held goes to the file first
             self._spill.parent.mkdir(parents=True, exist_ok=True)
             self._writer = pa.ipc.new_file(
-                str(self._spill), data.schema, options=pa.ipc.IpcWriteOptions(compression="lz4")
+                str(self._spill), data.schema, options=pa.ipc.IpcWriteOptions(compression="zstd")
             )
             for t in seg.tables:
                 self._writer.write_table(t)
