@@ -150,3 +150,22 @@ def test_a_version_3_layout_is_refused_by_the_session_in_one_line(tmp_path: Path
     message = str(err.value)
     assert "counts files are in day= folders" in message and "--force" in message
     assert "\n" not in message
+
+
+def test_check_counts_rows_per_day_from_the_row_groups(wh: Path) -> None:
+    """`coldstart check` (and the ingest's summary) still gives rows per day, one file per
+    (folder, day) it has rows of, and agrees with the manifest."""
+    from coldstart.ingest import check
+
+    q = check(wh)
+    assert q.mismatches == []
+    got = q.rows.filter(pl.col("table").is_in(["timeseries", "counts"])).sort(
+        "table", "metric", "day", nulls_last=True
+    )
+    assert got.select("table", "metric", "day", "files", "rows").rows() == [
+        ("counts", None, 0, 1, 2),
+        ("counts", None, 1, 1, 1),
+        ("timeseries", "cpu_usage", 0, 1, 3),
+        ("timeseries", "cpu_usage", 1, 1, 1),
+        ("timeseries", "memory_usage", 0, 1, 1),
+    ]

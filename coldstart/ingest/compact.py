@@ -133,7 +133,9 @@ def published_days(ctx: LoadContext, root: Path, folder: str) -> DayGroups:
     if not ctx.rebuild:
         for f in sorted((root / folder).glob("[!_.]*.parquet")):
             meta = pq.read_metadata(f)
-            col = meta.schema.to_arrow_schema().get_field_index("day")
+            col = next(
+                (i for i in range(meta.num_columns) if meta.schema.column(i).path == "day"), -1
+            )
             for rg in range(meta.num_row_groups):
                 stats = meta.row_group(rg).column(col).statistics if col >= 0 else None
                 if stats is None or not stats.has_min_max or stats.min != stats.max:
