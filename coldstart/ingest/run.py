@@ -10,9 +10,10 @@
    the warehouse and this ingest already hold — identical bytes are skipped, a second source
    for a filled region-day or a re-ingest with fewer rows is refused — before anything of it
    is merged or published.
-4. **merge**: each per-minute batch's partitions, with what is published there (adding to it).
-5. **publish** (:mod:`coldstart.ingest.publish`): the manifest's entries and file row counts
-   (:mod:`coldstart.ingest.manifest`), then one atomic commit. Any error before the commit
+4. **merge**: each per-minute batch's days, with what is published there (adding to it).
+5. **publish** (:mod:`coldstart.ingest.publish`): every per-minute folder touched compacted
+   into a few files (:mod:`coldstart.ingest.compact`), the manifest's entries and file row
+   counts (:mod:`coldstart.ingest.manifest`), then one atomic commit. Any error before the commit
    leaves the warehouse byte-for-byte as it was.
 """
 

@@ -1,7 +1,9 @@
 """The per-minute files loaded and merged day by day, so their scratch space stays small.
 
-Phase 1 of the per-minute ingest turns each wide file into long pieces in scratch space; phase 2
-merges the pieces of a partition (table, region, metric, day) into one Parquet file. Done for
+Phase 1 of the per-minute ingest turns each wide file into long pieces (in memory, or in
+scratch space past the ingest's memory budget); phase 2 merges the pieces of a partition
+(table, region, metric, day) into one day's segment, which the publish compacts into its
+folder's files (coldstart.ingest.compact). Done for
 all files and then all partitions, the scratch held every piece of the ingest at once: about
 the CSV's own size for files as full as the release's (1.29 GB of pieces for 1.24 GB of
 real-width CSV), ≈ 400 GB for the whole release. Here the files go in batches of one region
