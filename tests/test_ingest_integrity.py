@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import zipfile
 from pathlib import Path
 
@@ -505,15 +506,14 @@ def test_a_failed_manifest_write_leaves_no_temporary_file(
     wh = tmp_path / "wh"
     ingest([src], warehouse=wh, tables=["cold_starts"])
     before = tree_snapshot(wh)
-    real = json.dump
+    real = os.fsync
 
-    def half_then_fail(data, fh, **kw):  # type: ignore[no-untyped-def]
-        if "sources" in data:  # the manifest (the journal has adds/deletes)
-            fh.write('{"schema_version": 3, "sour')
+    def written_then_fail(fd: int) -> None:  # the manifest's temporary file is written, then
+        if os.readlink(f"/proc/self/fd/{fd}").endswith(MANIFEST_FILE + ".tmp"):  # the disk fills
             raise OSError(28, "No space left on device")
-        return real(data, fh, **kw)
+        real(fd)
 
-    monkeypatch.setattr(publish.json, "dump", half_then_fail)
+    monkeypatch.setattr(publish.os, "fsync", written_then_fail)
     with pytest.raises(OutputError, match=r"No space left on device\. Nothing was published"):
         ingest([src], warehouse=wh)
     monkeypatch.undo()
