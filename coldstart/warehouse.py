@@ -9,8 +9,10 @@ and add a line to :data:`CHANGES` saying what breaks and how to migrate (re-inge
 Layout: ``<warehouse>/<table>/<key>=<value>/…/{part,pack}-<id>.parquet``, Hive-style, zstd, plain
 Parquet types only (no engine-specific extensions), so polars, DuckDB, pyarrow and Spark read
 it with their ordinary Hive-partition support. Partition columns live in the directory names,
-not inside the files (the Hive convention). Files and folders starting with ``_`` are the
-ingest's bookkeeping (manifest, journal, staging) and are ignored by those engines.
+not inside the files (the Hive convention). The per-minute tables are partitioned by region
+(and metric) only, their ``day`` a column: a folder is a few large files, not one per day.
+Files and folders starting with ``_`` are the ingest's bookkeeping (manifest, journal,
+staging) and are ignored by those engines.
 """
 
 from __future__ import annotations
@@ -24,9 +26,10 @@ import pyarrow as pa
 from coldstart import release
 from coldstart.derive import TRIGGER_GROUP_ASSUMPTION
 
-SCHEMA_VERSION = 3
-# Older versions this coldstart reads and extends as they are (no --force needed).
-READABLE_VERSIONS = (1, 2, 3)
+SCHEMA_VERSION = 4
+# Older versions this coldstart reads and extends as they are (no --force needed): none since
+# version 4 moved the per-minute tables' day out of the folder names (see CHANGES).
+READABLE_VERSIONS: tuple[int, ...] = ()
 
 CHANGES: tuple[str, ...] = (
     "1 — first version.",
@@ -44,6 +47,15 @@ CHANGES: tuple[str, ...] = (
     "warehouses are read and extended as they are (their file row counts are read from the "
     "footers once). coldstart 0.2 refuses a version-3 warehouse: it would write a second "
     "`part-0.parquet` beside a partition's file and count its cells twice.",
+    "4 — fewer, larger per-minute files: `timeseries` is partitioned by region and metric and "
+    "`counts` by region only; `day` moved from the folder names into the files (an int16 "
+    "column, first), and a partition's days are compacted into a few files (one row group per "
+    "day or slice of a day, rows sorted by day, funcID, time) that every ingest rewrites in its "
+    "publish (at most ~256 MB each). On the release this is 85 folders of a few files instead "
+    "of ~2,600 per-day files. The manifest's per-minute `pieces` still name the logical "
+    "`…/day=N` partitions. Version-1 to -3 warehouses are not extended: `coldstart ingest` "
+    "says so and `--force` rebuilds them from the files given; the query session refuses a "
+    "warehouse whose per-minute files are still in `day=` folders.",
 )
 
 PARQUET_COMPRESSION = "zstd"
@@ -223,13 +235,14 @@ TIMESERIES = Table(
     name="timeseries",
     grain="one row per (funcID, minute) with at least one statistic present",
     source="quantiles/R*/<metric>_<stat>/*.csv",
-    partitions=(REGION, METRIC, DAY),
+    partitions=(REGION, METRIC),
     columns=(
+        DAY,
         Column("funcID", _STR, "", "column name of the wide release file"),
         Column("time", _I32, "s", "start of the minute, multiple of 60"),
         *_STAT_COLUMNS,
     ),
-    sort_by=("funcID", "time"),
+    sort_by=("day", "funcID", "time"),
     notes=(
         "Long form of the wide per-minute files: one column per statistic, side by side.",
         "NaN cells are dropped, not stored: a missing (funcID, minute) means no requests that "
@@ -243,15 +256,16 @@ COUNTS = Table(
     name="counts",
     grain="one row per (funcID, minute) where any count series had a value",
     source="quantiles/R*/{requests,num_pods,num_cold_starts}/*.csv",
-    partitions=(REGION, DAY),
+    partitions=(REGION,),
     columns=(
+        DAY,
         Column("funcID", _STR, "", "column name of the wide release file"),
         Column("time", _I32, "s", "start of the minute, multiple of 60"),
         Column("requests", _I64, "requests", "requests that minute; 0 where the release had NaN"),
         Column("num_pods", _I32, "pods", "pods that minute; 0 where the release had NaN"),
         Column("num_cold_starts", _I32, "events", "cold starts that minute; 0 where NaN"),
     ),
-    sort_by=("funcID", "time"),
+    sort_by=("day", "funcID", "time"),
     notes=(
         "The three count series, side by side, as integers (the release writes them as floats "
         "like `25.0`; a non-integral value is an input error).",
@@ -363,6 +377,21 @@ def data_files(root: Path, table: str) -> list[Path]:
     return sorted(p for p in base.rglob("*.parquet") if not _is_hidden(p.relative_to(base)))
 
 
+def old_layout_problem(root: Path) -> str | None:
+    """Why a reader of this version cannot read ``root``: per-minute files still in ``day=``
+    folders (warehouse version 3 or older), which the version-4 globs would silently skip.
+    None if there are none. (Lists the per-minute folders only: ≈ 85 small directories.)"""
+    for table, pattern in (("timeseries", "region=*/metric=*/day=*"), ("counts", "region=*/day=*")):
+        base = table_dir(root, table)
+        if base.is_dir() and next(base.glob(pattern), None) is not None:
+            return (
+                f"{root}: its {table} files are in day= folders (a warehouse of schema version "
+                f"3 or older); this coldstart reads version {SCHEMA_VERSION}: rebuild it with "
+                "`coldstart ingest --force <release folder or zips>`"
+            )
+    return None
+
+
 def parse_partition_path(path: Path) -> dict[str, str]:
     """``…/region=R1/day=5/part.parquet`` → ``{"region": "R1", "day": "5"}``."""
     out: dict[str, str] = {}
@@ -404,8 +433,9 @@ def render_markdown() -> str:
         "Types are Parquet/Arrow logical types. Integers are integers (the release writes some "
         "as floats); NaN in the release is stored as NULL; strings are dictionary-encoded "
         "by the writer (except cold_starts.podID, unique per cold start). Partition columns "
-        "are typed by the reader from the folder names (DuckDB and polars give `day` as a "
-        "64-bit integer); the types listed for them are the intended ranges.",
+        "are typed by the reader from the folder names (DuckDB and polars give cold_starts' "
+        "and requests' `day` as a 64-bit integer; the per-minute tables' `day` is an int16 "
+        "column); the types listed for them are the intended ranges.",
         "",
     ]
     for t in TABLES.values():
@@ -467,18 +497,23 @@ PUBLISH_NOTES = """\
 * A shared `pack-<id>.parquet` (small request parts) holds the rows of several sources, each
   with its range: re-ingesting some of them rewrites the pack with the others' rows, so they
   need not be read again (nor even still exist).
-* A per-minute partition has one file, named after the ingest that wrote it. A later ingest
-  adds its cells to it (a cell already there is an error); a re-ingested source's columns are
-  dropped first — refused when a column also holds cells of a source not re-ingested.
+* A per-minute folder (`timeseries/region=…/metric=…`, `counts/region=…`) holds all its days
+  in a few files named after the ingest that wrote them (`part-<ingest id>-<n>.parquet`, a
+  new file after about 8 M rows, a day never split), one row group per day or slice of a day,
+  rows sorted by day, funcID, time — so a reader's day filter skips whole row groups. An
+  ingest that touches a folder writes it anew in its publish: the days it did not touch are
+  copied row group by row group, the others merged. A later ingest adds its cells to a day (a
+  cell already there is an error); a re-ingested source's columns are dropped first — refused
+  when a column also holds cells of a source not re-ingested. The manifest's `pieces` name
+  the days a source filled as `<folder>/day=N` (a logical name, not a folder).
 * Every ingest writes into `_staging/<txn>/` first. Only when all input has been read, checked
   and written does it publish: it writes `_journal.json` (the list of files to add and
   replace), moves old files aside into the staging folder, moves new files in and finally
   replaces `_manifest.json` with one rename — the commit point. A failed write leaves no
   temporary file behind.
-* The per-minute files pass through `_staging/<txn>/scratch` as long pieces (about their
-  CSV's size at the release's density) and are merged region-day by region-day, each batch's
-  pieces deleted once merged: the scratch holds about one region-day at a time, not the
-  whole ingest.
+* The per-minute files' cells and merged days are held in memory up to a budget (160 MB),
+  beyond it in `_staging/<txn>/scratch`; cells are merged region-day by region-day and freed
+  once merged, so the scratch holds about one region-day at a time, not the whole ingest.
 * Any error or Ctrl-C before the commit point rolls back at once: new files are removed and
   old ones moved back, so the warehouse is byte-for-byte as it was. If the process is killed
   during the publish (a short window of renames), the next `coldstart ingest` finds the

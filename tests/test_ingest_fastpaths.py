@@ -27,7 +27,7 @@ from _ingest_fixtures import (
 )
 
 from coldstart.errors import InputError
-from coldstart.ingest import ingest, timeseries
+from coldstart.ingest import ingest, results, timeseries
 from coldstart.ingest.csvread import ReadStats, iter_blocks
 from coldstart.ingest.loaders import (
     EXPECTED_COLUMNS,
@@ -146,7 +146,8 @@ def _random_tree(seed: int, repeat_minute: bool = False) -> dict[str, str]:
 
 
 def _tables(wh: Path) -> dict[str, pl.DataFrame]:
-    """Partition folder → its rows (a partition's file is named after the ingest that wrote it)."""
+    """Partition folder → its rows (a folder's one file is named after the ingest that wrote
+    it; its days are a column)."""
     return {
         str(p.parent.relative_to(wh)): pl.read_parquet(p)
         for name in ("timeseries", "counts")
@@ -175,8 +176,9 @@ def assert_same_series_tables(a: Path, b: Path, *, ties_free: bool) -> None:
     """
     mine, other = _tables(a), _tables(b)
     assert mine.keys() == other.keys()
-    assert len(mine) == 4
+    assert len(mine) == 2  # timeseries/region=R2/metric=cpu_usage and counts/region=R2
     for rel, frame in mine.items():
+        assert frame["day"].unique().sort().to_list() == [0, 1], rel
         x, y = frame, other[rel]
         if ties_free:
             x, y = x.sort(pl.all()), y.sort(pl.all())
@@ -216,3 +218,15 @@ def test_time_index_gives_positions(times: list[int]) -> None:
     index = timeseries._time_index(t)
     cells = np.array([times[-1], times[0], *times], dtype=np.int32)
     assert index(cells).tolist() == [len(times) - 1, 0, *range(len(times))]
+
+
+def test_spilled_pieces_and_days_give_the_same_tables(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no memory budget every piece and merged day goes through scratch files: the same
+    rows as when they are held in memory (the default on small inputs)."""
+    src = write_tree(tmp_path / "src", _random_tree(5, True))
+    ingest([src], warehouse=tmp_path / "held")
+    monkeypatch.setattr(results, "MEMORY_BUDGET_BYTES", 0)
+    ingest([src], warehouse=tmp_path / "spilled")
+    assert_same_series_tables(tmp_path / "held", tmp_path / "spilled", ties_free=False)

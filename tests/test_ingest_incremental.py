@@ -178,10 +178,19 @@ def test_schema_version_mismatch_needs_force(tmp_path: Path) -> None:
     assert json.loads((wh / MANIFEST_FILE).read_text())["schema_version"] == SCHEMA_VERSION
 
 
-def test_version_1_warehouse_is_extended_without_force(tmp_path: Path) -> None:
-    src, wh = _warehouse_of_version(tmp_path, 1)
+@pytest.mark.parametrize("version", [1, 2, 3])
+def test_an_older_warehouse_is_refused_with_one_line_saying_to_force(
+    tmp_path: Path, version: int
+) -> None:
+    """Versions 1-3 kept a per-minute file per day folder; extending one would leave its days
+    invisible to the version-4 readers: refused, naming the version and --force."""
+    src, wh = _warehouse_of_version(tmp_path, version)
     day1 = src / "cold_start" / "R2" / "day_1.csv"
     day1.write_text(csv_text(COLD_HEADER, [COLD_ROWS[0].replace("0,51937.425", "1,90000.0")]))
-    r = ingest([src], warehouse=wh)
-    assert r.ingested == 1 and r.skipped == 7
+    with pytest.raises(UsageError) as err:
+        ingest([src], warehouse=wh)
+    assert f"schema version {version}, this coldstart writes version 4 (since" in str(err.value)
+    assert "--force" in str(err.value) and "\n" not in str(err.value)
+    r = ingest([src], warehouse=wh, force=True)
+    assert r.ingested == 8
     assert json.loads((wh / MANIFEST_FILE).read_text())["schema_version"] == SCHEMA_VERSION

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import zipfile
 from pathlib import Path
 
@@ -82,7 +83,7 @@ def test_per_minute_rows_of_another_day_add_to_that_day(tmp_path: Path) -> None:
     ]
     q = check(wh)
     assert q.mismatches == []
-    assert len(list((wh / "timeseries").rglob("*.parquet"))) == 2  # one file per partition
+    assert len(list((wh / "timeseries").rglob("*.parquet"))) == 1  # one file for both days
     # Re-ingesting day_1.csv alone cannot take its day-0 cell out of a partition it shares.
     before = tree_snapshot(wh)
     day1.write_text(f"day,time,{F1}\n1,86400,5.0\n")
@@ -505,15 +506,14 @@ def test_a_failed_manifest_write_leaves_no_temporary_file(
     wh = tmp_path / "wh"
     ingest([src], warehouse=wh, tables=["cold_starts"])
     before = tree_snapshot(wh)
-    real = json.dump
+    real = os.fsync
 
-    def half_then_fail(data, fh, **kw):  # type: ignore[no-untyped-def]
-        if "sources" in data:  # the manifest (the journal has adds/deletes)
-            fh.write('{"schema_version": 3, "sour')
+    def written_then_fail(fd: int) -> None:  # the manifest's temporary file is written, then
+        if os.readlink(f"/proc/self/fd/{fd}").endswith(MANIFEST_FILE + ".tmp"):  # the disk fills
             raise OSError(28, "No space left on device")
-        return real(data, fh, **kw)
+        real(fd)
 
-    monkeypatch.setattr(publish.json, "dump", half_then_fail)
+    monkeypatch.setattr(publish.os, "fsync", written_then_fail)
     with pytest.raises(OutputError, match=r"No space left on device\. Nothing was published"):
         ingest([src], warehouse=wh)
     monkeypatch.undo()
@@ -590,28 +590,16 @@ def test_a_part_of_a_pack_table_written_by_hand_is_named(tmp_path: Path) -> None
     assert f"{rel}: 7 rows in the file, its sources in the manifest give 6" in check(wh).mismatches
 
 
-def test_a_version_2_warehouse_is_extended_and_checked(tmp_path: Path) -> None:
-    """A warehouse as coldstart 0.2 left it (per-minute files named part-0.parquet, no `files`,
-    `pieces`, `content` or `day` in the manifest): extended without --force, nothing doubled."""
+def test_a_later_day_and_a_changed_column_are_compacted_into_the_folder(tmp_path: Path) -> None:
+    """Another day's statistic joins the folder's file(s) without touching day 0's rows; a
+    re-ingested column replaces only itself; the folder is rewritten (no second copy) and
+    `coldstart check` agrees with the files each time."""
     src = write_tree(tmp_path / "src")
     wh = tmp_path / "wh"
     ingest([src], warehouse=wh)
-    manifest = json.loads((wh / MANIFEST_FILE).read_text())
-    renamed = {}
-    for p in [*(wh / "timeseries").rglob("*.parquet"), *(wh / "counts").rglob("*.parquet")]:
-        old = p.with_name("part-0.parquet")
-        p.rename(old)
-        renamed[p.relative_to(wh).as_posix()] = old.relative_to(wh).as_posix()
-    for entry in manifest["sources"].values():
-        entry["outputs"] = [renamed.get(o, o) for o in entry["outputs"]]
-        for field in ("pieces", "content", "day", "series"):
-            entry.pop(field, None)
-    manifest.pop("files")
-    manifest["schema_version"] = 2
-    (wh / MANIFEST_FILE).write_text(json.dumps(manifest))
-    assert check(wh).mismatches == []  # ranges only: the old manifest has no file list
+    folder = wh / "timeseries" / "region=R2" / "metric=cpu_usage"
+    first = sorted(p.name for p in folder.glob("*.parquet"))
     before = _series(wh).sort("funcID", "time")
-    # the std statistic of another day arrives; day 0's avg/std partition is left as it was
     _write(
         tmp_path / "more", "quantiles/R2/cpu_usage_std/day_1.csv", f"day,time,{F1}\n1,86400,0.5\n"
     )
@@ -620,6 +608,8 @@ def test_a_version_2_warehouse_is_extended_and_checked(tmp_path: Path) -> None:
     after = _series(wh).sort("funcID", "time")
     assert after.filter(pl.col("day") == 0).equals(before)
     assert after.filter(pl.col("day") == 1)["std"].to_list() == [0.5]
+    files = sorted(p.name for p in folder.glob("*.parquet"))
+    assert len(files) == 1 and files != first  # one file, written anew
     assert check(wh).mismatches == []
     # re-ingesting day 0's avg (changed, as many cells) replaces that column only
     avg = src / "quantiles/R2/cpu_usage_avg/day_0.csv"
@@ -628,7 +618,8 @@ def test_a_version_2_warehouse_is_extended_and_checked(tmp_path: Path) -> None:
     day0 = _series(wh).filter(pl.col("day") == 0).sort("funcID", "time")
     assert day0["avg"].drop_nulls().to_list() == [0.5, 0.75]
     assert day0["std"].drop_nulls().to_list() == before["std"].drop_nulls().to_list()
-    assert [p.name for p in (wh / "timeseries").rglob("part-0.parquet")] == []
+    assert _series(wh).filter(pl.col("day") == 1)["std"].to_list() == [0.5]
+    assert len(list(folder.glob("*.parquet"))) == 1
     assert check(wh).mismatches == []
 
 

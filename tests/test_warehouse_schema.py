@@ -83,9 +83,11 @@ def test_engines_read_it(tmp_path: Path) -> None:
 
 def test_partition_paths() -> None:
     root = Path("/w")
-    assert warehouse.partition_dir(root, "timeseries", region="R1", metric="cpu_usage", day=3) == (
-        Path("/w/timeseries/region=R1/metric=cpu_usage/day=3")
+    assert warehouse.partition_dir(root, "timeseries", region="R1", metric="cpu_usage") == (
+        Path("/w/timeseries/region=R1/metric=cpu_usage")
     )
+    with pytest.raises(ValueError, match="partitioned by"):  # the day is a column since v4
+        warehouse.partition_dir(root, "timeseries", region="R1", metric="cpu_usage", day=3)
     with pytest.raises(ValueError, match="partitioned by"):
         warehouse.partition_dir(root, "cold_starts", region="R1")
 

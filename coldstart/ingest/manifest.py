@@ -122,9 +122,14 @@ def load_manifest(root: Path, *, force: bool) -> Manifest:
     if m.schema_version != SCHEMA_VERSION:
         if force:
             return _stale(m.sources)
+        why = (
+            " (since version 4 the per-minute tables keep their days in a few files per folder)"
+            if 0 < m.schema_version < SCHEMA_VERSION
+            else ""
+        )
         raise UsageError(
             f"{root} holds warehouse schema version {m.schema_version}, this coldstart writes "
-            f"version {SCHEMA_VERSION}: re-run the ingest with --force to rebuild it"
+            f"version {SCHEMA_VERSION}{why}: re-run the ingest with --force to rebuild it"
         )
     return m
 

@@ -31,12 +31,29 @@ from coldstart.errors import InputError, OutputError
 from coldstart.warehouse import JOURNAL_FILE, LOCK_FILE, MANIFEST_FILE, STAGING_DIR
 
 
+def _dumps(data: dict[str, Any]) -> str:
+    """JSON with one line per key, and one per entry of an object of objects (the manifest's
+    ``sources``, ``files``): greppable by a person, and written by the C encoder — ``indent``
+    runs the pure-Python one, ≈ 0.5 ms per source entry (12 s for the release's 25 k)."""
+    lines = []
+    for key in sorted(data):
+        value = data[key]
+        if isinstance(value, dict) and value:
+            inner = ",\n".join(
+                f"  {json.dumps(k)}: {json.dumps(value[k], sort_keys=True)}" for k in sorted(value)
+            )
+            lines.append(f" {json.dumps(key)}: {{\n{inner}\n }}")
+        else:
+            lines.append(f" {json.dumps(key)}: {json.dumps(value, sort_keys=True)}")
+    return "{\n" + ",\n".join(lines) + "\n}\n"
+
+
 def write_json_atomic(path: Path, data: dict[str, Any]) -> None:
     """Write JSON to ``path`` by writing a sibling temp file, fsyncing, then renaming it."""
     tmp = path.with_name(path.name + ".tmp")
     try:
         with open(tmp, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, indent=1, sort_keys=True)
+            fh.write(_dumps(data))
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)

@@ -202,11 +202,21 @@ def _scan_files(root: Path) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, int]]
             day = int(keys["day"]) if "day" in keys else None
             meta = pq.read_metadata(f)
             footer_rows[f.relative_to(root).as_posix()] = meta.num_rows
-            rec = row_recs.setdefault((name, region, keys.get("metric"), day), [0, 0])
-            rec[0] += 1
-            rec[1] += meta.num_rows
+            day_col = next(
+                (i for i in range(meta.num_columns) if meta.schema.column(i).path == "day"), -1
+            )
+            counted: set[int | None] = set()
+            if meta.num_row_groups == 0:  # an empty file still counts as one
+                row_recs.setdefault((name, region, keys.get("metric"), day), [0, 0])[0] += 1
             for rg in range(meta.num_row_groups):
                 group = meta.row_group(rg)
+                # The per-minute tables (version 4) keep one day per row group, in a column.
+                rg_day = day if day_col < 0 else _row_group_day(group, day_col)
+                rec = row_recs.setdefault((name, region, keys.get("metric"), rg_day), [0, 0])
+                if rg_day not in counted:  # files per (…, day): this file once
+                    counted.add(rg_day)
+                    rec[0] += 1
+                rec[1] += group.num_rows
                 for ci in range(group.num_columns):
                     col = group.column(ci)
                     cname = col.path_in_schema
@@ -232,6 +242,13 @@ def _scan_files(root: Path) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, int]]
         schema=_NULLS_SCHEMA,
     )
     return rows, nulls, footer_rows
+
+
+def _row_group_day(group: pq.RowGroupMetaData, col: int) -> int | None:
+    stats = group.column(col).statistics
+    if stats is None or not stats.has_min_max or stats.min != stats.max:
+        return None
+    return int(stats.min)
 
 
 def _manifest_issues(manifest: Manifest) -> tuple[pl.DataFrame, list[str]]:

@@ -10,9 +10,10 @@
    the warehouse and this ingest already hold — identical bytes are skipped, a second source
    for a filled region-day or a re-ingest with fewer rows is refused — before anything of it
    is merged or published.
-4. **merge**: each per-minute batch's partitions, with what is published there (adding to it).
-5. **publish** (:mod:`coldstart.ingest.publish`): the manifest's entries and file row counts
-   (:mod:`coldstart.ingest.manifest`), then one atomic commit. Any error before the commit
+4. **merge**: each per-minute batch's days, with what is published there (adding to it).
+5. **publish** (:mod:`coldstart.ingest.publish`): every per-minute folder touched compacted
+   into a few files (:mod:`coldstart.ingest.compact`), the manifest's entries and file row
+   counts (:mod:`coldstart.ingest.manifest`), then one atomic commit. Any error before the commit
    leaves the warehouse byte-for-byte as it was.
 """
 
@@ -30,6 +31,7 @@ import pyarrow.parquet as pq
 from coldstart import provenance, release
 from coldstart.config import resolve_warehouse
 from coldstart.errors import BadRowError, ColdstartError, InputError, OutputError, UsageError
+from coldstart.ingest.compact import Segment, compact_folder
 from coldstart.ingest.csvread import BLOCK_BYTES, read_header
 from coldstart.ingest.identity import Guard
 from coldstart.ingest.loaders import load_functions, load_long
@@ -272,9 +274,7 @@ def _execute(
         )
         # publish
         _replace_outputs(root, txn, manifest, [*functions, *long])
-        for m in merged.values():
-            for rel in m.replaced:
-                txn.delete(rel)
+        _compact_series(root, ctx, txn, merged)
         for r in [*functions, *long, *series]:
             outputs = [] if r.table == "timeseries" else r.outputs
             manifest.sources[r.key] = entry_for(r, outputs)
@@ -339,7 +339,7 @@ def _discard(r: SourceResult, results: list[SourceResult], ctx: LoadContext) -> 
         for o in others:
             o.part_rows[rel] = ranges[o.key]
     for ref in r.pieces:
-        ref.piece.path.unlink(missing_ok=True)
+        ref.piece.discard()
     r.outputs, r.part_rows, r.pieces = [], {}, []
 
 
@@ -503,6 +503,21 @@ def _load_series(
     return results, state.merged
 
 
+def _compact_series(
+    root: Path, ctx: LoadContext, txn: Transaction, merged: dict[GroupKey, MergedPartition]
+) -> None:
+    """Every per-minute folder this ingest touched, staged anew as a few files (its untouched
+    days copied, the merged ones in their place: coldstart.ingest.compact); its published
+    files are deleted at commit."""
+    folders: dict[tuple[str, str], dict[int, Segment | None]] = {}
+    for key, m in merged.items():
+        folders.setdefault((key.table, key.folder), {})[key.day] = m.segment
+    for (table, folder), segments in sorted(folders.items()):
+        done = compact_folder(root, ctx, table, folder, segments)
+        for rel in done.replaced:
+            txn.delete(rel)
+
+
 def _record_files(root: Path, txn: Transaction, manifest: Manifest) -> None:
     """The manifest's row count of every data file after this publish, and the per-minute
     sources' outputs (their partitions' files, which merges rename)."""
@@ -512,13 +527,14 @@ def _record_files(root: Path, txn: Transaction, manifest: Manifest) -> None:
     for rel in txn.staged():
         files[rel] = pq.read_metadata(txn.new / rel).num_rows
     manifest.files = dict(sorted(files.items()))
-    current = {
-        rel.rsplit("/", 1)[0]: rel for rel in files if rel.startswith(("timeseries/", "counts/"))
-    }
+    current: dict[str, list[str]] = {}
+    for rel in files:
+        if rel.startswith(("timeseries/", "counts/")):
+            current.setdefault(rel.rsplit("/", 1)[0], []).append(rel)
     for key, entry in manifest.sources.items():
         if entry.get("table") == "timeseries":
-            parts = {p.partition for p in entry_pieces(key, entry)}
-            entry["outputs"] = sorted(current[p] for p in parts if p in current)
+            folders = {GroupKey.of_partition(p.partition).folder for p in entry_pieces(key, entry)}
+            entry["outputs"] = sorted(rel for f in folders for rel in current.get(f, []))
 
 
 def _scan_rows(root: Path) -> dict[str, int]:

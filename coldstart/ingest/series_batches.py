@@ -1,7 +1,9 @@
 """The per-minute files loaded and merged day by day, so their scratch space stays small.
 
-Phase 1 of the per-minute ingest turns each wide file into long pieces in scratch space; phase 2
-merges the pieces of a partition (table, region, metric, day) into one Parquet file. Done for
+Phase 1 of the per-minute ingest turns each wide file into long pieces (in memory, or in
+scratch space past the ingest's memory budget); phase 2 merges the pieces of a partition
+(table, region, metric, day) into one day's segment, which the publish compacts into its
+folder's files (coldstart.ingest.compact). Done for
 all files and then all partitions, the scratch held every piece of the ingest at once: about
 the CSV's own size for files as full as the release's (1.29 GB of pieces for 1.24 GB of
 real-width CSV), ≈ 400 GB for the whole release. Here the files go in batches of one region
@@ -107,12 +109,12 @@ class SeriesMerge:
     def combine(self, item: Work) -> MergedPartition:
         key, pieces = item
         done = self.merged[key]
-        if done.rel is None:  # merged empty, then cells came: a merge of its own after all
+        if done.segment is None:  # merged empty, then cells came: a merge of its own after all
             pending = {c: list(ps) for c, ps in pieces.items()}
             return self.merge((key, pending))
-        rows = combine_late(self.ctx, key, done.rel, pieces)
+        out = combine_late(self.ctx, key, done.segment, pieces)
         _drop(pieces)
-        return MergedPartition(done.rel, rows, done.replaced)
+        return out
 
 
 def cells(item: Work) -> int:
@@ -123,4 +125,4 @@ def _drop(pieces: Pieces) -> None:
     """Scratch pieces are deleted once merged: the point of merging batch by batch."""
     for ps in pieces.values():
         for p in ps:
-            p.path.unlink(missing_ok=True)
+            p.discard()

@@ -15,10 +15,8 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 from collections import Counter
 from collections.abc import Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import reduce
 from pathlib import Path
@@ -27,59 +25,89 @@ from typing import IO
 import numpy as np
 import polars as pl
 import pyarrow as pa
-import pyarrow.parquet as pq
 from pyarrow import feather
 
 from coldstart import release
 from coldstart.errors import BadRowError, InputError
 from coldstart.ingest import wide_cells
+from coldstart.ingest.compact import (
+    Segment,
+    SegmentWriter,
+    published_days,
+    read_published_day,
+)
 from coldstart.ingest.csvread import ReadStats, iter_blocks
-from coldstart.ingest.parts import PartWriter, write_frame
-from coldstart.ingest.results import GroupKey, LoadContext, PieceRef, SourceResult
+from coldstart.ingest.results import GroupKey, LoadContext, MemoryBudget, PieceRef, SourceResult
 from coldstart.ingest.sources import Source, content_of
 from coldstart.warehouse import TABLES
 
 _KEYS = ["funcID", "time"]
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class Piece:
-    """One column's non-empty cells of one file and day, in scratch space.
+    """One column's non-empty cells of one file and day: NumPy arrays in memory, or a scratch
+    file when the ingest's :class:`~coldstart.ingest.results.MemoryBudget` is spent.
 
-    The file holds (f, time, value): ``f`` indexes the file's funcID columns, whose names
-    travel in the file's metadata, so pieces carry no strings per cell and the merge maps
-    funcIDs once per file. (Not kept in memory: thousands of headers of thousands of names
-    would cost hundreds of MB until the merge.)
+    The cells are (f, time, value): ``f`` indexes the file's funcID columns (``names``, sorted;
+    one shared tuple per distinct header), so pieces carry no strings per cell and the merge
+    maps funcIDs once per header. ``minutes``: the file's minutes of that day, sorted.
     """
 
-    path: Path
+    path: Path | None  # set once spilled to scratch (the arrays below are then dropped)
     unique_times: bool  # no minute twice in the file's rows of that day
     cells: int = 0  # rows of the piece (what its merge will hold in memory: ~12 bytes each)
+    f: np.ndarray | None = None
+    time: np.ndarray | None = None
+    value: np.ndarray | None = None
+    names: tuple[str, ...] = ()
+    minutes: np.ndarray | None = None
+    budget: MemoryBudget | None = None  # what the arrays were reserved from
 
-    def read(self) -> tuple[pa.Table, tuple[str, ...]]:
-        table = feather.read_table(self.path, memory_map=False)
-        names = tuple(json.loads((table.schema.metadata or {})[_NAMES]))
-        return table, names
+    @property
+    def nbytes(self) -> int:
+        arrays = (self.f, self.time, self.value, self.minutes)
+        return sum(a.nbytes for a in arrays if a is not None)
+
+    def spill(self, path: Path) -> None:
+        """Write the cells to ``path`` (Arrow IPC, lz4) and drop them from memory (the names
+        and minutes stay: small, and shared)."""
+        table = pa.table({"f": self.f, "time": self.time, "value": self.value})
+        feather.write_feather(table, path, compression="lz4")
+        self.path, self.f, self.time, self.value = path, None, None, None
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(f, time, value)."""
+        if self.path is None:
+            assert self.f is not None
+            assert self.time is not None
+            assert self.value is not None
+            return self.f, self.time, self.value
+        t = feather.read_table(self.path, memory_map=False)
+        return t["f"].to_numpy(), t["time"].to_numpy(), t["value"].to_numpy()
 
     def read_meta(self) -> tuple[tuple[str, ...], np.ndarray]:
-        """The file's funcID columns and its minutes of that day, from the piece's schema only
-        (no data read): what the merge needs to lay out its grid."""
-        meta = feather.read_table(self.path, columns=[], memory_map=True).schema.metadata or {}
-        return tuple(json.loads(meta[_NAMES])), np.array(json.loads(meta[_TIMES]), np.int32)
+        """The file's funcID columns and its minutes of that day (what the merge needs to lay
+        out its grid)."""
+        assert self.minutes is not None
+        return self.names, self.minutes
 
     def frame(self) -> pl.DataFrame:
         """(funcID, time, value), as the general merge joins them."""
-        table, names = self.read()
-        f = pl.from_arrow(table)
-        assert isinstance(f, pl.DataFrame)
-        funcs = pl.Series("funcID", names, dtype=pl.String)
+        f, time, value = self.arrays()
+        funcs = pl.Series("funcID", self.names, dtype=pl.String)
         return pl.DataFrame(
-            {"funcID": funcs.gather(f["f"]), "time": f["time"], "value": f["value"]}
+            {"funcID": funcs.gather(f), "time": pl.Series(time), "value": pl.Series(value)}
         )
 
-
-_NAMES = b"funcIDs"
-_TIMES = b"minutes"
+    def discard(self) -> None:
+        """Free it (memory back to the budget, or its scratch file deleted)."""
+        if self.path is None and self.budget is not None:
+            self.budget.give_back(self.nbytes)
+        self.f = self.time = self.value = None
+        self.budget = None
+        if self.path is not None:
+            self.path.unlink(missing_ok=True)
 
 
 def load_wide(
@@ -126,44 +154,50 @@ def load_wide(
         result.rows_by_day = dict(zip(day_values.tolist(), day_rows.tolist(), strict=True))
     result.count("time_not_minute", int((times % 60 != 0).sum()))
     result.count("day_column_mismatch", int((days != times // release.SECONDS_PER_DAY).sum()))
-    names = json.dumps(names_sorted).encode()
+    names = ctx.intern(tuple(names_sorted))  # one tuple per distinct header: the merge caches
     column = stat if stat is not None else metric
-    tag = hashlib.sha1(key.encode()).hexdigest()[:12]
+    table = "counts" if is_count else "timeseries"
+    group_metric = None if is_count else metric
     one_day = len(days) == 0 or bool((days == days[0]).all())
     cell_days = None if one_day else days[got.r]
-    for day in np.unique(days):
+    for day in [days[0]] if one_day and len(days) else np.unique(days):
         if one_day:
             f_idx, r_idx, values = got.f, got.r, got.values
+            day_times = times
         else:
             m = cell_days == day
             f_idx, r_idx, values = got.f[m], got.r[m], got.values[m]
-        day_times = times[days == day]
-        # Arrow IPC via pyarrow for these scratch files: no polars query and no Parquet
-        # writer set-up per file (thousands of them), ~1 ms less each.
-        piece = pa.table(
-            {"f": f_idx.astype(np.int32), "time": times[r_idx], "value": values},
-            metadata={_NAMES: names, _TIMES: json.dumps(np.unique(day_times).tolist()).encode()},
+            day_times = times[days == day]
+        if len(day_times) < 2 or (day_times[1:] > day_times[:-1]).all():  # the usual case
+            minutes, unique = day_times, True
+        else:
+            minutes = np.unique(day_times)
+            unique = len(minutes) == len(day_times)
+        # NumPy arrays, no polars query and no Parquet writer set-up per file (thousands of
+        # them): held in memory while the budget lasts, else an Arrow IPC scratch file.
+        piece = Piece(
+            None,
+            unique,
+            len(values),
+            f=f_idx.astype(np.int32),
+            time=times[r_idx],
+            value=values,
+            names=names,
+            minutes=minutes.astype(np.int32, copy=False),
         )
-        table = "counts" if is_count else "timeseries"
-        group_metric = None if is_count else metric
-        path = (
-            ctx.scratch
-            / table
-            / source.region
-            / (group_metric or "_")
-            / str(day)
-            / (f"{column}-{tag}.arrow")
-        )
-        if path.parent not in ctx.made_dirs:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            ctx.made_dirs.add(path.parent)
-        feather.write_feather(piece, path, compression="lz4")
-        unique = bool((day_times[1:] > day_times[:-1]).all()) or len(np.unique(day_times)) == len(
-            day_times
-        )
+        if not ctx.memory.take(piece.nbytes):
+            path = ctx.scratch / table / source.region / (group_metric or "_") / str(day)
+            tag = hashlib.sha1(key.encode()).hexdigest()[:12]
+            path = path / f"{column}-{tag}.arrow"
+            if path.parent not in ctx.made_dirs:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                ctx.made_dirs.add(path.parent)
+            piece.spill(path)
+        else:
+            piece.budget = ctx.memory
         group = GroupKey(table, source.region, group_metric, int(day))
-        result.pieces.append(PieceRef(group, column, Piece(path, unique, piece.num_rows)))
-        result.rows_written += piece.num_rows
+        result.pieces.append(PieceRef(group, column, piece))
+        result.rows_written += piece.cells
     result.count("cells", result.rows_written)
     result.count("minutes", len(times))
     result.bad_rows, result.examples = stats.bad_rows, stats.examples
@@ -375,27 +409,24 @@ def merge_group(
     pieces: dict[str, list[Piece]],
     drop: frozenset[str] = frozenset(),
 ) -> MergedPartition:
-    """Phase 2: stage one partition file: what is published there, without the ``drop``
-    columns (their sources are re-ingested), plus the new pieces.
+    """Phase 2: one day of one folder (a logical partition): what is published there, without
+    the ``drop`` columns (their sources are re-ingested), plus the new pieces, as a
+    :class:`~coldstart.ingest.compact.Segment` that the publish compacts into the folder's
+    files (coldstart.ingest.compact).
 
     New cells add to the published ones: a cell the partition already holds is an error, as a
     cell two new files give (a file with rows of another day adds them to that day's partition;
-    it never replaces what other files put there). The staged file has a name of its own
-    (``part-<ingest id>.parquet``); the published ones it replaces are listed for deletion.
+    it never replaces what other files put there).
     """
     table = group.table
-    spec = TABLES[table]
-    folder = Path(group.partition)
-    rel = folder / f"part-{ctx.batch}.parquet"
     cols = value_columns(table)
-    published = [] if ctx.rebuild else sorted((warehouse / folder).glob("*.parquet"))
-    replaced = [p.relative_to(warehouse).as_posix() for p in published]
-    if not published:  # the usual case: a new partition, one piece per column
-        rows = _merge_dense(ctx.staging / rel, table, pieces, group)
-        if rows is not None:
-            return MergedPartition(rel.as_posix(), rows, replaced)
+    published = read_published_day(published_days(ctx, warehouse, group.folder), group.day, table)
+    if published is None:  # the usual case: a new partition, one piece per column
+        seg = _merge_dense(ctx, table, pieces, group)
+        if seg is not None:
+            return MergedPartition(seg)
     frames: list[pl.DataFrame] = []
-    old = _read_published(published, table) if published else None
+    old = _as_float(published, table) if published is not None else None
     if old is not None:
         old = old.drop([c for c in drop if c in old.columns])
     for col, paths in sorted(pieces.items()):
@@ -415,7 +446,7 @@ def merge_group(
             if old.height:
                 frames.append(old.select(*_KEYS, *rest))
     if not frames:  # every column dropped and nothing new: the partition goes
-        return MergedPartition(None, 0, replaced)
+        return MergedPartition(None)
     merged = reduce(
         lambda a, b: a.join(b, on=_KEYS, how="full", coalesce=True, nulls_equal=False), frames
     )
@@ -426,19 +457,29 @@ def merge_group(
         merged = merged.with_columns(pl.col(list(cols)).fill_null(0))
     merged = merged.sort(_KEYS)
     if merged.height == 0:
-        return MergedPartition(None, 0, replaced)
-    rows = write_frame(ctx.staging / rel, merged, spec)
-    return MergedPartition(rel.as_posix(), rows, replaced)
+        return MergedPartition(None)
+    return MergedPartition(_segment_of(ctx, group, merged))
+
+
+def _segment_of(ctx: LoadContext, group: GroupKey, frame: pl.DataFrame) -> Segment:
+    writer = SegmentWriter(ctx, group.table, group.day, _segment_name(group))
+    writer.write(frame)
+    return writer.close()
+
+
+def _segment_name(group: GroupKey) -> str:
+    return hashlib.sha1(group.partition.encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
 class MergedPartition:
-    """A merge's outcome: the staged file (None: the partition is now empty), its rows, and the
-    published files of the partition it replaces."""
+    """A merge's outcome: the day's rows (None: that day of the folder is now empty)."""
 
-    rel: str | None
-    rows: int
-    replaced: list[str]
+    segment: Segment | None
+
+    @property
+    def rows(self) -> int:
+        return self.segment.rows if self.segment is not None else 0
 
 
 def _present(table: str, col: str) -> pl.Expr:
@@ -446,26 +487,21 @@ def _present(table: str, col: str) -> pl.Expr:
     return (pl.col(col) != 0) if table == "counts" else pl.col(col).is_not_null()
 
 
-def _read_published(files: list[Path], table: str) -> pl.DataFrame:
-    """The published files of one partition (normally one), as one frame of its own columns."""
-    frames = [pl.from_arrow(pq.ParquetFile(f).read()) for f in files]
-    out = pl.concat([f for f in frames if isinstance(f, pl.DataFrame)], how="vertical_relaxed")
-    return out.with_columns(pl.col(list(value_columns(table))).cast(pl.Float64))
+def _as_float(frame: pl.DataFrame, table: str) -> pl.DataFrame:
+    return frame.with_columns(pl.col(list(value_columns(table))).cast(pl.Float64))
 
 
 def combine_late(
-    ctx: LoadContext, group: GroupKey, rel: str, pieces: dict[str, list[Piece]]
-) -> int:
+    ctx: LoadContext, group: GroupKey, done: Segment, pieces: dict[str, list[Piece]]
+) -> MergedPartition:
     """Add pieces that arrived after their partition was merged in this ingest (a file with rows
-    of another day than its name's: see coldstart.ingest.series_batches) to its staged file.
+    of another day than its name's: see coldstart.ingest.series_batches) to its segment.
 
     Like any merge, these cells add to the column's cells; a cell given twice is an error.
-    Returns rows.
     """
     table = group.table
-    staged = ctx.staging / rel
     cols = value_columns(table)
-    merged = pl.read_parquet(staged).with_columns(pl.col(list(cols)).cast(pl.Float64))
+    merged = _as_float(done.frame(), table)
     for col, paths in sorted(pieces.items()):
         new = _cells_of(paths, col, group).rename({col: "__new"})
         merged = merged.join(new, on=_KEYS, how="full", coalesce=True)
@@ -474,7 +510,8 @@ def combine_late(
         merged = merged.with_columns(pl.coalesce("__new", col).alias(col)).drop("__new")
     if table == "counts":
         merged = merged.with_columns(pl.col(list(cols)).fill_null(0))
-    return write_frame(staged, merged.sort(_KEYS), TABLES[table])
+    done.discard()
+    return MergedPartition(_segment_of(ctx, group, merged.sort(_KEYS)))
 
 
 def _cells_of(paths: list[Piece], col: str, group: GroupKey) -> pl.DataFrame:
@@ -502,13 +539,13 @@ MERGE_SLICE_ROWS = 250_000
 
 
 def _merge_dense(
-    path: Path,
+    ctx: LoadContext,
     table: str,
     pieces: dict[str, list[Piece]],
     group: GroupKey,
-) -> int | None:
-    """All columns of a new partition side by side, without joins, written to ``path`` in
-    slices; returns the rows written, or None → use the joins.
+) -> Segment | None:
+    """All columns of a new partition side by side, without joins, in slices; returns its
+    segment, or None → use the joins.
 
     Cells are numbered on the grid (sorted funcIDs × sorted minutes): each column's cells,
     sorted by that number, say which output rows it fills, and the output rows of a range of
@@ -518,7 +555,6 @@ def _merge_dense(
     """
     if any(not p.unique_times for ps in pieces.values() for p in ps):
         return None
-    spec = TABLES[table]
     meta = {p: p.read_meta() for ps in pieces.values() for p in ps}
     funcs = sorted(set().union(*(names for names, _ in meta.values())))  # str order = polars'
     index = {n: i for i, n in enumerate(funcs)}
@@ -528,16 +564,19 @@ def _merge_dense(
     time_index = _time_index(times)
     # Per column: its cells' grid numbers, sorted, and their values (the pieces are dropped).
     columns: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    maps: dict[int, np.ndarray] = {}  # funcID map per distinct header (pieces share them)
     for col, ps in sorted(pieces.items()):
         keys, values = [], []
         for p in ps:
-            tbl = p.read()[0]
-            to_global = np.array([index[n] for n in meta[p][0]], dtype=key_type)
-            k = to_global[tbl["f"].to_numpy()] * key_type(n_times)
-            k += time_index(tbl["time"].to_numpy()).astype(key_type, copy=False)
+            f, time, value = p.arrays()
+            names = meta[p][0]
+            to_global = maps.get(id(names))
+            if to_global is None:
+                to_global = maps[id(names)] = np.array([index[n] for n in names], dtype=key_type)
+            k = to_global[f] * key_type(n_times)
+            k += time_index(time).astype(key_type, copy=False)
             keys.append(k)
-            values.append(tbl["value"].to_numpy())
-            del tbl
+            values.append(value)
         key = np.concatenate(keys) if len(keys) > 1 else keys[0]
         value = np.concatenate(values) if len(values) > 1 else values[0]
         if len(key) > 1 and not (key[1:] > key[:-1]).all():  # not already in grid order
@@ -550,11 +589,7 @@ def _merge_dense(
     fill = 0.0 if is_count else None
     all_funcs = pl.Series("funcID", funcs, dtype=pl.String)
     funcs_per_slice = max(1, MERGE_SLICE_ROWS // max(n_times, 1))
-    writer = PartWriter(path, spec)
-    # A slice is encoded (pyarrow, GIL released) while the next one is built: a big merge runs
-    # alone (see run.BIG_MERGE_CELLS), and this keeps a second core busy for one more slice.
-    pool = ThreadPoolExecutor(1, thread_name_prefix="merge-writer")
-    pending: Future[None] | None = None
+    writer = SegmentWriter(ctx, table, group.day, _segment_name(group))
     try:
         for g0 in range(0, len(funcs), funcs_per_slice):
             lo, hi = g0 * n_times, min(g0 + funcs_per_slice, len(funcs)) * n_times
@@ -581,18 +616,10 @@ def _merge_dense(
                 filled = np.full(len(out), 0.0 if is_count else np.nan)
                 filled[rank[k - lo]] = v
                 data[col] = pl.Series(col, filled, nan_to_null=not is_count)
-            frame = pl.DataFrame(data)
-            if pending is not None:
-                pending.result()
-            pending = pool.submit(writer.write, frame)
-        if pending is not None:
-            pending.result()
+            writer.write(pl.DataFrame(data))
     finally:
-        pool.shutdown(wait=True)
-        writer.close()
-    if writer.rows == 0:  # every piece empty: an empty file, as the joins would write
-        write_frame(path, pl.DataFrame(schema=_empty_schema(table)), spec)
-    return writer.rows
+        segment = writer.close()
+    return segment
 
 
 def _time_index(times: np.ndarray):  # type: ignore[no-untyped-def]

@@ -84,6 +84,8 @@ class Session:
             hint = CREATE_HINT.format(wh=root)
             if not root.is_dir():
                 raise InputError(f"no warehouse at {root}: {hint}")
+            if problem := warehouse.old_layout_problem(root):
+                raise InputError(problem)
             self.tables = sources.present_tables(root)
             if not self.tables:
                 raise InputError(
