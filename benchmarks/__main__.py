@@ -4,6 +4,7 @@
     .venv/bin/python -m benchmarks --presets tiny,small  # other sizes (the scaling plot)
     .venv/bin/python -m benchmarks --only queries,cdf    # some groups only
     .venv/bin/python -m benchmarks --dataset DIR         # an existing release folder
+    .venv/bin/python -m benchmarks --cache /work/cache   # prepared traces and warehouses
 
 Groups (``--only``): ``ingest`` (long tables: coldstart vs the one-line polars/DuckDB
 conversions vs pandas ``read_csv``), ``ingest_all`` (the whole release: coldstart vs pandas
@@ -432,6 +433,13 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--warmup", type=int, help="warm-up runs (env BENCH_WARMUP)")
     ap.add_argument("--slow-runs", type=int, help="runs of the all-tables ingests")
     ap.add_argument("--results", type=Path, help="results folder (env BENCH_RESULTS_DIR)")
+    ap.add_argument(
+        "--cache",
+        type=Path,
+        help="prepared data: <CACHE>/<preset>/trace/cold_start_dataset and "
+        "<CACHE>/<preset>/warehouse, read as they are (env BENCH_CACHE_DIR; "
+        "default: the work dir, benchmarks/.work)",
+    )
     ap.add_argument("--write-readme", action="store_true", help="update benchmarks/README.md")
     ap.add_argument("--plot", action="store_true", help="draw benchmarks/scaling.png")
     args = ap.parse_args(argv)
@@ -457,6 +465,8 @@ def main(argv: list[str] | None = None) -> None:
             changes[opt] = getattr(args, opt)
     if args.results:
         changes["results_dir"] = args.results.resolve()
+    if args.cache:
+        changes["cache_dir"] = args.cache.resolve()
     settings = s.with_(**changes)
     code = run(settings, argv)
     if args.write_readme:
