@@ -13,6 +13,7 @@ variable                    meaning                                    default
 ``BENCH_SLOW_RUNS``         runs for the slow all-tables ingests       ``1``
 ``BENCH_WORK_DIR``          traces, warehouses, scratch (git-ignored)  ``benchmarks/.work``
 ``BENCH_CACHE_DIR``         prepared traces and warehouses, shared     the work dir
+``BENCH_INGEST_BASELINE``   ``0``: no pandas run beside ingest_all     ``1``
 ``BENCH_RESULTS_DIR``       timings file, answers, summary             ``benchmarks/results``
 ``BENCH_SEED``              synthetic trace seed                       ``0``
 ``POLARS_MAX_THREADS``      passed to every child                      ``2``
@@ -59,6 +60,9 @@ class Settings:
     # cold_start_dataset` and `<cache>/<preset>/warehouse`. Read as they are; a measured
     # ingest never replaces them (others may be reading). None: the work dir, same layout.
     cache_dir: Path | None = None
+    # pandas reading every file beside the whole-release ingest; off for the largest traces,
+    # where it takes longer than everything else together (and is no target).
+    ingest_baseline: bool = True
 
     @property
     def data_dir(self) -> Path:
@@ -92,4 +96,5 @@ def from_env() -> Settings:
         results_dir=results.resolve(),
         polars_threads=os.environ.get("POLARS_MAX_THREADS", "2"),
         cache_dir=Path(cache).resolve() if cache else None,
+        ingest_baseline=os.environ.get("BENCH_INGEST_BASELINE", "1") != "0",
     )
