@@ -329,7 +329,7 @@ def dataset_facts(dataset: Path, wh: Path) -> dict[str, Any]:
         con = duckdb.connect()
         for table in ("cold_starts", "requests"):
             glob = str(duckdb.ConstantExpression(table_glob(wh, table)))
-            n = con.sql(f"SELECT count(*) FROM read_parquet({glob})").fetchone()
+            n = con.execute(f"SELECT count(*) FROM read_parquet({glob})").fetchone()
             facts["warehouse_rows"][table] = int(n[0]) if n else 0
         con.close()
     return facts
