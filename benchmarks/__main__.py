@@ -76,7 +76,7 @@ class Runner:
         self.notes: list[str] = []
         self.answers = settings.results_dir / "answers" / preset
         self.answers.mkdir(parents=True, exist_ok=True)
-        self.scratch = settings.work_dir / "scratch"
+        self.scratch = settings.work_dir / "scratch" / preset  # presets may run at once
 
     # --- helpers --------------------------------------------------------------------------
 
