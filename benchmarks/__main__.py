@@ -4,6 +4,7 @@
     .venv/bin/python -m benchmarks --presets tiny,small  # other sizes (the scaling plot)
     .venv/bin/python -m benchmarks --only queries,cdf    # some groups only
     .venv/bin/python -m benchmarks --dataset DIR         # an existing release folder
+    .venv/bin/python -m benchmarks --cache /work/cache   # prepared traces and warehouses
 
 Groups (``--only``): ``ingest`` (long tables: coldstart vs the one-line polars/DuckDB
 conversions vs pandas ``read_csv``), ``ingest_all`` (the whole release: coldstart vs pandas
@@ -75,7 +76,7 @@ class Runner:
         self.notes: list[str] = []
         self.answers = settings.results_dir / "answers" / preset
         self.answers.mkdir(parents=True, exist_ok=True)
-        self.scratch = settings.work_dir / "scratch"
+        self.scratch = settings.work_dir / "scratch" / preset  # presets may run at once
 
     # --- helpers --------------------------------------------------------------------------
 
@@ -155,6 +156,10 @@ class Runner:
         )
         last = self.scratch / f"ingest_all-coldstart-{runs - 1}"
         prepare.keep_warehouse(last, self.preset, self.settings)
+        if not self.settings.ingest_baseline:
+            self.notes.append("ingest_all: no pandas run (--no-ingest-baseline)")
+            shutil.rmtree(self.scratch, ignore_errors=True)
+            return
         p = self._task(
             "ingest_all",
             "pandas",
@@ -298,6 +303,38 @@ def bare_script(warehouse: Path, bench: str) -> dict[str, Any]:
     return {"statements": statements, "sql": q.sql, "params": bind_params(q, params)}
 
 
+def dataset_facts(dataset: Path, wh: Path) -> dict[str, Any]:
+    """What the estimate scales by: CSV MB per release folder, per-minute files, table rows.
+
+    Per-minute files are 163 series × 31 days × 5 regions = 25,265 with every metric, fewer
+    for a trace generated with ``--metrics``. Rows are counted from the warehouse's Parquet
+    footers (no data read), when it exists.
+    """
+    from benchmarks.ingest_bench import TABLE_DIRS
+
+    csv_mb = {
+        folder: sum(f.stat().st_size for f in (dataset / folder).rglob("*.csv")) / 1e6
+        for folder in TABLE_DIRS.values()
+    }
+    facts: dict[str, Any] = {
+        "csv_mb": csv_mb,
+        "per_minute_files": sum(1 for _ in (dataset / "quantiles").rglob("*.csv")),
+        "warehouse_rows": {},
+    }
+    if (wh / "cold_starts").exists():
+        import duckdb
+
+        from coldstart.query.sources import table_glob
+
+        con = duckdb.connect()
+        for table in ("cold_starts", "requests"):
+            glob = str(duckdb.ConstantExpression(table_glob(wh, table)))
+            n = con.execute(f"SELECT count(*) FROM read_parquet({glob})").fetchone()
+            facts["warehouse_rows"][table] = int(n[0]) if n else 0
+        con.close()
+    return facts
+
+
 def has_report_command(exe: str) -> bool:
     proc = subprocess.run([exe, "report", "--help"], capture_output=True, text=True, check=False)
     return proc.returncode == 0
@@ -395,6 +432,7 @@ def run(settings: Settings, argv: list[str]) -> int:
             "load": load.summary(),
             "machine": machine(),
             "dataset_mb": sum(f.stat().st_size for f in r.dataset.rglob("*.csv")) / 1e6,
+            **dataset_facts(r.dataset, prepare.warehouse_path(preset, settings)),
             "measurements": [m.summary() for m in r.measurements],
             "ratios": [],  # below, once earlier measurements are merged in
             "checks": [c.__dict__ for c in r.checks],
@@ -432,6 +470,18 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--warmup", type=int, help="warm-up runs (env BENCH_WARMUP)")
     ap.add_argument("--slow-runs", type=int, help="runs of the all-tables ingests")
     ap.add_argument("--results", type=Path, help="results folder (env BENCH_RESULTS_DIR)")
+    ap.add_argument(
+        "--cache",
+        type=Path,
+        help="prepared data: <CACHE>/<preset>/trace/cold_start_dataset and "
+        "<CACHE>/<preset>/warehouse, read as they are (env BENCH_CACHE_DIR; "
+        "default: the work dir, benchmarks/.work)",
+    )
+    ap.add_argument(
+        "--no-ingest-baseline",
+        action="store_true",
+        help="ingest_all without the pandas run beside it (env BENCH_INGEST_BASELINE=0)",
+    )
     ap.add_argument("--write-readme", action="store_true", help="update benchmarks/README.md")
     ap.add_argument("--plot", action="store_true", help="draw benchmarks/scaling.png")
     args = ap.parse_args(argv)
@@ -457,6 +507,10 @@ def main(argv: list[str] | None = None) -> None:
             changes[opt] = getattr(args, opt)
     if args.results:
         changes["results_dir"] = args.results.resolve()
+    if args.cache:
+        changes["cache_dir"] = args.cache.resolve()
+    if args.no_ingest_baseline:
+        changes["ingest_baseline"] = False
     settings = s.with_(**changes)
     code = run(settings, argv)
     if args.write_readme:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import math
 import sys
-from typing import Any
+from typing import Any, NamedTuple
 
 from benchmarks.settings import HERE, Settings, from_env
 
@@ -216,13 +216,96 @@ def ts_model(summaries: dict[str, dict[str, Any]]) -> tuple[float, float] | None
     return my - b * mx, b
 
 
+class IngestModel(NamedTuple):
+    """Whole-release ingest seconds = long-table rows / ``rows_per_s`` + per-minute CSV MB /
+    ``mb_per_s``, fitted (least squares) over ``presets``."""
+
+    rows_per_s: float
+    mb_per_s: float
+    presets: list[str]
+
+
+def ingest_model(summaries: dict[str, dict[str, Any]]) -> IngestModel | None:
+    """The two rates from the whole-release ingests of presets measured with their dataset
+    facts (row counts and CSV MB per folder, ``__main__.dataset_facts``).
+
+    Two presets with different mixes — ``medium`` with every metric, ``large`` generated with
+    ``--metrics none`` (the long tables, almost no per-minute files) — determine both rates;
+    more presets make it a least-squares fit. None if fewer than two such presets, or if the
+    fit gives a non-positive cost (the points do not separate the two parts).
+    """
+    pts = []
+    for name, s in summaries.items():
+        by = {(m["bench"], m["tool"]): m for m in s["measurements"]}
+        al = by.get(("ingest_all", "coldstart"))
+        rows, mb = s.get("warehouse_rows") or {}, s.get("csv_mb") or {}
+        if not al or "requests" not in rows or "quantiles" not in mb:
+            continue
+        pts.append((rows["cold_starts"] + rows["requests"], mb["quantiles"], al["work_s"], name))
+    if len(pts) < 2:
+        return None
+    sll = sum(r * r for r, _, _, _ in pts)
+    spp = sum(m * m for _, m, _, _ in pts)
+    slp = sum(r * m for r, m, _, _ in pts)
+    slt = sum(r * t for r, _, t, _ in pts)
+    spt = sum(m * t for _, m, t, _ in pts)
+    det = sll * spp - slp * slp
+    if det <= 0:
+        return None
+    per_row = (slt * spp - spt * slp) / det
+    per_mb = (spt * sll - slt * slp) / det
+    if per_row <= 0 or per_mb <= 0:
+        return None
+    return IngestModel(1 / per_row, 1 / per_mb, [n for *_, n in pts])
+
+
+def _model_rows(model: IngestModel, summaries: dict[str, dict[str, Any]]) -> list[str]:
+    real_rows = REAL["cold_starts"] + REAL["requests"]
+    ts_total_mb = REAL["ts_files"] * REAL["ts_file_mb"]
+    t_long = real_rows / model.rows_per_s
+    t_ts = ts_total_mb / model.mb_per_s
+    rss = max(
+        m["peak_rss_mb"]
+        for p in model.presets
+        for m in summaries[p]["measurements"]
+        if m["bench"] == "ingest_all" and m["tool"] == "coldstart"
+    )
+    fitted = ", ".join(f"`{p}`" for p in model.presets)
+    return [
+        "| part | rate measured here | real size | estimated time |",
+        "|---|---|---|---:|",
+        f"| cold starts and requests | {model.rows_per_s:,.0f} rows/s (fit over the whole "
+        f"ingests of {fitted}) | {REAL['cold_starts']:,} + {REAL['requests']:,} rows "
+        f"| {_dur(t_long)} |",
+        f"| per-minute tables | {model.mb_per_s:,.0f} MB/s of CSV (same fit) | "
+        f"{REAL['ts_files']:,} files × {REAL['ts_file_mb']} MB ≈ {ts_total_mb / 1e3:,.0f} GB "
+        f"| {_dur(t_ts)} |",
+        f"| **ingest, total** | | | **{_dur(t_long + t_ts)}**, peak RSS ≈ {rss:,.0f} MB here "
+        "(see the scaling table) |",
+    ]
+
+
 def estimate_lines(summaries: dict[str, dict[str, Any]], preset: str) -> list[str]:
     """Full release on this 2-core machine, from the measured rates (see the README text)."""
     s = summaries[preset]
-    parts = _parts(s)
-    if parts is None:
-        return ["(needs the ingest and ingest_all groups of this preset)"]
     by = {(m["bench"], m["tool"]): m for m in s["measurements"]}
+    model = ingest_model(summaries)
+    parts = _parts(s)
+    if model is not None:
+        rows = _model_rows(model, summaries)
+    elif parts is None:
+        rows = ["(needs the ingest and ingest_all groups of this preset)"]
+    else:
+        rows = _parts_rows(summaries, parts)
+    counts = s.get("warehouse_rows") or {}
+    n_rq = counts.get("requests") or (parts or {}).get("rq_rows") or 0
+    n_cs = counts.get("cold_starts") or (parts or {}).get("cs_rows") or 0
+    rows += _query_rows(by, n_rq, n_cs)
+    return rows
+
+
+def _parts_rows(summaries: dict[str, dict[str, Any]], parts: dict[str, float]) -> list[str]:
+    """The earlier estimate: per-table ingest rates of one preset, per-minute fit over all."""
     t_cs = REAL["cold_starts"] / parts["cs_rows_per_s"]
     t_rq = REAL["requests"] / parts["rq_rows_per_s"]
     ts_total_mb = REAL["ts_files"] * REAL["ts_file_mb"]
@@ -234,7 +317,7 @@ def estimate_lines(summaries: dict[str, dict[str, Any]], preset: str) -> list[st
     else:
         t_ts = ts_total_mb / (parts["ts_mb"] / parts["ts_s"])
         ts_how = f"{parts['ts_mb'] / parts['ts_s']:.1f} MB/s"
-    rows = [
+    return [
         "| part | rate measured here | real size | estimated time |",
         "|---|---|---|---:|",
         f"| cold starts | {parts['cs_rows_per_s']:,.0f} rows/s | {REAL['cold_starts']:,} rows "
@@ -246,6 +329,11 @@ def estimate_lines(summaries: dict[str, dict[str, Any]], preset: str) -> list[st
         f"| **ingest, total** | | | **{_dur(t_cs + t_rq + t_ts)}**, peak RSS ≈ "
         f"{parts['rss']:,.0f} MB here (see the scaling table) |",
     ]
+
+
+def _query_rows(by: dict[tuple[str, str], dict[str, Any]], n_rq: int, n_cs: int) -> list[str]:
+    """The request CDF and the report on the real release, scaled from one preset's runs."""
+    rows: list[str] = []
     cdf, dask = by.get(("request_cdf", "coldstart")), by.get(("request_cdf", "dask"))
     cat = by.get(("request_cdf", "catalog"))
     if cdf and dask and cdf["rows"]:
@@ -266,11 +354,11 @@ def estimate_lines(summaries: dict[str, dict[str, Any]], preset: str) -> list[st
         rows.append(line)
     rep = by.get(("report", "coldstart")) or by.get(("figures", "coldstart"))
     util = by.get(("utility_ratio", "coldstart"))
-    if rep and util:
+    if rep and util and n_rq and n_cs:
         # The report's request-dependent part is the utility ratio; the rest scales with
         # cold starts (the per-minute parts are bounded by functions × minutes).
-        rq_factor = REAL["requests"] / max(parts["rq_rows"], 1)
-        cs_factor = REAL["cold_starts"] / max(parts["cs_rows"], 1)
+        rq_factor = REAL["requests"] / n_rq
+        cs_factor = REAL["cold_starts"] / n_cs
         t_rep = (rep["work_s"] - util["work_s"]) * cs_factor + util["work_s"] * rq_factor
         rows.append(
             f"| report, end to end | {rep['work_s']:.0f} s here (utility ratio "

@@ -12,6 +12,8 @@ variable                    meaning                                    default
 ``BENCH_WARMUP``            warm-up runs per measurement               ``1``
 ``BENCH_SLOW_RUNS``         runs for the slow all-tables ingests       ``1``
 ``BENCH_WORK_DIR``          traces, warehouses, scratch (git-ignored)  ``benchmarks/.work``
+``BENCH_CACHE_DIR``         prepared traces and warehouses, shared     the work dir
+``BENCH_INGEST_BASELINE``   ``0``: no pandas run beside ingest_all     ``1``
 ``BENCH_RESULTS_DIR``       timings file, answers, summary             ``benchmarks/results``
 ``BENCH_SEED``              synthetic trace seed                       ``0``
 ``POLARS_MAX_THREADS``      passed to every child                      ``2``
@@ -54,6 +56,18 @@ class Settings:
     only: tuple[str, ...] = field(default_factory=tuple)
     # Release folder to use instead of generating a preset (the smoke test passes `tiny`'s).
     dataset: Path | None = None
+    # Prepared data shared with other users (e.g. /work/cache): `<cache>/<preset>/trace/
+    # cold_start_dataset` and `<cache>/<preset>/warehouse`. Read as they are; a measured
+    # ingest never replaces them (others may be reading). None: the work dir, same layout.
+    cache_dir: Path | None = None
+    # pandas reading every file beside the whole-release ingest; off for the largest traces,
+    # where it takes longer than everything else together (and is no target).
+    ingest_baseline: bool = True
+
+    @property
+    def data_dir(self) -> Path:
+        """Where each preset's trace and warehouse live (the cache, else the work dir)."""
+        return self.cache_dir or self.work_dir
 
     @property
     def timings_file(self) -> Path:
@@ -71,6 +85,7 @@ def from_env() -> Settings:
     )
     work = Path(os.environ.get("BENCH_WORK_DIR") or HERE / ".work")
     results = Path(os.environ.get("BENCH_RESULTS_DIR") or HERE / "results")
+    cache = os.environ.get("BENCH_CACHE_DIR")
     return Settings(
         presets=presets or ("medium",),
         runs=max(1, _env_int("BENCH_RUNS", 3)),
@@ -80,4 +95,6 @@ def from_env() -> Settings:
         work_dir=work.resolve(),
         results_dir=results.resolve(),
         polars_threads=os.environ.get("POLARS_MAX_THREADS", "2"),
+        cache_dir=Path(cache).resolve() if cache else None,
+        ingest_baseline=os.environ.get("BENCH_INGEST_BASELINE", "1") != "0",
     )

@@ -170,3 +170,31 @@ def test_targets_against_the_bare_script_use_whole_process_and_in_process_times(
     cdf = {"bench": "request_cdf", "baseline": "dask", "speedup": 25.0, "speedup_wall": 9}
     assert target_met(cdf, by) == "met"
     assert target("by_region", "catalog") == ""
+
+
+def test_a_cache_dir_is_read_as_it_is_and_never_replaced(tmp_path: Path) -> None:
+    """``--cache DIR``: the trace and warehouse are taken from ``DIR/<preset>/`` (nothing is
+    generated or ingested when they exist), and a measured ingest leaves the cache's warehouse
+    in place for whoever else reads it."""
+    from benchmarks import prepare
+    from benchmarks.settings import from_env
+
+    cache = tmp_path / "cache"
+    dataset = cache / "medium" / "trace" / "cold_start_dataset"
+    dataset.mkdir(parents=True)
+    kept = cache / "medium" / "warehouse" / "cold_starts"
+    kept.mkdir(parents=True)
+    settings = from_env().with_(cache_dir=cache, work_dir=tmp_path / "work")
+    assert prepare.trace("medium", settings) == dataset
+    assert prepare.warehouse("medium", settings) == kept.parent
+    measured = tmp_path / "work" / "scratch" / "ingest_all-coldstart-0"
+    (measured / "cold_starts").mkdir(parents=True)
+    assert prepare.keep_warehouse(measured, "medium", settings) == kept.parent
+    assert kept.is_dir() and not measured.exists()
+    # Without a cache the work dir has the same layout, and a measured ingest is kept.
+    own = from_env().with_(work_dir=tmp_path / "work")
+    assert prepare.trace("x", own.with_(dataset=dataset)) == dataset
+    assert prepare.warehouse_path("medium", own) == tmp_path / "work" / "medium" / "warehouse"
+    (measured / "cold_starts").mkdir(parents=True)
+    assert prepare.keep_warehouse(measured, "medium", own) == prepare.warehouse_path("medium", own)
+    assert (prepare.warehouse_path("medium", own) / "cold_starts").is_dir()

@@ -48,9 +48,9 @@ class Preset:
 # so wall times are upper bounds: tiny by `/usr/bin/time -v coldstart synth DIR --preset tiny
 # --quiet`, small as the first step of `/usr/bin/time -v coldstart demo` (whole demo: 160 s CPU).
 MEASURED_ON = (
-    "`/usr/bin/time -v` (tiny: `coldstart synth DIR --preset tiny --quiet`; small: the first "
-    "step of `coldstart demo`), seed 0, on the project's shared 2-core machine at load average "
-    "20-30 from other jobs, so wall times are upper bounds"
+    "`/usr/bin/time -v` (tiny, medium, large: `coldstart synth DIR --preset NAME --quiet`; "
+    "small: the first step of `coldstart demo`), seed 0, on the project's shared 2-core "
+    "machine at load average 10-38 from other jobs, so wall times are upper bounds"
 )
 
 PRESETS: dict[str, Preset] = {
@@ -81,6 +81,9 @@ PRESETS: dict[str, Preset] = {
             day_requests=5_000_000,
             request_parts=200,
             chunk_minutes=360,
+            # /usr/bin/time -v coldstart synth DIR --preset medium --quiet, 2026-12-01, at load
+            # average 10-38 (the CPU time is the comparable figure).
+            measured=Measured("≈2.0 M", "≈7.5 M", "24 GB", "68 min wall, 824 s CPU", "3.7 GB"),
         ),
         Preset(
             name="large",
@@ -89,6 +92,16 @@ PRESETS: dict[str, Preset] = {
             day_requests=30_000_000,
             request_parts=200,
             chunk_minutes=60,
+            # Measured with --metrics none (the three count series): with all 16 metrics the
+            # per-minute files alone would be ≈75 GB (medium's per region × the function
+            # ratio), more than the benchmark machine's free disk.
+            measured=Measured(
+                "≈6.8 M",
+                "≈25 M",
+                "7.3 GB with --metrics none",
+                "75 min wall, 881 s CPU (--metrics none)",
+                "1.6 GB",
+            ),
         ),
     )
 }
