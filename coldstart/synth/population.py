@@ -4,10 +4,11 @@ A function is the paper's unit: (funcName, userID, pool). Each gets a runtime an
 string (Region 2's mixes by quota, so small presets still hit the paper's shares), a load that
 follows from its trigger (timers tick, mostly on round clock times; in Region 2 OBS and
 workflow functions run high and strongly diurnal and unknown-trigger ones high and steady, each
-group holding its Fig 8 share of pods; OBS functions add batches; one spiky batch function per
-region), execution-time and resource levels, a persistent cold-start speed (a slow
-subpopulation), and a lifespan (a few functions appear or disappear mid-trace, which is why the
-per-minute files' columns differ between days). Rates are then nudged so no function carries
+group holding its Fig 8 share of pods; Go workflows run as short sessions; OBS functions add
+batches; one spiky batch function per region), execution-time and resource levels (drawn
+stratified within each runtime), a persistent cold-start speed (a slow subpopulation), and a
+lifespan (a few functions appear or disappear mid-trace, which is why the per-minute files'
+columns differ between days). Rates are then nudged so no function carries
 more than a small share of its region's expected cold starts.
 """
 
@@ -132,11 +133,14 @@ def _runtimes_and_triggers(
                 ]  # fmt: skip
                 if len(carriers) >= 2:
                     break
-                pick = [
+                spare = [
                     i
-                    for i, (r, gg) in enumerate(zip(rt_out, groups, strict=True))
-                    if gg in ("APIG-S", "unknown") and r == r_want
+                    for i, gg in enumerate(groups)
+                    if gg in ("APIG-S", "unknown") and rt_out[i] in ("Python3", "Java")
                 ]
+                pick = [i for i in spare if rt_out[i] == r_want] or spare
+                if not pick:
+                    break
                 groups[pick[int(rng.integers(len(pick)))]] = g
     obs = [i for i, g in enumerate(groups) if g == "OBS-A"]
     custom = [i for i, r in enumerate(rt_out) if r == "Custom" and groups[i] != "OBS-A"]
@@ -298,6 +302,7 @@ def build_population(
     burst_per_day = np.where(kind == BURSTY, cal.OBS_BURSTS_PER_DAY, 0.0)
     burst_len_min = rng.integers(2, 8, size=n).astype(float)
     burst_rate = np.maximum(base_rate, 1.0) * cal.OBS_BURST_FACTOR
+    # Region 2's Go workflows hold no share of the group's pods: they run as short sessions.
     go = targeted & (runtime == "Go1.x") & (group == "workflow-S")
     kind[go] = BURSTY
     base_rate[go] = 0.0
