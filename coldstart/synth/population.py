@@ -385,6 +385,20 @@ def build_population(
         if not early.any():
             early[free[~late[free]][0]] = True
         last_day[early] = rng.integers(n_days // 3, n_days - 1, size=int(early.sum()))
+        # Once-a-minute timers (heartbeats, health checks) run all month: they are Fig 6's
+        # flat end (peak-to-trough below 2). A drawn lifespan moves to another free function
+        # when it was the region's only one.
+        beat = (kind == TIMER) & (timer_period_s <= release.KEEP_ALIVE_S)
+        for mask, days, full in ((late, first_day, 0), (early, last_day, n_days - 1)):
+            moved = mask & beat
+            if not moved.any():
+                continue
+            spare = free[~beat[free] & ~late[free] & ~early[free]]
+            if not (mask & ~beat).any() and len(spare):
+                mask[spare[0]] = True
+                days[spare[0]] = days[np.flatnonzero(moved)[0]]
+            mask[moved] = False
+            days[moved] = full
 
     return Population(
         region=region,
