@@ -156,14 +156,31 @@ class GroupLoad:
     amp: tuple[float, float] = (0.3, 0.9)  # depth of the daily cycle
     kappa: float = 0.0  # at least this narrow a daily peak
     rate_cv: float = 0.0  # minute-to-minute swings of the load (log-sd): pod churn
+    block_min: int = 10  # how long one swing lasts (minutes; divides 60)
 
 
 GROUP_LOAD: dict[str, GroupLoad] = {
     "TIMER-A": GroupLoad(0.05),
     "OBS-A": GroupLoad(0.27, capacity=3.0, amp=(0.7, 0.8), kappa=3.0, rate_cv=0.03),
-    "workflow-S": GroupLoad(0.25, capacity=3.0, amp=(0.7, 0.8), kappa=3.0, rate_cv=0.04),
+    # Workflow runs come and go within minutes: short swings, so the pods they add live
+    # minutes, not hours (Fig 17b: workflow-S median utility ratio ≈45, not thousands).
+    "workflow-S": GroupLoad(
+        0.25, capacity=3.0, amp=(0.7, 0.8), kappa=3.0, rate_cv=0.015, block_min=2
+    ),
     "unknown": GroupLoad(0.28, capacity=8.0, amp=(0.1, 0.4), rate_cv=0.03),
 }
+# SYNTHETIC: weight of a runtime's functions within a loaded group of Region 2. Custom OBS
+# functions hold most OBS pods (Figs 8e, 16: Custom ≈22 % of pods); Java's loaded functions
+# hold less than Python3's (Fig 8e pods: Java .17, Python3 .46); Go functions are mostly
+# workflows (Fig 9) yet hold ≈1 % of pods and 1.5 % of cold starts (Fig 8e, [NB c43]).
+RUNTIME_LOAD_WEIGHT: dict[str, float] = {"Custom": 3.0, "Java": 0.7, "Go1.x": 0.0}
+# SYNTHETIC: Region 2's Go workflows run as short sessions instead (a run calls the function
+# for a minute or a few, then stops), so their pods live about a session: Go is 1.5 % of the
+# cold starts [NB c43] and 35 % of its pods have a utility ratio above 100 [T, Fig 17a].
+GO_SESSIONS_PER_DAY = 30.0  # before thinning by the daily cycle (≈65 % kept)
+GO_SESSION_MINUTES = 2.8  # mean length (Poisson, at least 1 minute)
+GO_SESSION_RATE = 6.0  # requests per minute inside a session
+LOAD_BLOCK_MIN = 10  # SYNTHETIC: how long a swing of other functions' offered load lasts
 MAX_EXPECTED_COLD_START_SHARE = 0.12  # SYNTHETIC: see population._spread_cold_starts
 OBS_FRESH_SHARE = 0.5  # SYNTHETIC: OBS cold starts needing a fresh pod (Fig 16: ≈44 % < 8 s)
 OBS_BURSTS_PER_DAY = 3.0  # SYNTHETIC: OBS functions process batches of uploads
@@ -174,11 +191,12 @@ SPIKY_POD_CAPACITY = 400.0
 # Share of timers firing on round clock times (cron); the rest at a random second. SYNTHETIC,
 # for the burstiness of cold-start arrivals (Fig 10d: Weibull shape 0.418 [T]).
 TIMER_ALIGNED_SHARE = 0.9
-TIMER_EXEC_FACTOR = 60.0  # SYNTHETIC: timer jobs run seconds (Fig 17b: TIMER-A ratio ≈2)
+TIMER_EXEC_FACTOR = 45.0  # SYNTHETIC: timer jobs run seconds (Fig 17b: TIMER-A ratio ≈2)
+TIMER_EXEC_SPREAD = 0.4  # SYNTHETIC: timers' spread of execution time, relative to others'
 # SYNTHETIC: execution-time multipliers shaping Fig 17a's utility contrasts (Node.js ≈40 %
 # of pods below 1 [T]; Go1.x 35 % above 100 [T]).
-RUNTIME_EXEC_FACTOR: dict[str, float] = {"Node.js": 2.0, "Go1.x": 0.5}
-LOW_RATE_EXEC_FACTOR = 8.0  # SYNTHETIC: rarely called API functions do heavier work each call
+RUNTIME_EXEC_FACTOR: dict[str, float] = {"Node.js": 1.0, "Go1.x": 0.5}
+LOW_RATE_EXEC_FACTOR = 25.0  # SYNTHETIC: rarely called API functions do heavier work each call
 
 # --- time structure [T] ----------------------------------------------------------------------
 HOLIDAY_DAYS = range(14, 24)  # holiday from day 14; day 13 last workday; day 24 first workday
@@ -312,8 +330,8 @@ REGION_PROFILES: dict[str, RegionProfile] = {
         request_keep="all",
         pod_capacity_median=8.0,
         cold_start=ColdStartModel(
-            sched_median=0.19,
-            sched_sigma=1.2,
+            sched_median=0.26,
+            sched_sigma=1.0,
             code_median=0.06,
             code_sigma=0.9,
             dep_median=0.15,
@@ -322,7 +340,7 @@ REGION_PROFILES: dict[str, RegionProfile] = {
             alloc_slow=0.01,
             large_slow_extra=0.12,
             large_factor=1.6,
-            slow_factor=2.5,
+            slow_factor=1.8,
         ),
     ),
     "R3": RegionProfile(

@@ -4,10 +4,11 @@ A function is the paper's unit: (funcName, userID, pool). Each gets a runtime an
 string (Region 2's mixes by quota, so small presets still hit the paper's shares), a load that
 follows from its trigger (timers tick, mostly on round clock times; in Region 2 OBS and
 workflow functions run high and strongly diurnal and unknown-trigger ones high and steady, each
-group holding its Fig 8 share of pods; OBS functions add batches; one spiky batch function per
-region), execution-time and resource levels, a persistent cold-start speed (a slow
-subpopulation), and a lifespan (a few functions appear or disappear mid-trace, which is why the
-per-minute files' columns differ between days). Rates are then nudged so no function carries
+group holding its Fig 8 share of pods; Go workflows run as short sessions; OBS functions add
+batches; one spiky batch function per region), execution-time and resource levels (drawn
+stratified within each runtime), a persistent cold-start speed (a slow subpopulation), and a
+lifespan (a few functions appear or disappear mid-trace, which is why the per-minute files'
+columns differ between days). Rates are then nudged so no function carries
 more than a small share of its region's expected cold starts.
 """
 
@@ -48,6 +49,7 @@ class Population:
     burst_rate: np.ndarray  # requests per minute inside a burst
     pod_capacity: np.ndarray  # requests per minute one pod absorbs before scaling out
     rate_cv: np.ndarray  # minute-to-minute swings of the offered load (log-sd)
+    load_block: np.ndarray  # minutes one swing of the offered load lasts (divides 60)
     exec_median: np.ndarray  # seconds
     exec_sigma: np.ndarray
     cpu_level: np.ndarray  # cores
@@ -123,13 +125,22 @@ def _runtimes_and_triggers(
             rt_out.append(r)
             groups.append(g)
     if n >= 15:  # at least two OBS-A and two workflow-S functions, taken from APIG-S/unknown
-        for g in ("OBS-A", "workflow-S"):
-            while groups.count(g) < 2:
-                pick = [
+        for g, donor_runtimes in LOADED_GROUP_DONORS.items():
+            for r_want in donor_runtimes:
+                carriers = [
+                    i for i, (r, gg) in enumerate(zip(rt_out, groups, strict=True))
+                    if gg == g and r != "Go1.x"
+                ]  # fmt: skip
+                if len(carriers) >= 2:
+                    break
+                spare = [
                     i
-                    for i, (r, gg) in enumerate(zip(rt_out, groups, strict=True))
-                    if gg in ("APIG-S", "unknown") and r in ("Python3", "Java")
+                    for i, gg in enumerate(groups)
+                    if gg in ("APIG-S", "unknown") and rt_out[i] in ("Python3", "Java")
                 ]
+                pick = [i for i in spare if rt_out[i] == r_want] or spare
+                if not pick:
+                    break
                 groups[pick[int(rng.integers(len(pick)))]] = g
     obs = [i for i, g in enumerate(groups) if g == "OBS-A"]
     custom = [i for i, r in enumerate(rt_out) if r == "Custom" and groups[i] != "OBS-A"]
@@ -144,7 +155,7 @@ def _runtimes_and_triggers(
     ]
     for i, g in enumerate(groups):
         busy = g in ("OBS-A", "workflow-S", "unknown")
-        if busy and rt_out[i] not in ("Python3", "Custom", "Go1.x") and donors:
+        if busy and rt_out[i] not in KEEP_BUSY_RUNTIMES and donors:
             j = donors.pop(int(rng.integers(len(donors))))
             rt_out[i], rt_out[j] = rt_out[j], rt_out[i]
     # Trigger strings within each group, by the notebook's string counts.
@@ -160,6 +171,32 @@ def _runtimes_and_triggers(
             triggers[idx[j]] = s
     order = rng.permutation(len(rt_out))
     return [rt_out[i] for i in order], [triggers[i] for i in order]
+
+
+# Runtimes whose loaded functions keep their runtime: Python3 itself, the Custom OBS one, Go
+# workflows, Java's (Fig 8e: Java holds 17 % of pods) and Python2's unknown-trigger functions
+# (Fig 9: a third of Python2 functions; Fig 8e: 7 % of cold starts from 3 % of functions).
+KEEP_BUSY_RUNTIMES = ("Python3", "Custom", "Go1.x", "Python2", "Java")
+# Where the two functions that carry a loaded group come from when the mix has fewer: the
+# runtime of each pick, in order (Fig 9: workflows are Python3 and Java as often; OBS-A is
+# Python3's most after Custom's).
+LOADED_GROUP_DONORS: dict[str, tuple[str, ...]] = {
+    "OBS-A": ("Python3", "Python3"),
+    "workflow-S": ("Python3", "Java", "Python3"),
+}
+
+
+def stratified_normal(rng: np.random.Generator, strata: np.ndarray) -> np.ndarray:
+    """Standard normal draws, stratified within each stratum: the m members of a stratum get
+    one draw from each of the m equal-probability slices of the normal, in random order."""
+    from scipy.special import ndtri
+
+    z = np.empty(len(strata))
+    for key in dict.fromkeys(strata.tolist()):
+        idx = np.flatnonzero(strata == key)
+        m = len(idx)
+        z[idx] = ndtri((rng.permutation(m) + rng.random(m)) / m)
+    return z
 
 
 def _group_of(trigger: str) -> str:
@@ -241,6 +278,7 @@ def build_population(
     total_pods = max(timer_pods, 1.0) / cal.GROUP_LOAD["TIMER-A"].pod_share
     targeted = np.zeros(n, dtype=bool)
     rate_cv = np.zeros(n)
+    load_block = np.full(n, cal.LOAD_BLOCK_MIN, dtype=np.int64)
     for g, load in cal.GROUP_LOAD.items():
         idx = np.flatnonzero(group == g)
         if load.capacity is None or len(idx) == 0:
@@ -254,6 +292,7 @@ def build_population(
         pods = load.pod_share * total_pods * w / w.sum()
         pod_capacity[idx] = load.capacity
         rate_cv[idx] = load.rate_cv
+        load_block[idx] = load.block_min
         base_rate[idx] = pods * load.capacity
         targeted[idx] = True
 
@@ -263,6 +302,13 @@ def build_population(
     burst_per_day = np.where(kind == BURSTY, cal.OBS_BURSTS_PER_DAY, 0.0)
     burst_len_min = rng.integers(2, 8, size=n).astype(float)
     burst_rate = np.maximum(base_rate, 1.0) * cal.OBS_BURST_FACTOR
+    # Region 2's Go workflows hold no share of the group's pods: they run as short sessions.
+    go = targeted & (runtime == "Go1.x") & (group == "workflow-S")
+    kind[go] = BURSTY
+    base_rate[go] = 0.0
+    burst_per_day[go] = cal.GO_SESSIONS_PER_DAY
+    burst_len_min[go] = cal.GO_SESSION_MINUTES
+    burst_rate[go] = cal.GO_SESSION_RATE
     if n >= 20:
         spiky_candidates = np.flatnonzero((kind == POISSON) & ~targeted)
         spiky = spiky_candidates[
@@ -277,11 +323,16 @@ def build_population(
     _fit_volume(kind, targeted, base_rate, timer_period_s, day_requests)
     _spread_cold_starts(kind, targeted, base_rate, timer_period_s, amp, kappa)
 
-    # Execution time and resources.
-    exec_median = np.exp(rng.normal(np.log(prof.exec_median_s), 1.0, size=n))
+    # Execution time and resources. Each function's level is drawn stratified within its
+    # runtime, so a runtime with a handful of functions still spans the whole spread
+    # (Fig 17a's per-runtime shares would otherwise swing with one draw).
+    z_exec = stratified_normal(rng, runtime)
+    # Timer jobs do similar real work (reports, syncs): seconds, not milliseconds, and about
+    # as long from one timer to the next, so a timer pod's useful lifetime is a few times its
+    # cold start (Fig 17b: TIMER-A median utility ratio ≈2, 90 % below 7).
+    z_exec[kind == TIMER] *= cal.TIMER_EXEC_SPREAD
+    exec_median = np.exp(np.log(prof.exec_median_s) + z_exec)
     exec_median[group == "OBS-A"] *= 15.0
-    # Timer jobs do real work (reports, syncs): seconds, not milliseconds, so a timer pod's
-    # useful lifetime is about its cold start (Fig 17b: TIMER-A median utility ratio ≈2).
     exec_median[kind == TIMER] *= cal.TIMER_EXEC_FACTOR
     exec_median[(kind == POISSON) & (base_rate < 1.0)] *= cal.LOW_RATE_EXEC_FACTOR
     exec_median[group == "workflow-S"] *= 3.0
@@ -334,6 +385,20 @@ def build_population(
         if not early.any():
             early[free[~late[free]][0]] = True
         last_day[early] = rng.integers(n_days // 3, n_days - 1, size=int(early.sum()))
+        # Once-a-minute timers (heartbeats, health checks) run all month: they are Fig 6's
+        # flat end (peak-to-trough below 2). A drawn lifespan moves to another free function
+        # when it was the region's only one.
+        beat = (kind == TIMER) & (timer_period_s <= release.KEEP_ALIVE_S)
+        for mask, days, full in ((late, first_day, 0), (early, last_day, n_days - 1)):
+            moved = mask & beat
+            if not moved.any():
+                continue
+            spare = free[~beat[free] & ~late[free] & ~early[free]]
+            if not (mask & ~beat).any() and len(spare):
+                mask[spare[0]] = True
+                days[spare[0]] = days[np.flatnonzero(moved)[0]]
+            mask[moved] = False
+            days[moved] = full
 
     return Population(
         region=region,
@@ -357,6 +422,7 @@ def build_population(
         burst_rate=burst_rate,
         pod_capacity=pod_capacity,
         rate_cv=rate_cv,
+        load_block=load_block,
         exec_median=exec_median,
         exec_sigma=exec_sigma,
         cpu_level=cpu_level,

@@ -72,7 +72,7 @@ PRESETS: dict[str, Preset] = {
             day_requests=200_000,
             request_parts=20,
             chunk_minutes=1440,
-            measured=Measured("≈170 k", "≈440 k", "2.2 GB", "175 s wall (demo step)", "1.1 GB"),
+            measured=Measured("≈175 k", "≈430 k", "2.2 GB", "175 s wall (demo step)", "1.1 GB"),
         ),
         Preset(
             name="medium",

@@ -34,7 +34,6 @@ MS_PER_MIN = 60_000
 KEEP_ALIVE_MS = int(release.KEEP_ALIVE_S * 1000)
 _RUN_STRIDE = 10**10  # > any end time in ms; keeps segmented cumulative max exact in int64
 MAX_EXEC_US = 43_200 * 10**6
-LOAD_BLOCK_MIN = 10  # SYNTHETIC: how long a swing of a function's offered load lasts
 CLUMP_REQUESTS = 6  # SYNTHETIC: requests per arrival clump
 CLUMP_SPREAD_MS = 300.0  # SYNTHETIC: mean spread of a clump's arrivals
 TOP_OF_MINUTE_SHARE = 0.8  # SYNTHETIC: requests of quiet functions sent at a minute's start
@@ -262,10 +261,11 @@ class RegionSimulator:
         lam = self._rates(m0, m1)
         # Minute-to-minute swings of the offered load (per trigger group): the autoscaler sizes
         # each function's pods from this load, so swings turn into pod churn (cold starts).
-        # The swings last LOAD_BLOCK_MIN minutes (one draw per block; chunks are whole blocks).
+        # A swing lasts the function's load block (one draw per block; chunks are whole blocks).
         cv = pop.rate_cv[:, None]
-        z = rng.standard_normal((n, -(-cm // LOAD_BLOCK_MIN)))
-        z = np.repeat(z, LOAD_BLOCK_MIN, axis=1)[:, :cm]
+        z = rng.standard_normal((n, cm))
+        block = pop.load_block[:, None]
+        z = np.take_along_axis(z, np.arange(cm)[None, :] // block * block, axis=1)
         lam = lam * np.exp(cv * z - cv * cv / 2)
         k_target = np.clip(
             np.ceil(lam / pop.pod_capacity[:, None]).astype(np.int64), 1, self.kmax[:, None]
