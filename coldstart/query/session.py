@@ -28,6 +28,8 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
@@ -55,13 +57,17 @@ class QueryError(ColdstartError):
     """DuckDB refused a query (syntax, binder, runtime); the message is DuckDB's, with position."""
 
 
-def open(warehouse: str | os.PathLike[str] | None = None) -> Session:
+def open(
+    warehouse: str | os.PathLike[str] | None = None, *, memory_limit: str | None = None
+) -> Session:
     """Open the warehouse (``--warehouse`` / ``$COLDSTART_WAREHOUSE`` / ``data/warehouse``).
 
-    Raises :class:`InputError` if it does not exist or holds no Parquet files, saying how to
-    create one.
+    ``memory_limit`` (DuckDB's, e.g. ``"500MB"``) bounds what a query holds; past it DuckDB
+    spills joins and sorts to a private temporary folder, slower but bounded. ``None`` keeps
+    DuckDB's default (80 % of RAM). Raises :class:`InputError` if the warehouse does not exist
+    or holds no Parquet files, saying how to create one.
     """
-    return Session(resolve_warehouse(warehouse))
+    return Session(resolve_warehouse(warehouse), memory_limit=memory_limit)
 
 
 class Session:
@@ -74,8 +80,15 @@ class Session:
     :meth:`close`.
     """
 
-    def __init__(self, root: Path | None, *, library: Library | None = None) -> None:
+    def __init__(
+        self,
+        root: Path | None,
+        *,
+        library: Library | None = None,
+        memory_limit: str | None = None,
+    ) -> None:
         self.library = library or load_library()
+        self.memory_limit = memory_limit
         if root is None:  # the doc checker's empty warehouse
             self.warehouse: Path | None = None
             self.tables: list[str] = []
@@ -93,7 +106,14 @@ class Session:
                     f"{', '.join(t + '/' for t in warehouse.TABLES)}): {hint}"
                 )
             self.warehouse = root
-        self._con = self._connect()
+        # DuckDB's default spill folder is `.tmp` in the working directory: a read-only
+        # session must not write into the user's folder, so it spills into its own.
+        self._spill_dir = tempfile.mkdtemp(prefix="coldstart-duckdb-")
+        try:
+            self._con = self._connect()
+        except BaseException:
+            shutil.rmtree(self._spill_dir, ignore_errors=True)
+            raise
         # Views are created when a query first needs them (opening creates none): the tables'
         # `_wh_` views and the library's modules loaded so far, and whether all of them are.
         self._sources: set[str] = set()
@@ -125,6 +145,9 @@ class Session:
             # draws no terminal bar there anyway), so a refusal is harmless.
             with contextlib.suppress(duckdb.InvalidInputException):
                 con.execute("SET enable_progress_bar = false")
+            con.execute("SET temp_directory = $dir", {"dir": self._spill_dir})
+            if self.memory_limit is not None:
+                con.execute("SET memory_limit = $limit", {"limit": self.memory_limit})
             if self.warehouse is not None:
                 # The trailing separator keeps a sibling such as `<warehouse>2/` out.
                 folder = os.path.join(self.warehouse.resolve(), "")
@@ -194,6 +217,7 @@ class Session:
 
     def close(self) -> None:
         self._con.close()
+        shutil.rmtree(self._spill_dir, ignore_errors=True)
 
     def __enter__(self) -> Session:
         return self

@@ -27,6 +27,7 @@ from pathlib import Path
 from coldstart.progress import ProgressSink
 from coldstart.report.build import (
     DEFAULT_DPI,
+    REPORT_MEMORY_LIMIT,
     SECTION_IDS,
     SECTIONS,
     all_findings,
@@ -69,7 +70,7 @@ def write_report(
 
     t0 = time.perf_counter()
     region_sel = check_regions(regions)
-    with coldstart.query.open(warehouse) as session:
+    with coldstart.query.open(warehouse, memory_limit=REPORT_MEMORY_LIMIT) as session:
         prepare_out(out)
         report = build_from_session(session, regions=region_sel, dpi=dpi, progress=progress)
     images = {f.filename: f.png for s in report.sections for f in s.figures if f.png is not None}

@@ -205,3 +205,26 @@ def test_sql_naming_views_only_inside_a_string_still_runs(hand_warehouse: Path) 
     with coldstart.open(hand_warehouse) as s:
         got = s.sql("SELECT * FROM query('SELECT count(*) AS n FROM cold_starts_attributed')")
         assert got["n"].to_list() == [len(HAND_COLD_STARTS)]
+
+
+def test_memory_limit_and_a_private_spill_folder(hand_warehouse: Path) -> None:
+    """DuckDB spills into the session's own temporary folder (never `.tmp` in the user's
+    working directory), removed on close; ``memory_limit`` bounds DuckDB's memory."""
+    default = coldstart.query.open(hand_warehouse)
+    bounded = coldstart.query.open(hand_warehouse, memory_limit="100MB")
+    try:
+        spill = Path(
+            bounded.con.execute("SELECT current_setting('temp_directory')").fetchall()[0][0]
+        )
+        assert spill.is_dir() and spill.name.startswith("coldstart-duckdb-")
+        assert not spill.is_relative_to(Path.cwd())
+        limit = bounded.con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+        assert (
+            limit != default.con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+        )
+        assert limit.startswith(("95", "100")), limit  # 100 MB as DuckDB prints it (MiB)
+        assert bounded.query("cold_starts_by_region").equals(default.query("cold_starts_by_region"))
+    finally:
+        bounded.close()
+        default.close()
+    assert not spill.exists()
