@@ -123,3 +123,44 @@ def quantile_from_curve(curve: pl.DataFrame, q: float) -> float:
     i = int(np.searchsorted(ps, q - 1e-12, side="left"))
     i = min(i, len(ps) - 1)
     return float(curve["x"][i])
+
+
+def ecdf_from_histogram(
+    df: pl.DataFrame,
+    by: Sequence[str] = (),
+    *,
+    bin_col: str = "bin",
+    count_col: str = "n",
+    max_col: str = "max_s",
+) -> pl.DataFrame:
+    """ECDF per group from a histogram that keeps each bin's largest value: ``*by, x, cdf, n``.
+
+    ``x`` is the bin's largest value, so ``cdf`` is exactly the share of values ≤ x — the
+    ECDF of the raw values at those points (at every value, where a bin holds one distinct
+    value). Bins of several groups merge (e.g. the pooled curve over regions); the row with
+    a NULL bin (values ≤ 0) counts in every level but is not drawn.
+    """
+    keys = list(by)
+    if df.height == 0:
+        schema = {b: df.schema[b] for b in by}
+        return pl.DataFrame(schema={**schema, "x": pl.Float64, "cdf": pl.Float64, "n": pl.Int64})
+
+    def per_group(expr: pl.Expr) -> pl.Expr:
+        return expr.over(keys) if keys else expr
+
+    out = (
+        df.group_by([*keys, bin_col])
+        .agg(pl.col(count_col).sum(), pl.col(max_col).max().alias("x"))
+        .sort([*keys, bin_col], nulls_last=False)
+        .with_columns(
+            per_group(pl.col(count_col).sum()).alias("_total"),
+            per_group(pl.col(count_col).cum_sum()).alias("_cum"),
+        )
+        .with_columns(
+            (pl.col("_cum") / pl.col("_total")).alias("cdf"),
+            pl.col("_total").cast(pl.Int64).alias("n"),
+        )
+    )
+    return out.filter(pl.col(bin_col).is_not_null()).select(
+        *keys, pl.col("x").cast(pl.Float64), "cdf", "n"
+    )

@@ -57,57 +57,47 @@ def flat_regions(series: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-#: Days of function-minutes read per query for Fig 6: DuckDB sorts each read (by function
-#: and time) in memory, ~140 bytes a row, so reads stay a few days long.
-DAYS_PER_READ = 4
-#: Functions handed to the peak-to-trough analysis at a time (it copies its input once).
-FUNCTIONS_PER_PASS = 200
+#: Rows per batch of Fig 6's read of every active function-minute of a region.
+BATCH_ROWS = 500_000
 
 
 def _ratios_of_region(session: Any, region: str, opts: FigureOptions) -> pl.DataFrame:
-    """Peak-to-trough ratios of one region's functions.
+    """Peak-to-trough ratios of one region's functions, streamed.
 
-    The active function-minutes of a region are ~10^7 rows on the full release: read whole,
-    DuckDB's sort of them alone took more than a gigabyte. They are read a few days at a
-    time, kept compact (funcID as a category, time and requests as 32-bit integers: 12 bytes
-    a row), ordered once in polars, and analysed a batch of functions at a time.
+    The active function-minutes of a region are ~10^7 rows on the full release. The query
+    returns them ordered by function and time, so they are read in batches and every batch's
+    complete functions are analysed at once; only the last function of a batch, which may go
+    on in the next one, is carried over. Python never holds more than a batch (DuckDB's sort
+    spills beyond the session's memory limit). Holding a region whole, as an earlier version
+    did, peaked at ≈1 GB on `medium`.
     """
     name = "requests_per_function_minute"
-    reads = []
-    for first in range(0, release.N_DAYS, DAYS_PER_READ):
-        last = min(first + DAYS_PER_READ, release.N_DAYS) - 1
-        params = {"region": region, "day_from": first, "day_to": last}
-        batches = (
-            session.query_batches(name, **params)
-            if hasattr(session, "query_batches")
-            else [session.query(name, **params)]  # e.g. the Spark session
-        )
-        for batch in batches:
-            reads.append(
-                batch.select(
-                    pl.col("funcID").cast(pl.Categorical),
-                    pl.col("time").cast(pl.Int32),
-                    pl.col("requests").cast(pl.Int32),
-                )
-            )
-    if not reads:
-        return _ratios(_NO_MINUTES, opts)
-    rows = pl.concat(reads, how="vertical_relaxed")
-    del reads
-    # Each function's rows together (one integer key; the analysis orders a function by time).
-    rows = rows.sort(pl.col("funcID").to_physical(), maintain_order=True)
-    codes = rows["funcID"].to_physical()
-    starts = [0, *(codes.ne(codes.shift(1)).arg_true().to_list()[1:]), rows.height]
-    parts = []
-    for i in range(0, len(starts) - 1, FUNCTIONS_PER_PASS):
-        lo, hi = starts[i], starts[min(i + FUNCTIONS_PER_PASS, len(starts) - 1)]
-        chunk = rows.slice(lo, hi - lo).select(
+    params = {"region": region, "day_from": 0, "day_to": release.N_DAYS - 1}
+    batches = (
+        session.query_batches(name, rows=BATCH_ROWS, **params)
+        if hasattr(session, "query_batches")
+        else [session.query(name, **params)]  # e.g. the Spark session
+    )
+    parts: list[pl.DataFrame] = []
+    carry: pl.DataFrame | None = None
+    for batch in batches:
+        rows = batch.select(
             pl.lit(region).alias("region"),
             pl.col("funcID").cast(pl.String),
             pl.col("time").cast(pl.Int64),
             pl.col("requests").cast(pl.Int64),
         )
-        parts.append(_ratios(chunk, opts))
+        if carry is not None:
+            rows = pl.concat([carry, rows], how="vertical_relaxed")
+        if rows.is_empty():
+            continue
+        # The query orders by funcID: the last function's rows are the batch's tail.
+        tail = int((rows["funcID"] == rows["funcID"][-1]).sum())
+        carry = rows.tail(tail)
+        if rows.height > tail:
+            parts.append(_ratios(rows.head(rows.height - tail), opts))
+    if carry is not None and carry.height:
+        parts.append(_ratios(carry, opts))
     if not parts:
         return _ratios(_NO_MINUTES, opts)
     return pl.concat(parts, how="vertical_relaxed").sort("funcID")

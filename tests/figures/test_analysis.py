@@ -121,6 +121,99 @@ def test_fits_by_region_has_each_region_and_pooled() -> None:
     )
 
 
+def _histogram(values: np.ndarray, bins_per_decade: int, region: str = "R1") -> pl.DataFrame:
+    """The columns of query cold_starts_inter_arrival_histogram, computed here in polars."""
+    df = pl.DataFrame({"region": region, "v": values})
+    return (
+        df.with_columns(
+            pl.when(pl.col("v") > 0)
+            .then((pl.col("v").log10() * bins_per_decade).floor().cast(pl.Int64))
+            .alias("bin")
+        )
+        .group_by("region", "bin")
+        .agg(
+            pl.len().alias("n"),
+            pl.col("v").sum().alias("sum_s"),
+            pl.col("v").min().alias("min_s"),
+            pl.col("v").max().alias("max_s"),
+        )
+    )
+
+
+def _weibull_loglik(x: np.ndarray, c: float, scale: float) -> float:
+    return float(stats.weibull_min(c=c, scale=scale).logpdf(x).sum())
+
+
+def test_weibull_histogram_fit_is_the_mle_of_every_value() -> None:
+    """One value per bin: the fit is the MLE of the raw values (likelihood at least scipy's;
+    same parameters within 1e-4) and its KS distance is scipy's kstest of the raw values."""
+    x = stats.weibull_min(c=0.45, scale=0.8).rvs(size=5_000, random_state=11)
+    fit = fits.fit_weibull_histogram(_histogram(x, 10**7), zero_policy="drop")
+    c, _loc, scale = stats.weibull_min.fit(x, floc=0)
+    assert fit.params["c"] == pytest.approx(c, rel=1e-4)
+    assert fit.params["scale"] == pytest.approx(scale, rel=1e-4)
+    assert (
+        _weibull_loglik(x, fit.params["c"], fit.params["scale"])
+        >= _weibull_loglik(x, c, scale) - 1e-6
+    )
+    ks = stats.kstest(x, fit.frozen_distribution().cdf).statistic
+    assert fit.ks_statistic == pytest.approx(ks, rel=1e-9)
+    assert fit.n == 5_000 and fit.zero_share == 0
+    assert fit.empirical_mean_s == pytest.approx(x.mean())
+    assert fit.empirical_median_s == pytest.approx(np.median(x), rel=1e-3)
+
+
+def test_weibull_histogram_fit_equals_the_full_fit_of_millisecond_gaps() -> None:
+    """Gaps at the release's 1 ms resolution, binned at the report's 1000 bins per decade: the
+    fit equals the fit to every gap within 1e-4 relative (drop), and within 1e-3 of a fit that
+    spreads the zeros by random draws (spread: the histogram uses their expectation)."""
+    raw = stats.weibull_min(c=0.45, scale=0.8).rvs(size=40_000, random_state=12)
+    ms = np.round(raw, 3)
+    hist = _histogram(ms, 1000)
+    assert hist.height < 6_000 and (ms == 0).mean() > 0.02
+    for policy, rel in (("drop", 1e-4), ("spread", 1e-3)):
+        full = fits.fit_weibull(ms, zero_policy=policy, max_samples=None)
+        binned = fits.fit_weibull_histogram(hist, zero_policy=policy)
+        assert binned.params["c"] == pytest.approx(full.params["c"], rel=rel), policy
+        assert binned.params["scale"] == pytest.approx(full.params["scale"], rel=rel), policy
+        assert binned.ks_statistic == pytest.approx(full.ks_statistic, abs=2e-3), policy
+        assert binned.n == full.n and binned.zero_share == pytest.approx(full.zero_share)
+
+
+def test_weibull_histogram_fit_by_hand() -> None:
+    """Values 0, 0, 1, 2, 3: n, mean, median and the zeros' share worked out by hand."""
+    hist = _histogram(np.array([0.0, 0.0, 1.0, 2.0, 3.0]), 1000)
+    drop = fits.fit_weibull_histogram(hist, zero_policy="drop")
+    assert (drop.n, drop.zero_share) == (3, pytest.approx(0.4))
+    assert drop.empirical_mean_s == pytest.approx(2.0)
+    assert drop.empirical_median_s == pytest.approx(2.0)
+    spread = fits.fit_weibull_histogram(hist, zero_policy="spread")
+    # the zeros are uniform on (0, 1 ms): mean (6 + 2 · 0.0005) / 5, median the value 1
+    assert spread.n == 5 and spread.empirical_mean_s == pytest.approx(6.001 / 5)
+    assert spread.empirical_median_s == pytest.approx(1.0)
+    table, by = fits.weibull_fits_by_region(
+        pl.concat([hist, _histogram(np.array([5.0]), 1000, "R2")])
+    )
+    assert set(by) == {"R1", "all"} and by["all"].n == 6  # R2 alone cannot be fitted
+    assert table["group"].to_list() == ["R1", "all"]
+    with pytest.raises(ValueError, match="all equal"):
+        fits.fit_weibull_histogram(_histogram(np.array([2.0, 2.0]), 1000))
+
+
+def test_ecdf_from_histogram_is_the_ecdf_at_each_bins_largest_value() -> None:
+    # values 0, 0.5, 0.6 (one bin at 1 per decade), 3, 30: 5 values, zeros counted
+    hist = _histogram(np.array([0.0, 0.5, 0.6, 3.0, 30.0]), 1)
+    got = ecdf.ecdf_from_histogram(hist)
+    assert got["x"].to_list() == [0.6, 3.0, 30.0]
+    assert got["cdf"].to_list() == pytest.approx([0.6, 0.8, 1.0])
+    assert got["n"].to_list() == [5, 5, 5]
+    two = pl.concat([hist, _histogram(np.array([3.0]), 1, "R2")])
+    pooled = ecdf.ecdf_from_histogram(two)
+    assert pooled["cdf"].to_list() == pytest.approx([3 / 6, 5 / 6, 1.0])
+    per = ecdf.ecdf_from_histogram(two, ["region"]).filter(pl.col("region") == "R2")
+    assert per.rows() == [("R2", 3.0, 1.0, 1)]
+
+
 def test_fit_rejects_empty_input() -> None:
     with pytest.raises(ValueError, match="no values"):
         fits.fit_lognormal(np.array([]))

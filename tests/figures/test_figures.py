@@ -709,12 +709,12 @@ def test_fig05_names_the_panels_that_look_flat() -> None:
     )
 
 
-def test_fig06_reads_function_minutes_in_pieces(
+def test_fig06_streams_function_minutes_in_batches(
     tiny_figure: Any, tiny_session: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Reads of five days and passes of two functions give the ratios of one whole read, equal to
-    the analysis over the query's whole result; the session's batches are the query's rows in
-    its order."""
+    """Batches that cut functions in two (a function's last minutes in the next batch) give the
+    ratios of one whole read, equal to the analysis over the query's whole result; the
+    session's batches are the query's rows in its order."""
     from coldstart.frames import temporal
 
     whole = tiny_session.query("requests_per_function_minute", region="R2")
@@ -723,12 +723,11 @@ def test_fig06_reads_function_minutes_in_pieces(
     )
     assert len(batches) > 2 and all(b.height <= 997 for b in batches)
     assert pl.concat(batches).equals(whole)
-    # one read of every day and one analysis pass, against the report's reads and passes
-    monkeypatch.setattr(temporal, "DAYS_PER_READ", 31)
-    monkeypatch.setattr(temporal, "FUNCTIONS_PER_PASS", 10**6)
+    # some batch boundary falls inside a function (else the carry-over is never exercised)
+    assert any(a["funcID"][-1] == b["funcID"][0] for a, b in itertools.pairwise(batches))
+    monkeypatch.setattr(temporal, "BATCH_ROWS", 10**9)
     one_read = frames.build("fig06", tiny_session)["ratios"]
-    monkeypatch.setattr(temporal, "DAYS_PER_READ", 5)
-    monkeypatch.setattr(temporal, "FUNCTIONS_PER_PASS", 2)
+    monkeypatch.setattr(temporal, "BATCH_ROWS", 997)
     many_reads = frames.build("fig06", tiny_session)["ratios"]
     assert many_reads.equals(one_read) and many_reads.height > 4
     assert tiny_figure("fig06").data["ratios"].equals(one_read)

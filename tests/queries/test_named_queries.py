@@ -161,6 +161,35 @@ def test_cold_starts_inter_arrival(hand: Session) -> None:
     )  # fmt: skip
 
 
+def test_cold_starts_inter_arrival_histogram(hand: Session) -> None:
+    # R1 gaps 0, 3690, 0.5; log10: 3690 → 3.567, 0.5 → −0.301 (bins of 1/1000 decade).
+    approx_rows(
+        rows(hand, "cold_starts_inter_arrival_histogram", region="R1"),
+        [
+            {"region": "R1", "bin": -302, "n": 1, "sum_s": 0.5, "min_s": 0.5, "max_s": 0.5},
+            {"region": "R1", "bin": 3567, "n": 1, "sum_s": 3690.0, "min_s": 3690.0,
+             "max_s": 3690.0},
+            {"region": "R1", "bin": None, "n": 1, "sum_s": 0.0, "min_s": 0.0, "max_s": 0.0},
+        ],
+    )  # fmt: skip
+    # R2 gaps 100 ×3, 600 (log10 2.78) | 1100, 7000 (3.04, 3.85) | 78300 (4.89), one per decade
+    approx_rows(
+        rows(hand, "cold_starts_inter_arrival_histogram", region="R2", bins_per_decade=1),
+        [
+            {"region": "R2", "bin": 2, "n": 4, "sum_s": 900.0, "min_s": 100.0, "max_s": 600.0},
+            {"region": "R2", "bin": 3, "n": 2, "sum_s": 8100.0, "min_s": 1100.0,
+             "max_s": 7000.0},
+            {"region": "R2", "bin": 4, "n": 1, "sum_s": 78300.0, "min_s": 78300.0,
+             "max_s": 78300.0},
+        ],
+    )  # fmt: skip
+    both = hand.query("cold_starts_inter_arrival_histogram")
+    assert both.group_by("region").agg(pl.col("n").sum()).sort("region").rows() == [
+        ("R1", 3),
+        ("R2", 7),
+    ]
+
+
 def test_cold_starts_values(hand: Session) -> None:
     got = rows(hand, "cold_starts_values", region="R1")
     approx_rows(
