@@ -177,6 +177,42 @@ def test_agrees_min_and_max() -> None:
     assert not hi.agrees(math.nan)
 
 
+def test_tolerances_read_as_numbers_not_exponents() -> None:
+    assert _n(11e6, 0, "min", unit="count").describe_tolerance() == "≥ 11 million"
+    assert (
+        _n(12e6, 600_000, "min", unit="count").describe_tolerance()
+        == "≥ 11.4 million (12 million less 600,000 slack)"
+    )
+    assert _n(3e10, 0, "max", unit="count").describe_tolerance() == "≤ 30 billion"
+    assert _n(8531371000, 1e-6, "rel", unit="count").describe_tolerance() == "±0.0001 %"
+    assert _n(0.000316, 5e-7, "abs").describe_tolerance() == "±0.5 µs"
+    assert _n(0.2, 0.15, "rel").describe_tolerance() == "±15 %"  # not 15.000000000000002
+    assert _n(44640, 0, "max", unit="count").describe_tolerance() == "≤ 44,640"
+    for n in paper.numbers():  # the whole table: no exponent, no float noise
+        text = n.describe_tolerance()
+        assert not re.search(r"\d[eE][+-]?\d|\d{7}", text), (n.id, text)
+
+
+@pytest.mark.parametrize(
+    ("x", "shown"),
+    [
+        (1.1e7, "11 million"),
+        (1.19e7, "11.9 million"),
+        (8.5e10, "85 billion"),
+        (11_913_857, "11,913,857"),  # an exact count keeps every digit
+        (1000, "1000"),
+        (12_345, "12,345"),
+        (0.0019, "0.0019"),
+        (6.9e-6, "0.0000069"),
+        (43135.973, "43,135.973"),
+        (-0.025, "-0.025"),
+        (0, "0"),
+    ],
+)
+def test_human_numbers(x: float, shown: str) -> None:
+    assert paper.human(x) == shown
+
+
 # ------------------------------------------------------------------ transcription spot checks
 
 

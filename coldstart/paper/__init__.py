@@ -50,6 +50,7 @@ Columns and notation
 from __future__ import annotations
 
 import csv
+import decimal
 import difflib
 import functools
 import io
@@ -174,22 +175,25 @@ class PaperNumber:
         return ok
 
     def describe_tolerance(self) -> str:
-        """The tolerance in words for tables: "±10 %", "±0.05 s", "±0.1 decade", "≥ 1000"."""
+        """The tolerance in words for tables: "±10 %", "±0.05 s", "±0.1 decade", "≥ 1000",
+        "≥ 11 million" — numbers as a reader writes them (:func:`human`), never "1.1e+07"."""
         t = self.tolerance
-        unit = "" if self.unit in {"1", "share"} else f" {self.unit}"
+        unit = "" if self.unit in {"1", "share", "count"} else f" {self.unit}"
         match self.tolerance_kind:
             case "rel":
-                return f"±{_fmt(t * 100)} %"
+                return f"±{human(t * 100)} %"
+            case "abs" if self.unit == "s" and 0 < t < 0.001:
+                return f"±{human(t * 1e6)} µs"
             case "abs":
-                return f"±{_fmt(t)}{unit}"
+                return f"±{human(t)}{unit}"
             case "log10":
-                return f"±{_fmt(t)} decade" + ("s" if t > 1 else "")
+                return f"±{human(t)} decade" + ("s" if t > 1 else "")
             case "min":
-                slack = f" ({_fmt(self.value)} less {_fmt(t)} slack)" if t else ""
-                return f"≥ {_fmt(self.lower)}{unit}{slack}"
+                slack = f" ({human(self.value)} less {human(t)} slack)" if t else ""
+                return f"≥ {human(self.lower)}{unit}{slack}"
             case "max":
-                slack = f" ({_fmt(self.value)} plus {_fmt(t)} slack)" if t else ""
-                return f"≤ {_fmt(self.upper)}{unit}{slack}"
+                slack = f" ({human(self.value)} plus {human(t)} slack)" if t else ""
+                return f"≤ {human(self.upper)}{unit}{slack}"
         raise AssertionError(f"unchecked tolerance_kind {self.tolerance_kind!r}")
 
 
@@ -198,8 +202,32 @@ def _within(distance: float, limit: float, *, scale: float | None = None) -> boo
     return distance <= limit + edge
 
 
-def _fmt(x: float) -> str:
-    return f"{x:.6g}"
+_WORDS = ((1e9, "billion"), (1e6, "million"))
+
+
+def human(x: float) -> str:
+    """A paper number as the paper writes it: "11 million", "8.5 billion", "11,913,857",
+    "1000", "0.0019", "0.0000069" — never an exponent.
+
+    Round values of a million and more (three significant digits or fewer) read in words;
+    other integers keep every digit (an exact count stays exact), with thousands separators
+    from 10,000 on; fractions are positional with up to 12 significant digits (so 0.15 · 100
+    is "15", not "15.000000000000002").
+    """
+    if not math.isfinite(x):
+        return "∞" if x > 0 else "−∞" if x < 0 else "NaN"
+    x = float(f"{x:.12g}")
+    if x == int(x):
+        n = int(x)
+        for factor, word in _WORDS:
+            if abs(n) >= factor and len(str(abs(n)).rstrip("0")) <= 3:
+                return f"{human(n / factor)} {word}"
+        return f"{n:,}" if abs(n) >= 10_000 else str(n)
+    text = format(decimal.Decimal(repr(x)), "f")
+    whole, _, frac = text.partition(".")
+    if abs(x) >= 10_000:
+        whole = f"{int(whole):,}"
+    return f"{whole}.{frac}" if frac else whole
 
 
 @functools.cache

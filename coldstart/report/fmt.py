@@ -14,7 +14,8 @@ MISSING = "–"
 
 
 def sig(x: float, digits: int = 3) -> str:
-    """``x`` to ``digits`` significant digits, without exponent for everyday magnitudes."""
+    """``x`` to ``digits`` significant digits, positional (0.00000690, 11,000,000): an
+    exponent only below 10⁻⁹."""
     if x == 0:
         return "0"
     if not math.isfinite(x):
@@ -22,7 +23,7 @@ def sig(x: float, digits: int = 3) -> str:
     magnitude = math.floor(math.log10(abs(x)))
     if magnitude >= digits - 1:
         return f"{x:,.0f}"
-    if magnitude < -5:
+    if magnitude < -9:  # below a nanosecond, a ppb: nothing a reader counts zeros for
         return f"{x:.{digits - 1}e}"
     decimals = digits - 1 - magnitude
     return f"{x:.{decimals}f}"

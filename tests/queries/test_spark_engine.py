@@ -38,6 +38,7 @@ QUERIES = load_library().queries
 OTHER_PARAMS: dict[str, dict[str, Any]] = {
     "cold_starts_by_group": {"grouping": "trigger"},
     "cold_starts_histogram": {"bins_per_decade": 10, "region": "R1"},
+    "cold_starts_inter_arrival_histogram": {"bins_per_decade": 10, "region": "R1"},
     "cold_starts_values": {"region": "R2"},
     "groups_pods_hourly": {"grouping": "resource"},
     "groups_proportions": {"grouping": "runtime"},

@@ -154,6 +154,8 @@ def test_a_page_the_report_did_not_write_is_never_overwritten(
         (0.0627655, "s", "0.0628"),
         (2.213229, "s", "2.21"),
         (1234.5, "s", "1,234"),
+        (6.9e-06, "s", "0.00000690"),  # positional, as the paper writes it: no 6.90e-06
+        (1.1e7, "ratio", "11,000,000"),
         (0.000045, "share", "0.005 %"),
         (0.4029, "share", "40.3 %"),
         (100592, "count", "100,592"),
