@@ -6,7 +6,9 @@ Runs ``coldstart report --warehouse WH --out DIR --quiet`` in this process with
 ``Session.query`` and ``Session.sql`` wrapped: before each call the process's high-water mark
 is reset (``/proc/self/clear_refs`` ← ``5``, Linux) and after it ``VmHWM`` is read, so each
 line is that call's own peak — DuckDB's buffers and the result frame together — beside the
-resident memory before it, the time and the result's rows and in-memory size. The steps
+resident memory before it, the time and the result's rows and in-memory size. A streamed read
+(``Session.query_batches``, Fig 6) is one ``batches`` step from its first batch to its last,
+the caller's work between batches included; its frame size is the largest batch's. The steps
 between queries (analysis, drawing, rendering) are reported the same way, as ``between``
 rows named after the query they follow. The whole run's peak is the largest of these (the
 resets make ``VmHWM`` at the end only the last step's). A diagnostic, not a benchmark row:
@@ -31,7 +33,7 @@ CLEAR_REFS = Path("/proc/self/clear_refs")
 class Step:
     """One query (or the work between two queries) and its own memory peak."""
 
-    kind: str  # "query", "sql" or "between"
+    kind: str  # "query", "sql", "batches" or "between"
     name: str
     seconds: float
     rss_before_mb: float
@@ -96,6 +98,31 @@ class Recorder:
 
         return wrapped
 
+    def wrap_batches(self, fn: Any) -> Any:
+        """``Session.query_batches`` (Fig 6's streamed read): one step from the first batch
+        to the last, so it includes the analysis the caller does between batches."""
+
+        def wrapped(session: Any, name: str, /, **params: Any) -> Any:
+            self._close_gap()
+            label = name + " " + ",".join(f"{k}={v}" for k, v in sorted(params.items()))
+            before = _status("VmRSS")
+            _reset_peak()
+            t0 = time.perf_counter()
+            rows, size = 0, 0.0
+            for batch in fn(session, name, **params):
+                rows, size = rows + batch.height, max(size, batch.estimated_size() / 2**20)
+                yield batch
+            self.steps.append(
+                Step(
+                    "batches", label, time.perf_counter() - t0, before, _status("VmHWM"), rows, size
+                )
+            )
+            self._last = label
+            self._gap_start, self._gap_rss = time.perf_counter(), _status("VmRSS")
+            _reset_peak()
+
+        return wrapped
+
     def finish(self) -> None:
         self._close_gap()
 
@@ -114,6 +141,7 @@ def main(argv: list[str] | None = None) -> None:
     rec = Recorder()
     Session.query = rec.wrap("query", Session.query)  # type: ignore[method-assign]
     Session.sql = rec.wrap("sql", Session.sql)  # type: ignore[method-assign]
+    Session.query_batches = rec.wrap_batches(Session.query_batches)  # type: ignore[method-assign]
     out = args.out or Path(tempfile.mkdtemp(prefix="report-memory-"))
     sys.argv = ["coldstart", "report", "--quiet", "--warehouse", str(args.warehouse), "--out"]
     sys.argv.append(str(out))

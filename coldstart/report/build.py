@@ -551,10 +551,12 @@ INTROS = {
 
 
 # DuckDB's memory while the report runs. The report's largest queries (Fig 7's join of the
-# per-minute CPU with the pod counts over a month) take >1 GB of hash tables on `medium` at
-# DuckDB's default limit (80 % of RAM); bounded, DuckDB spills them, so the whole report stays
-# under 1 GB there (1.05 GB against 1.61 GB measured on `medium`, same wall time).
-REPORT_MEMORY_LIMIT = "400MB"
+# per-minute CPU with the pod counts over a month, Fig 6's sort of a region's function-minutes
+# by function and time) take >1 GB of hash tables and sort runs on `medium` at DuckDB's
+# default limit (80 % of RAM); bounded, DuckDB spills them. At 300 MB the whole report peaked
+# at 744 MB on `medium` against 854 MB at 400 MB, the same wall time within the noise of a
+# loaded machine (benchmarks/README.md, "Report memory").
+REPORT_MEMORY_LIMIT = "300MB"
 
 
 def build_report(
