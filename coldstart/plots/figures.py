@@ -216,6 +216,29 @@ def _cap_fig11(ff: FigureFrames) -> str:
         "Per region and hour: mean deploy-code, deploy-dependency, scheduling and pod-"
         f"allocation time (stacked, zeros included, so the top is the mean cold-start time; "
         f"{axis}) and the number of cold starts (dashed, right axis, scaled to each region)."
+        + _thin_stacks(hourly)
+    )
+
+
+#: A region's Fig 11 stack reads as a flat band when its largest hourly mean stays below this
+#: share of the paper's 0–7 s axis.
+THIN_STACK = 0.1
+
+
+def _thin_stacks(hourly: pl.DataFrame) -> str:
+    """A note naming the regions whose stacked hourly means hug the bottom of the 0–7 s axis."""
+    if hourly.is_empty():
+        return ""
+    stack = sum(pl.col(f"{c}_s") for c in style.COMPONENTS)
+    tops = hourly.group_by("region").agg(stack.max().alias("top")).sort("region")
+    limit = THIN_STACK * components.PAPER_YMAX_S
+    thin = [(r, t) for r, t in tops.iter_rows() if t is not None and t < limit]
+    if not thin:
+        return ""
+    names = ", ".join(f"{r} (≤ {t:.2f} s)" for r, t in thin)
+    return (
+        f" The hourly means of {names} stay below {limit:.1f} s, so on the paper's axis "
+        f"{'its stack is' if len(thin) == 1 else 'their stacks are'} a thin band at the bottom."
     )
 
 
@@ -247,7 +270,9 @@ def caption(ff: FigureFrames) -> str:
         "fig05": (
             f"Region-total requests per minute, days {lo}–{hi}, min–max normalised per region "
             f"(dots); centred {o.smoothing_minutes}-min rolling mean (line); largest "
-            f"find_peaks peak (prominence ≥ {o.peak_prominence}) in each day (red)."
+            f"find_peaks peak (prominence ≥ {o.peak_prominence}) in each day (red; a hollow "
+            "dot: no find_peaks peak that day, its maximum instead). y: no ticks, each panel "
+            "runs from its region's minimum to its maximum."
         ),
         "fig06": (
             f"Peak-to-trough ratio per function: centred rolling mean over "

@@ -709,6 +709,31 @@ def test_fig05_names_the_panels_that_look_flat() -> None:
     )
 
 
+def test_fig11_caption_names_the_regions_whose_stack_is_a_thin_band() -> None:
+    """R3's largest stacked hourly mean, 0.1 + 0.1 + 0.2 + 0.2 = 0.6 s, stays below a tenth
+    of the paper's 7 s axis: the caption says so; R1's (4 s) does not."""
+    from coldstart.frames.model import FigureFrames
+    from coldstart.plots import caption
+
+    comps = ("pod_allocation_s", "deploy_code_s", "deploy_dependency_s", "scheduling_s")
+    hourly = pl.DataFrame(
+        {
+            "region": ["R1", "R1", "R3", "R3"],
+            "hour": [0, 1, 0, 1],
+            "cold_starts": [1, 2, 3, 4],
+            "mean_s": [4.0, 1.0, 0.6, 0.2],
+            **dict(zip(comps, ([1.0, 0.25, 0.1, 0.05], [1.0, 0.25, 0.1, 0.05],
+                               [1.0, 0.25, 0.2, 0.05], [1.0, 0.25, 0.2, 0.05]), strict=True)),
+        }
+    )  # fmt: skip
+    text = caption(FigureFrames("fig11", {"hourly": hourly}))
+    assert text.endswith(
+        "The hourly means of R3 (≤ 0.60 s) stay below 0.7 s, so on the paper's axis its "
+        "stack is a thin band at the bottom."
+    )
+    assert "R1" not in text.split("The hourly means of")[1]
+
+
 def test_fig06_streams_function_minutes_in_batches(
     tiny_figure: Any, tiny_session: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
