@@ -1,7 +1,7 @@
 -- @query cold_starts_inter_arrival_histogram
--- Inter-arrival times between consecutive cold starts of a region, counted on a fine log grid
--- (Fig 10c/10d): what the CDF and the Weibull fit need, in thousands of rows instead of one
--- per cold start (2.0 M on `medium`, 11.9 M on the full release). Each bin keeps its count,
+-- A region's cold-start inter-arrival times counted on a fine log grid (Fig 10c/10d).
+-- What the CDF and the Weibull fit need, in thousands of rows instead of one per cold start
+-- (2.0 M on `medium`, 11.9 M on the full release). Each bin keeps its count,
 -- sum, smallest and largest gap, so the CDF is exact at every bin's largest gap and a bin
 -- holding one distinct value (at 1000 bins per decade, every millisecond value below 0.43 s)
 -- is that value exactly. Gaps of 0 (below the release's 1 ms resolution) are counted on one
