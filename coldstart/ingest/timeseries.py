@@ -473,13 +473,12 @@ def _segment_name(group: GroupKey) -> str:
 
 @dataclass(frozen=True)
 class MergedPartition:
-    """A merge's outcome: the day's rows (None: that day of the folder is now empty)."""
+    """A merge's outcome: the day's rows (None: that day of the folder is now empty), or
+    ``streamed``: already written into the folder's staged files (coldstart.ingest.compact's
+    FolderStream), nothing held."""
 
     segment: Segment | None
-
-    @property
-    def rows(self) -> int:
-        return self.segment.rows if self.segment is not None else 0
+    streamed: bool = False
 
 
 def _present(table: str, col: str) -> pl.Expr:
