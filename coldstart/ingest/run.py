@@ -35,6 +35,7 @@ from coldstart.ingest.compact import Segment, compact_folder
 from coldstart.ingest.csvread import BLOCK_BYTES, read_header
 from coldstart.ingest.identity import Guard
 from coldstart.ingest.loaders import load_functions, load_long
+from coldstart.ingest.malloc import release_free_memory
 from coldstart.ingest.manifest import Manifest, entry_for, entry_pieces, load_manifest
 from coldstart.ingest.packs import Pack, carry_over, form_packs, load_pack
 from coldstart.ingest.plan import (
@@ -261,6 +262,7 @@ def _execute(
             tasks,
         )
         long = _admit(guard, long, by_key, ctx)
+        release_free_memory()  # the long tables' leftovers must not add to the merges' peak
         series, merges = _load_series(
             root,
             ctx,
@@ -498,6 +500,7 @@ def _load_series(
         state.add(got)
         if day is not None:
             run_merges(state.take_region_day(region, day), state.merge)
+            release_free_memory()  # a region-day's merges are freed before the next loads
     state.close_streams()  # from here on, merges come out of day order: held for the publish
     run_merges(state.take_rest(), state.merge)  # days no file is named after
     run_merges(state.take_late(), state.combine)

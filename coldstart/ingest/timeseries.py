@@ -576,8 +576,11 @@ def _merge_dense(
             k += time_index(time).astype(key_type, copy=False)
             keys.append(k)
             values.append(value)
+            del f, time, value
+            p.discard()  # its cells live on as (key, value): not held twice while merging
         key = np.concatenate(keys) if len(keys) > 1 else keys[0]
         value = np.concatenate(values) if len(values) > 1 else values[0]
+        del keys, values
         if len(key) > 1 and not (key[1:] > key[:-1]).all():  # not already in grid order
             order = np.argsort(key, kind="stable")
             key, value = key[order], value[order]
