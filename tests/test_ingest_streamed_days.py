@@ -138,3 +138,40 @@ def test_late_cells_of_a_streamed_day_are_added_to_it(tmp_path: Path) -> None:
     assert set(late["requests"].to_list()) == {2}
     assert day0.filter(pl.col("time") < 2400).height > 0  # the streamed cells are kept
     assert _days_per_row_group(tmp_path / "wh" / "counts/region=R2") == [[0, 1]]
+
+
+def test_a_later_day_is_appended_in_a_new_file_until_the_folder_has_too_many(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tree = _three_days(11)
+    wh = tmp_path / "wh"
+    folders = ("timeseries/region=R2/metric=cpu_usage", "counts/region=R2")
+    for day in (0, 1, 2):
+        part = {k: v for k, v in tree.items() if "/day_" not in k or f"/day_{day}." in k}
+        monkeypatch.setattr(compact, "MAX_FOLDER_FILES", 2)
+        before = {f: (wh / f).read_bytes() for f in _files(wh)}
+        ingest([write_tree(tmp_path / f"d{day}", part)], warehouse=wh)
+        after = _files(wh)
+        if day == 1:  # appended: day 0's file kept byte for byte, day 1 in a new one
+            assert set(before) < set(after)
+            assert all((wh / f).read_bytes() == b for f, b in before.items())
+            for folder in folders:
+                assert sorted(_days_per_row_group(wh / folder)) == [[0], [1]]
+        if day == 2:  # a third file would pass MAX_FOLDER_FILES: rewritten as one
+            assert not set(before) & set(after)
+            for folder in folders:
+                assert _days_per_row_group(wh / folder) == [[0, 1, 2]]
+    ingest([write_tree(tmp_path / "all", tree)], warehouse=tmp_path / "once")
+    mine, other = _tables(wh), _tables(tmp_path / "once")
+    assert mine.keys() == other.keys()
+    for rel, frame in mine.items():
+        assert frame.equals(other[rel]), rel
+
+
+def _files(wh: Path) -> list[str]:
+    return sorted(
+        p.relative_to(wh).as_posix()
+        for name in ("timeseries", "counts")
+        for p in (wh / name).rglob("*.parquet")
+        if wh.exists()
+    )

@@ -37,6 +37,10 @@ from coldstart.warehouse import TABLES
 # Rows per compacted file before the next day starts a new one: ≈ 100–300 MB at the
 # release's density (12 columns, many NULL statistics, zstd).
 TARGET_FILE_ROWS = 8_000_000
+# A folder whose new days all come after its published ones keeps its files and gets the new
+# days in new files (adding day 30 writes day 30, not the month again) while it has fewer
+# than this many files; the ingest that would pass it rewrites the folder whole.
+MAX_FOLDER_FILES = 8
 
 
 @dataclass(eq=False)
@@ -257,7 +261,9 @@ class FolderStream:
         self._last: int | None = None  # the last day written (or skipped)
         self._lock = threading.Lock()
         self.closed = False
-        self.groups = DayGroups({})  # once closed: the streamed files by day
+        self.groups = DayGroups({})  # once closed: the folder's days (kept or staged) by day
+        # Appending: the published files stay as they are, only new days are written.
+        self.appending = False
 
     def offer(self, day: int, segment: Segment | None) -> bool:
         """Write ``day`` (``segment`` None or empty: the day is now empty) if it comes after
@@ -265,13 +271,30 @@ class FolderStream:
         with self._lock:
             if self.closed or (self._last is not None and day <= self._last):
                 return False
-            self._copy_published(below=day)
+            if self._last is None:
+                self.appending = self._can_append(day)
+            if not self.appending:
+                self._copy_published(below=day)
             if segment is not None and segment.rows:
                 self._files.write_segment(segment)
             elif segment is not None:
                 segment.discard()
             self._last = day
             return True
+
+    def _can_append(self, first_day: int) -> bool:
+        """The ingest's first day for this folder comes after all its published days, whose
+        files (day-ordered, as this module writes them) are fewer than MAX_FOLDER_FILES."""
+        by_day = self._published.by_day
+        if not by_day or first_day <= max(by_day):
+            return False
+        files = sorted({f for located in by_day.values() for f, _ in located})
+        return len(files) + 1 <= MAX_FOLDER_FILES and files == self._old_paths()
+
+    def _old_paths(self) -> list[Path]:
+        return [
+            self.root / rel for rel in _old_files(self.root, self.ctx, self.folder, self._published)
+        ]
 
     def _copy_published(self, below: int | None) -> None:
         for d in sorted(self._published.by_day):
@@ -283,10 +306,14 @@ class FolderStream:
         with self._lock:
             if self.closed:
                 return
-            self._copy_published(below=None)
+            if not self.appending:
+                self._copy_published(below=None)
             self._files.close()
             self.closed = True
-            self.groups = day_groups([p for p in self._files.paths if p.exists()])
+            staged = day_groups([p for p in self._files.paths if p.exists()])
+            if self.appending:  # the kept files' days, then the new ones (all later)
+                staged = DayGroups({**self._published.by_day, **staged.by_day})
+            self.groups = staged
 
     @property
     def written(self) -> dict[str, int]:
@@ -296,6 +323,10 @@ class FolderStream:
     def next_index(self) -> int:
         return self._files.index
 
+    def staged_paths(self) -> set[Path]:
+        """The files this stream wrote (what a second compaction deletes from staging)."""
+        return set(self._files.paths)
+
     def day_segment(self, day: int) -> Segment | None:
         """A streamed day as a segment (read from the closed staged files), None if absent."""
         located = self.groups.by_day.get(day)
@@ -304,7 +335,11 @@ class FolderStream:
         rows = sum(pq.ParquetFile(f).metadata.row_group(rg).num_rows for f, rg in located)
         return Segment(self.table, day, rows=rows, located=list(located))
 
-    def replaced(self) -> list[str]:
+    def replaced(self, *, rewritten: bool = False) -> list[str]:
+        """The published files the folder's new files replace: none when appending, unless
+        ``rewritten`` (compacted once more, the kept files' days included)."""
+        if self.appending and not rewritten:
+            return []
         return _old_files(self.root, self.ctx, self.folder, self._published)
 
 
@@ -324,7 +359,7 @@ def compact_folder(
     if streamed is not None:
         streamed.close()
         groups = streamed.groups
-        replaced = streamed.replaced()
+        replaced = streamed.replaced(rewritten=True)
     else:
         groups = published_days(ctx, root, folder)
         replaced = _old_files(root, ctx, folder, groups)
@@ -342,9 +377,9 @@ def compact_folder(
                 files.copy_groups(groups.by_day[day])
     finally:
         files.close()
-    if streamed is not None:
-        for f in {f for located in groups.by_day.values() for f, _ in located}:
-            f.unlink()
+    if streamed is not None:  # its staged files are rewritten now (published ones: at commit)
+        for f in streamed.staged_paths():
+            f.unlink(missing_ok=True)
     return Compacted(files.written, replaced)
 
 
