@@ -6,16 +6,21 @@ per day (or per slice of a big day), rows sorted by day, funcID, time. That is 8
 few files for the whole release instead of one file per (region, metric, day) — ~2,600 files
 of a few kB to a few MB on the synthetic trace, which every reader had to list and open.
 
-The ingest still merges day by day (:func:`coldstart.ingest.timeseries.merge_group`): each
-merge yields a :class:`Segment`, the day's rows held in memory while the ingest's
-:class:`~coldstart.ingest.results.MemoryBudget` lasts, else in a scratch file. At publish,
-:func:`compact_folder` writes each touched folder anew into staging — its published days that
-this ingest did not touch, copied row group by row group, and the new segments, in day order —
-and lists the old files for deletion. Both go through the same transaction as everything else
-(coldstart.ingest.publish): a crash leaves the old files or the new ones, never both counted.
-
-The cost: a folder touched by an ingest is rewritten whole (≈ its size in I/O; bounded per
-file by :data:`TARGET_FILE_ROWS`).
+The ingest merges day by day (:func:`coldstart.ingest.timeseries.merge_group`), region-day by
+region-day, so a folder's merged days arrive in day order. Each merge yields a
+:class:`Segment` (the day's rows, in memory while the ingest's
+:class:`~coldstart.ingest.results.MemoryBudget` lasts, else in a scratch file) that its
+folder's :class:`FolderStream` writes at once into the folder's new staged files, behind the
+published days before it (copied row group by row group), and frees: nothing merged waits for
+the publish. (Held until then, the merged days took the whole budget after the first
+region-day, so every later file's cells spilled to scratch, and on `medium` the ingest peaked
+at 1.21 GB.) A folder whose new days all come after its published ones keeps its files and
+gets a new one (while it has fewer than :data:`MAX_FOLDER_FILES`). A day that comes out of
+order (cells of a day already written, a file not named ``day_N.csv``, a re-ingest's dropped
+columns) is held as before, and :func:`compact_folder` stages the folder once more at the
+publish from the streamed files and those days. All of it goes through the same transaction
+as everything else (coldstart.ingest.publish): a crash leaves the old files or the new ones,
+never both counted.
 """
 
 from __future__ import annotations
