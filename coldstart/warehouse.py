@@ -500,20 +500,34 @@ PUBLISH_NOTES = """\
 * A per-minute folder (`timeseries/region=…/metric=…`, `counts/region=…`) holds all its days
   in a few files named after the ingest that wrote them (`part-<ingest id>-<n>.parquet`, a
   new file after about 8 M rows, a day never split), one row group per day or slice of a day,
-  rows sorted by day, funcID, time — so a reader's day filter skips whole row groups. An
-  ingest that touches a folder writes it anew in its publish: the days it did not touch are
-  copied row group by row group, the others merged. A later ingest adds its cells to a day (a
-  cell already there is an error); a re-ingested source's columns are dropped first — refused
-  when a column also holds cells of a source not re-ingested. The manifest's `pieces` name
-  the days a source filled as `<folder>/day=N` (a logical name, not a folder).
+  rows sorted by day, funcID, time — so a reader's day filter skips whole row groups. The
+  ingest writes each merged day into the folder's new staged files as soon as it is merged
+  (files are merged region-day by region-day, so a folder's days come in order), behind the
+  published days before it, copied row group by row group: a folder is read and written once,
+  one day at a time. If all of an ingest's days for a folder come after its published ones
+  and the folder has fewer than 8 files, its files are kept and the new days go into a new
+  one (adding day 30 writes day 30); otherwise the folder is written anew, and a day that
+  arrives out of order (rows of a day already written, files not named `day_N.csv`, a
+  re-ingest) has the folder compacted once more at the publish. A later ingest adds its
+  cells to a day (a cell already there is an error); a re-ingested source's columns are
+  dropped first — refused when a column also holds cells of a source not re-ingested. The
+  manifest's `pieces` name the days a source filled as `<folder>/day=N` (a logical name, not
+  a folder).
+* What an incremental per-minute ingest costs (synthetic `medium`, Region 3, 16 metrics:
+  adding day 30's 163 files to a warehouse of days 0–29, 283 MB; 2 shared cores, load ≈ 20):
+  1.8 s CPU and 251 MB peak RSS appending, against 6.4 s and 324 MB when the folders are
+  rewritten whole (what every ingest did before, and what the ingest that would give a folder
+  its ninth file still does). A day inserted before published days rewrites the folder: its
+  bytes read and written once.
 * Every ingest writes into `_staging/<txn>/` first. Only when all input has been read, checked
   and written does it publish: it writes `_journal.json` (the list of files to add and
   replace), moves old files aside into the staging folder, moves new files in and finally
   replaces `_manifest.json` with one rename — the commit point. A failed write leaves no
   temporary file behind.
-* The per-minute files' cells and merged days are held in memory up to a budget (160 MB),
-  beyond it in `_staging/<txn>/scratch`; cells are merged region-day by region-day and freed
-  once merged, so the scratch holds about one region-day at a time, not the whole ingest.
+* The per-minute files' cells and a merge's output are held in memory up to a budget
+  (160 MB), beyond it in `_staging/<txn>/scratch`; cells are merged region-day by region-day
+  and freed once merged, and a merged day is freed once written to its folder's staged file,
+  so memory and scratch hold about one region-day at a time, not the whole ingest.
 * Any error or Ctrl-C before the commit point rolls back at once: new files are removed and
   old ones moved back, so the warehouse is byte-for-byte as it was. If the process is killed
   during the publish (a short window of renames), the next `coldstart ingest` finds the

@@ -35,6 +35,7 @@ from coldstart.ingest.compact import Segment, compact_folder
 from coldstart.ingest.csvread import BLOCK_BYTES, read_header
 from coldstart.ingest.identity import Guard
 from coldstart.ingest.loaders import load_functions, load_long
+from coldstart.ingest.malloc import release_free_memory
 from coldstart.ingest.manifest import Manifest, entry_for, entry_pieces, load_manifest
 from coldstart.ingest.packs import Pack, carry_over, form_packs, load_pack
 from coldstart.ingest.plan import (
@@ -53,7 +54,7 @@ from coldstart.ingest.schedule import run_bounded, run_parallel
 from coldstart.ingest.series_batches import SeriesMerge, day_hint, expected_groups
 from coldstart.ingest.series_batches import cells as series_cells
 from coldstart.ingest.sources import discover
-from coldstart.ingest.timeseries import MergedPartition, load_wide
+from coldstart.ingest.timeseries import load_wide
 from coldstart.progress import NullProgress, ProgressSink
 from coldstart.warehouse import (
     FUNCTIONS_REGION,
@@ -261,7 +262,8 @@ def _execute(
             tasks,
         )
         long = _admit(guard, long, by_key, ctx)
-        series, merged = _load_series(
+        release_free_memory()  # the long tables' leftovers must not add to the merges' peak
+        series, merges = _load_series(
             root,
             ctx,
             [p for p in by_size if p.table == "timeseries"],
@@ -274,7 +276,7 @@ def _execute(
         )
         # publish
         _replace_outputs(root, txn, manifest, [*functions, *long])
-        _compact_series(root, ctx, txn, merged)
+        _compact_series(root, ctx, txn, merges)
         for r in [*functions, *long, *series]:
             outputs = [] if r.table == "timeseries" else r.outputs
             manifest.sources[r.key] = entry_for(r, outputs)
@@ -466,13 +468,13 @@ def _load_series(
     workers: int,
     progress: ProgressSink,
     done: Callable[[Planned], None],
-) -> tuple[list[SourceResult], dict[GroupKey, MergedPartition]]:
+) -> tuple[list[SourceResult], SeriesMerge]:
     """Load the per-minute files region by region and day by day, admitting each batch and
-    merging its partitions before the next (coldstart.ingest.series_batches); returns the
-    results and every partition merged."""
+    merging its partitions before the next (coldstart.ingest.series_batches), each merged day
+    written into its folder's staged files as it comes; returns the results and the merges."""
     state = SeriesMerge(root, ctx, drops=drops)
     if not plans and not drops:
-        return [], {}
+        return [], state
     gtask = progress.add_task("merge series", total=len(expected_groups(plans)) or len(drops))
     batches: dict[tuple[str, int | None], list[Planned]] = {}
     for p in plans:
@@ -498,23 +500,30 @@ def _load_series(
         state.add(got)
         if day is not None:
             run_merges(state.take_region_day(region, day), state.merge)
+            release_free_memory()  # a region-day's merges are freed before the next loads
+    state.close_streams()  # from here on, merges come out of day order: held for the publish
     run_merges(state.take_rest(), state.merge)  # days no file is named after
     run_merges(state.take_late(), state.combine)
-    return results, state.merged
+    return results, state
 
 
-def _compact_series(
-    root: Path, ctx: LoadContext, txn: Transaction, merged: dict[GroupKey, MergedPartition]
-) -> None:
+def _compact_series(root: Path, ctx: LoadContext, txn: Transaction, state: SeriesMerge) -> None:
     """Every per-minute folder this ingest touched, staged anew as a few files (its untouched
     days copied, the merged ones in their place: coldstart.ingest.compact); its published
-    files are deleted at commit."""
+    files are deleted at commit. A folder whose days were all streamed in day order while
+    merging is staged already; one with days merged out of order is compacted once more."""
     folders: dict[tuple[str, str], dict[int, Segment | None]] = {}
-    for key, m in merged.items():
-        folders.setdefault((key.table, key.folder), {})[key.day] = m.segment
+    for key, m in state.merged.items():
+        held = folders.setdefault((key.table, key.folder), {})
+        if not m.streamed:
+            held[key.day] = m.segment
     for (table, folder), segments in sorted(folders.items()):
-        done = compact_folder(root, ctx, table, folder, segments)
-        for rel in done.replaced:
+        stream = state.streams.get(folder)
+        if stream is not None and not segments:
+            replaced = stream.replaced()
+        else:
+            replaced = compact_folder(root, ctx, table, folder, segments, stream).replaced
+        for rel in replaced:
             txn.delete(rel)
 
 

@@ -19,11 +19,13 @@ so the result is the same as merging everything at once.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from coldstart import release
+from coldstart.ingest.compact import FolderStream
 from coldstart.ingest.results import GroupKey, LoadContext, SourceResult
 from coldstart.ingest.timeseries import (
     MergedPartition,
@@ -71,6 +73,10 @@ class SeriesMerge:
     merged: dict[GroupKey, MergedPartition] = field(default_factory=dict)
     pending: dict[GroupKey, Pieces] = field(default_factory=dict)
     late: dict[GroupKey, Pieces] = field(default_factory=dict)
+    # Per folder, its staged files written as its days are merged (coldstart.ingest.compact)
+    streams: dict[str, FolderStream] = field(default_factory=dict)
+    streaming: bool = True  # until close_streams()
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, results: list[SourceResult]) -> None:
         """File a batch's pieces: pending for their partition, or late if it is merged."""
@@ -101,18 +107,41 @@ class SeriesMerge:
         return items
 
     def merge(self, item: Work) -> MergedPartition:
+        """Merge one partition and, if its day comes after the folder's last, write it into the
+        folder's staged files at once (nothing is held until the publish)."""
         key, pieces = item
         out = merge_group(self.root, self.ctx, key, pieces, self.drops.get(key, frozenset()))
         _drop(pieces)
+        if self.streaming and self.stream(key).offer(key.day, out.segment):
+            return MergedPartition(None, streamed=True)
         return out
+
+    def stream(self, key: GroupKey) -> FolderStream:
+        with self._lock:
+            s = self.streams.get(key.folder)
+            if s is None:
+                s = self.streams[key.folder] = FolderStream(
+                    self.root, self.ctx, key.table, key.folder
+                )
+            return s
+
+    def close_streams(self) -> None:
+        """The batches are done: every streamed folder gets its published days after the last
+        merged one, and later merges (out of order) are held for the publish."""
+        self.streaming = False
+        for s in self.streams.values():
+            s.close()
 
     def combine(self, item: Work) -> MergedPartition:
         key, pieces = item
         done = self.merged[key]
-        if done.segment is None:  # merged empty, then cells came: a merge of its own after all
+        segment = done.segment
+        if done.streamed:  # read back from the folder's staged files
+            segment = self.streams[key.folder].day_segment(key.day)
+        if segment is None:  # merged empty, then cells came: a merge of its own after all
             pending = {c: list(ps) for c, ps in pieces.items()}
             return self.merge((key, pending))
-        out = combine_late(self.ctx, key, done.segment, pieces)
+        out = combine_late(self.ctx, key, segment, pieces)
         _drop(pieces)
         return out
 

@@ -473,13 +473,12 @@ def _segment_name(group: GroupKey) -> str:
 
 @dataclass(frozen=True)
 class MergedPartition:
-    """A merge's outcome: the day's rows (None: that day of the folder is now empty)."""
+    """A merge's outcome: the day's rows (None: that day of the folder is now empty), or
+    ``streamed``: already written into the folder's staged files (coldstart.ingest.compact's
+    FolderStream), nothing held."""
 
     segment: Segment | None
-
-    @property
-    def rows(self) -> int:
-        return self.segment.rows if self.segment is not None else 0
+    streamed: bool = False
 
 
 def _present(table: str, col: str) -> pl.Expr:
@@ -577,8 +576,11 @@ def _merge_dense(
             k += time_index(time).astype(key_type, copy=False)
             keys.append(k)
             values.append(value)
+            del f, time, value
+            p.discard()  # its cells live on as (key, value): not held twice while merging
         key = np.concatenate(keys) if len(keys) > 1 else keys[0]
         value = np.concatenate(values) if len(values) > 1 else values[0]
+        del keys, values
         if len(key) > 1 and not (key[1:] > key[:-1]).all():  # not already in grid order
             order = np.argsort(key, kind="stable")
             key, value = key[order], value[order]
