@@ -159,7 +159,7 @@ class RegionWriter:
             else:
                 # Statistics are written to 1e-6 (µs for times): full float precision would
                 # double the files' size and tell nothing the events do not.
-                mat = np.round(res.stats[metric][stat][alive], 6)
+                mat = np.round(res.metric_stats(metric)[stat][alive], 6)
             mats.append(mat.T)
         stacked = np.concatenate(mats, axis=0)
         times = np.tile(
