@@ -54,6 +54,7 @@ CALIBRATION_IDS: tuple[str, ...] = (
     "fig9.function_share_string.apig_timer",
     "fig8d.function_share_fig.timer",
     "fig8e.function_share.python3",
+    "release.cold_starts_per_function_day.r2",
     "fig8d.cold_start_share.timer",
     "fig8d.cold_start_share.workflow",
     "fig8e.cold_start_share_fig.python3",
@@ -82,6 +83,13 @@ KNOWN_MISSES: dict[str, str] = {
     "lighter-tailed). Narrowing Region 1 to sd ≈1.02 brings its mean to ≈3.2 s but the pooled "
     "fit's mean and sd to ≈2.8 s and ≈5.7 s, outside their ±10 %: in this model the pooled fit "
     "and Region 1's mean of 3 s ±20 % are not met together",
+    "release.cold_starts_per_function_day.r2": "`small`'s Region 2 timers fire ≈25 times a day "
+    "(its period mix over 35 timers includes a 5-minute one) and population._spread_cold_starts "
+    "dilutes the busiest loaded (workflow, OBS) functions by making quiet API functions "
+    "busier, which adds cold starts. A Region 2 timer mix at ≈15 a day plus not diluting "
+    "loaded functions gave 27-29 on seeds 0-4 but put the workflow and Python3 cold-start "
+    "shares, Region 2's mean and the utility-ratio rows outside their tolerances; "
+    "rebalancing them is open",
 }
 
 _DIGITS = 4  # significant digits kept in the results file

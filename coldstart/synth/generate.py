@@ -111,6 +111,7 @@ def generate_region(
                 raise _CancelledError
             res = sim.run_chunk(m0, m0 + preset.chunk_minutes)
             writer.write_chunk(day, res, request_day=day == request_day)
+            del res  # else the next chunk is simulated while this one is still held
         writer.close_day()
         if progress_q is not None:
             progress_q.put((region, 1))

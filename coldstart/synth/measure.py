@@ -201,6 +201,8 @@ def measure(root: str | Path) -> dict[str, float]:
     out["fig8d.function_share_fig.timer"] = (fn["group"] == "TIMER-A").mean()
     out["fig8e.function_share.python3"] = (fn["runtime"] == "Python3").mean()
     r2 = cs.filter(pl.col("region") == "R2").join(fn, on="funcID", how="left")
+    r2_days = len(list((root / "cold_start" / "R2").glob("day_*.csv")))
+    out["release.cold_starts_per_function_day.r2"] = r2.height / n_fn / r2_days
     out["fig8d.cold_start_share.timer"] = (r2["group"] == "TIMER-A").mean()
     out["fig8d.cold_start_share.workflow"] = (r2["group"] == "workflow-S").mean()
     out["fig8e.cold_start_share_fig.python3"] = (r2["runtime"] == "Python3").mean()

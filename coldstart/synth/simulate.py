@@ -102,6 +102,14 @@ def draw_request_fields(
 
 @dataclass
 class ChunkResult:
+    """One chunk's events and per-minute counts; statistics are computed per metric on demand.
+
+    The ten statistics of all 16 metrics for every (function, minute) of a chunk would be 160
+    float arrays of ``n_func × minutes`` (≈460 MB for medium's Region 2 at 6-hour chunks), so
+    they are not held here: ``metric_stats`` computes one metric's from the events and keeps
+    only the last metric asked for (the writer asks metric by metric).
+    """
+
     minute0: int
     minutes: int
     events: ChunkEvents
@@ -110,9 +118,44 @@ class ChunkResult:
     requests: np.ndarray  # (n_func, minutes) int
     cold_starts: np.ndarray  # (n_func, minutes) int
     pods: np.ndarray  # (n_func, minutes) int
-    stats: dict[str, dict[str, np.ndarray]] = field(
-        default_factory=dict
-    )  # metric -> stat -> (n, m)
+    key: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))  # func*minutes+minute
+    n_func: int = 0
+    _last: tuple[str, dict[str, np.ndarray]] | None = field(default=None, repr=False)
+
+    def metric_stats(self, metric: str) -> dict[str, np.ndarray]:
+        """statistic -> (n_func, minutes) array of one metric, from this chunk's events."""
+        if self._last is not None and self._last[0] == metric:
+            return self._last[1]
+        self._last = None  # free the previous metric's arrays before computing this one's
+        ev, comps, key = self.events, self.components, self.key
+        size = self.n_func * self.minutes
+        src = METRIC_SOURCES[metric]
+        if src.events == COLD_START:
+            col = {
+                "totalCost_cold_start": comps.total,
+                "podAllocationCost": comps.pod_allocation,
+                "deployCodeCost": comps.deploy_code,
+                "deployDependencyCost": comps.deploy_dependency,
+                "schedulingCost": comps.scheduling,
+            }[metric]
+            st = grouped_stats(key[self.cold_idx], col / 1e6, size, src.scale)
+        elif metric in ("totalCost", "cpu_usage", "memory_usage"):
+            vals = {"totalCost": ev.exec_us / 1e6, "cpu_usage": ev.cpu, "memory_usage": ev.mem}[
+                metric
+            ]
+            st = grouped_stats(key, vals, size, src.scale)
+        else:
+            fields = ev.fields
+            assert fields is not None
+            vals = fields.values(metric, ev.exec_us)
+            if src.events == FRONTEND:
+                ok = ~fields.frontend_nan
+                st = grouped_stats(key[ok], vals[ok], size, src.scale)
+            else:
+                st = grouped_stats(key, vals, size, src.scale)
+        out = {s: v.reshape(self.n_func, self.minutes) for s, v in st.items()}
+        self._last = (metric, out)
+        return out
 
 
 def day_factor(day: int, holiday_factor: float) -> float:
@@ -385,31 +428,6 @@ class RegionSimulator:
             frng = np.random.default_rng(np.random.SeedSequence([*self.field_seed, m0]))
             fields = draw_request_fields(frng, exec_us, self.prof.frontend_nan_share)
         events.fields = fields
-        stats = {}
-        fe_ok = ~fields.frontend_nan if fields is not None else None
-        for metric in self.metrics:
-            src = METRIC_SOURCES[metric]
-            if src.events == COLD_START:
-                col = {
-                    "totalCost_cold_start": comps.total,
-                    "podAllocationCost": comps.pod_allocation,
-                    "deployCodeCost": comps.deploy_code,
-                    "deployDependencyCost": comps.deploy_dependency,
-                    "schedulingCost": comps.scheduling,
-                }[metric]
-                st = grouped_stats(key[cold_idx], col / 1e6, size, src.scale)
-            elif metric in ("totalCost", "cpu_usage", "memory_usage"):
-                vals = {"totalCost": exec_us / 1e6, "cpu_usage": cpu, "memory_usage": mem}[metric]
-                st = grouped_stats(key, vals, size, src.scale)
-            else:
-                assert fields is not None
-                assert fe_ok is not None
-                vals = fields.values(metric, exec_us)
-                if src.events == FRONTEND:
-                    st = grouped_stats(key[fe_ok], vals[fe_ok], size, src.scale)
-                else:
-                    st = grouped_stats(key, vals, size, src.scale)
-            stats[metric] = {s: v.reshape(n, cm) for s, v in st.items()}
         return ChunkResult(
             minute0=m0,
             minutes=cm,
@@ -419,7 +437,8 @@ class RegionSimulator:
             requests=requests,
             cold_starts=cold_starts,
             pods=pods,
-            stats=stats,
+            key=key,
+            n_func=n,
         )
 
     def _pods_alive(

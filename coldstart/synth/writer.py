@@ -25,6 +25,7 @@ from coldstart.synth.population import Population
 from coldstart.synth.simulate import ChunkResult
 
 _SERIES_BATCH_CELLS = 4_000_000  # cells per CSV formatting batch (≈100 MB of text at most)
+_SPILL_ROWS = 250_000  # request rows built and split at a time on the request day
 _HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
 
 
@@ -96,7 +97,7 @@ class RegionWriter:
         self.counts["requests_simulated"] += n
         if request_day:
             assert ids is not None
-            self._spill_requests(self._request_rows(res, ids))
+            self._spill_requests(res, ids)
 
     def _write_cold_starts(self, day: int, res: ChunkResult, request_ids: pl.Series) -> None:
         ev, idx, comp = res.events, res.cold_idx, res.components
@@ -159,7 +160,7 @@ class RegionWriter:
             else:
                 # Statistics are written to 1e-6 (µs for times): full float precision would
                 # double the files' size and tell nothing the events do not.
-                mat = np.round(res.stats[metric][stat][alive], 6)
+                mat = np.round(res.metric_stats(metric)[stat][alive], 6)
             mats.append(mat.T)
         stacked = np.concatenate(mats, axis=0)
         times = np.tile(
@@ -178,36 +179,37 @@ class RegionWriter:
             handle.write(b"\n".join(body[i * res.minutes : (i + 1) * res.minutes]) + b"\n")
 
     # --- request table --------------------------------------------------------------------
-    def _request_rows(self, res: ChunkResult, request_ids: pl.Series) -> pl.DataFrame:
+    def _request_rows(self, res: ChunkResult, request_ids: pl.Series, rows: slice) -> pl.DataFrame:
         ev = res.events
         fields = ev.fields
         assert fields is not None  # drawn on the request day
-        f = ev.func
-        fe = fields.frontend_us
+        f = ev.func[rows]
+        fe = fields.frontend_us[rows]
+        t_ms, exec_us, worker_us = ev.t_ms[rows], ev.exec_us[rows], fields.worker_us[rows]
         df = pl.DataFrame(
             {
-                "t_ms": ev.t_ms,
-                "time_worker": ev.t_ms / 1000.0,
-                "time_frontend": (ev.t_ms - fields.frontend_delay_ms) / 1000.0,
-                "requestID": request_ids,
-                "clusterName": ev.cluster.astype(np.int64),
+                "t_ms": t_ms,
+                "time_worker": t_ms / 1000.0,
+                "time_frontend": (t_ms - fields.frontend_delay_ms[rows]) / 1000.0,
+                "requestID": request_ids[rows],
+                "clusterName": ev.cluster[rows].astype(np.int64),
                 "funcName": self.pop.func_name[f],
                 "pool": self.pop.pool[f],
-                "serial": ev.pod,
+                "serial": ev.pod[rows],
                 "func": f,
                 "userID": self.pop.user_id[f],
-                "totalCost_worker": ev.exec_us / 1e6,
-                "workerCost": fields.worker_us / 1e6,
-                "runtimeCost": (ev.exec_us - fields.worker_us) / 1e6,
-                "totalCost_frontend": (ev.exec_us + fe.sum(axis=1)) / 1e6,
+                "totalCost_worker": exec_us / 1e6,
+                "workerCost": worker_us / 1e6,
+                "runtimeCost": (exec_us - worker_us) / 1e6,
+                "totalCost_frontend": (exec_us + fe.sum(axis=1)) / 1e6,
                 "frontendCost": fe[:, 0] / 1e6,
                 "busCost": fe[:, 1] / 1e6,
                 "readBodyCost": fe[:, 2] / 1e6,
                 "writeRspCost": fe[:, 3] / 1e6,
-                "cpu_usage": ev.cpu,
-                "memory_usage": ev.mem,
-                "requestBodySize": fields.body_bytes,
-                "nan_fe": fields.frontend_nan,
+                "cpu_usage": ev.cpu[rows],
+                "memory_usage": ev.mem[rows],
+                "requestBodySize": fields.body_bytes[rows],
+                "nan_fe": fields.frontend_nan[rows],
             }
         )
         return df.with_columns(
@@ -217,24 +219,35 @@ class RegionWriter:
             ]
         )
 
-    def _spill_requests(self, df: pl.DataFrame) -> None:
+    def _spill_requests(self, res: ChunkResult, request_ids: pl.Series) -> None:
         """Park one chunk's request rows on disk, split by part file, so memory stays bounded.
 
-        R3's subsample is drawn here; R1's top-100 filter needs the whole day, so only the
-        per-pod counts are kept in memory until ``write_requests``.
+        The rows are built and split ``_SPILL_ROWS`` at a time (a frame of all of a busy
+        chunk's rows and its split copy would be the request day's peak). R3's subsample is
+        drawn here; R1's top-100 filter needs the whole day, so only the per-pod counts are
+        kept in memory until ``write_requests``.
         """
         rng = self.rng
+        n = len(res.events.t_ms)
+        keep = None
         if cal.REGION_PROFILES[self.region].request_keep == "subsample":
-            df = df.filter(pl.Series(rng.random(df.height) < cal.R3_SUBSAMPLE))
-        self._pod_counts.append(df.group_by("func", "serial").len())
-        df = df.with_columns(part=pl.Series(rng.integers(0, self.parts, size=df.height)))
+            keep = rng.random(n) < cal.R3_SUBSAMPLE
+        part = rng.integers(0, self.parts, size=n if keep is None else int(keep.sum()))
         spill = self.root.parent / f".requests-{self.region}"
         spill.mkdir(exist_ok=True)
-        for (i,), rows in df.partition_by("part", as_dict=True).items():
-            rows.drop("part").write_parquet(
-                spill / f"{i:05d}-{self._spills:04d}.parquet", compression="lz4"
-            )
-        self._spills += 1
+        done = 0
+        for a in range(0, max(n, 1), _SPILL_ROWS):
+            df = self._request_rows(res, request_ids, slice(a, a + _SPILL_ROWS))
+            if keep is not None:
+                df = df.filter(pl.Series(keep[a : a + _SPILL_ROWS]))
+            self._pod_counts.append(df.group_by("func", "serial").len())
+            df = df.with_columns(part=pl.Series(part[done : done + df.height]))
+            done += df.height
+            for (i,), rows in df.partition_by("part", as_dict=True).items():
+                rows.drop("part").write_parquet(
+                    spill / f"{i:05d}-{self._spills:06d}.parquet", compression="lz4"
+                )
+            self._spills += 1
 
     def write_requests(self) -> None:
         """Write the request day's Spark part files: thinned (R1), a few podIDs corrupted,
