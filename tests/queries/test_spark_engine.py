@@ -236,15 +236,42 @@ def test_day_has_the_warehouse_type(spark_tiny: Any) -> None:
     assert schema["requestID"].dataType.simpleString() == "binary"
 
 
-def test_missing_table_is_named(spark: Any, cold_starts_only_warehouse: Path) -> None:
+def _through_hadoop(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read a file:// warehouse the way an s3a:// or hdfs:// one is read: tables found and
+    listed through Spark's Hadoop file system, not by looking at local folders."""
+    from coldstart.query import spark as spark_module
+
+    monkeypatch.setattr(spark_module, "_is_local", lambda location: False)
+
+
+@pytest.mark.parametrize("via", ["path", "uri"])
+def test_missing_table_is_named(
+    spark: Any, cold_starts_only_warehouse: Path, monkeypatch: pytest.MonkeyPatch, via: str
+) -> None:
     from coldstart.errors import InputError
     from coldstart.query.spark import SparkQuerySession
 
-    session = SparkQuerySession(cold_starts_only_warehouse, spark=spark.newSession())
+    location: str | Path = cold_starts_only_warehouse
+    if via == "uri":
+        _through_hadoop(monkeypatch)
+        location = cold_starts_only_warehouse.as_uri()
+    session = SparkQuerySession(location, spark=spark.newSession())
     assert session.tables == ["cold_starts", "functions"]
     with pytest.raises(InputError, match="needs the warehouse table 'counts'"):
         session.query("region_summary")
     assert session.query("cold_starts_by_region").height == 5
+
+
+def test_uri_without_a_warehouse_is_one_clear_error(
+    spark: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from coldstart.errors import InputError
+    from coldstart.query.spark import SparkQuerySession
+
+    _through_hadoop(monkeypatch)
+    with pytest.raises(InputError, match=r"no warehouse at file:.*none of its tables"):
+        SparkQuerySession((tmp_path / "nothing").as_uri(), spark=spark)
+    assert spark.sparkContext._jsc is not None  # a session passed in is not stopped
 
 
 def test_cli_engine_spark(spark: Any, tiny_warehouse: Path, tiny: Session) -> None:

@@ -185,3 +185,30 @@ def test_untranslatable_sql_is_refused(sql: str, message: str) -> None:
 def test_read_only_statements(sql: str, reads: bool) -> None:
     (tree,) = dialect.parse(sql)
     assert dialect.is_read_only(tree) is reads
+
+
+@pytest.mark.parametrize(
+    ("location", "folder"),
+    [
+        ("/data/wh", "/data/wh"),
+        ("file:///data/my%20wh", "/data/my wh"),
+        ("file:/data/wh", "/data/wh"),
+        ("file://localhost/data/wh", "/data/wh"),
+    ],
+)
+def test_local_locations_are_folders(location: str, folder: str) -> None:
+    from pathlib import Path
+
+    from coldstart.query.spark import _is_local, _local_path
+
+    assert _is_local(location)
+    assert _local_path(location) == Path(folder)
+
+
+def test_other_locations_are_read_through_spark() -> None:
+    from coldstart.errors import UsageError
+    from coldstart.query.spark import _is_local, _local_path
+
+    assert not any(map(_is_local, ["s3a://bucket/wh", "hdfs://nn:8020/wh", "gs://b/wh"]))
+    with pytest.raises(UsageError, match="not otherhost's"):
+        _local_path("file://otherhost/data/wh")
