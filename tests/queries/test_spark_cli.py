@@ -37,7 +37,7 @@ def test_show_sql_follows_the_engine() -> None:
         app, ["query", "cold_starts_by_region", "--show-sql", "--engine", "spark"]
     )
     assert result.exit_code == 0, result.output
-    assert "PERCENTILE(totalCost_cold_start, 0.99)" in result.stdout
+    assert "PERCENTILE(totalCost_cold_start, ARRAY(0.5, 0.9, 0.99))" in result.stdout
 
 
 def test_show_sql_checks_parameters() -> None:
