@@ -13,7 +13,9 @@ the text:
 * **Exact percentiles stay exact.** sqlglot writes ``percentile_cont(q) WITHIN GROUP (ORDER BY
   x)`` as Spark's *approximate* ``PERCENTILE_APPROX`` (a p99 off by 12.5 % on the tiny trace);
   here it becomes Spark's exact ``percentile(x, q)``, which interpolates linearly like
-  ``percentile_cont``. A descending order uses ``1 - q``.
+  ``percentile_cont``. A descending order uses ``1 - q``. Percentiles of one column in one
+  SELECT share one ``percentile(x, ARRAY(q1, q2, …))``, indexed with ``ELEMENT_AT``: Spark
+  holds and sorts a group's values once per call, and computes identical calls once.
 * **Views become temporary views.** Spark refuses a persistent view over temporary ones
   (the warehouse tables are temporary views), so ``CREATE VIEW v AS …`` becomes
   ``CREATE OR REPLACE TEMPORARY VIEW v AS …``.
