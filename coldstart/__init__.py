@@ -32,10 +32,12 @@ def open(
     that ``import coldstart`` stays light.
     """
     if engine == "spark":
-        from coldstart.config import resolve_warehouse
+        from coldstart.config import WAREHOUSE_ENV, resolve_warehouse
         from coldstart.query.spark import SparkQuerySession
 
-        location = warehouse if warehouse is not None and "://" in str(warehouse) else None
+        given = warehouse if warehouse is not None else os.environ.get(WAREHOUSE_ENV, "").strip()
+        # a URI (s3a://…, also from $COLDSTART_WAREHOUSE) as given: a Path would fold its "//"
+        location = given if given and "://" in str(given) else None
         return SparkQuerySession(
             location or resolve_warehouse(warehouse), spark=spark, master=spark_master
         )

@@ -13,7 +13,9 @@ the text:
 * **Exact percentiles stay exact.** sqlglot writes ``percentile_cont(q) WITHIN GROUP (ORDER BY
   x)`` as Spark's *approximate* ``PERCENTILE_APPROX`` (a p99 off by 12.5 % on the tiny trace);
   here it becomes Spark's exact ``percentile(x, q)``, which interpolates linearly like
-  ``percentile_cont``. A descending order uses ``1 - q``.
+  ``percentile_cont``. A descending order uses ``1 - q``. Percentiles of one column in one
+  SELECT share one ``percentile(x, ARRAY(q1, q2, …))``, indexed with ``ELEMENT_AT``: Spark
+  holds and sorts a group's values once per call, and computes identical calls once.
 * **Views become temporary views.** Spark refuses a persistent view over temporary ones
   (the warehouse tables are temporary views), so ``CREATE VIEW v AS …`` becomes
   ``CREATE OR REPLACE TEMPORARY VIEW v AS …``.
@@ -119,6 +121,7 @@ def translate_tree(tree: exp.Expression, macros: Macros, *, pretty: bool = False
     tree = tree.copy()
     tree = _inline_macros(tree, macros)
     tree = tree.transform(_exact_percentile)
+    _share_percentiles(tree)
     if isinstance(tree, exp.Create):
         return _temporary_view(tree, pretty=pretty)
     return tree.sql(dialect=TARGET, pretty=pretty)
@@ -193,6 +196,44 @@ def _exact_percentile(node: exp.Expression) -> exp.Expression:
     if key.args.get("desc"):
         q = exp.Sub(this=exp.Literal.number(1), expression=q.copy())
     return exp.Anonymous(this="percentile", expressions=[key.this.copy(), q.copy()])
+
+
+def _share_percentiles(tree: exp.Expression) -> None:
+    """Percentiles of one column in one SELECT become one ``percentile(x, ARRAY(q1, q2, …))``
+    indexed with ``ELEMENT_AT``: Spark keeps every value of a group for each ``percentile``
+    call and sorts it, while identical aggregates are computed once — so p50, p90 and p99 of
+    ``totalCost_cold_start`` cost one sort instead of three. Calls inside a window or a FILTER
+    clause keep their own aggregate."""
+    for select in tree.find_all(exp.Select):
+        by_column: dict[str, list[exp.Anonymous]] = {}
+        for call in select.find_all(exp.Anonymous):
+            if str(call.this).lower() != "percentile" or len(call.expressions) != 2:
+                continue
+            if call.find_ancestor(exp.Select, exp.Window, exp.Filter) is not select:
+                continue
+            by_column.setdefault(call.expressions[0].sql(TARGET), []).append(call)
+        for calls in by_column.values():
+            fractions: dict[str, exp.Expression] = {}  # in first-seen order
+            for call in calls:
+                fractions.setdefault(call.expressions[1].sql(TARGET), call.expressions[1])
+            if len(fractions) < 2:
+                continue
+            order = list(fractions)
+            column = calls[0].expressions[0]
+            for call in calls:
+                index = order.index(call.expressions[1].sql(TARGET)) + 1
+                shared = exp.Anonymous(
+                    this="percentile",
+                    expressions=[
+                        column.copy(),
+                        exp.Array(expressions=[q.copy() for q in fractions.values()]),
+                    ],
+                )
+                call.replace(
+                    exp.Anonymous(
+                        this="element_at", expressions=[shared, exp.Literal.number(index)]
+                    )
+                )
 
 
 def _temporary_view(tree: exp.Create, *, pretty: bool) -> str:

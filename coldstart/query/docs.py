@@ -1,4 +1,4 @@
-"""The header format of ``queries/**/*.sql`` and the checker that enforces it.
+"""The header format of ``queries/**/*.sql``: its model and parser (the rules: checker.py).
 
 Every SQL file documents itself in a leading ``--`` comment block (Perfetto's stdlib does the
 same, with ``docs_parse.py`` as its checker). Two kinds of file:

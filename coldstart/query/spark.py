@@ -113,11 +113,23 @@ def spark_schema(table: str) -> StructType:
 
 
 def _is_local(location: str) -> bool:
-    return "://" not in location or location.startswith("file://")
+    """A folder of this machine: a plain path or a ``file:`` URI (``file:///x``, ``file:/x``,
+    Hadoop's spelling); anything else (``s3a://``, ``hdfs://``, …) is read through Spark."""
+    return location.startswith("file:") or "://" not in location
 
 
 def _local_path(location: str) -> Path:
-    return Path(location.removeprefix("file://")).expanduser()
+    """The folder of a local location (a ``file:`` URI's path, percent-escapes decoded)."""
+    if location.startswith("file:"):
+        from urllib.parse import unquote, urlparse
+
+        url = urlparse(location)
+        if url.netloc not in {"", "localhost"}:
+            raise UsageError(
+                f"{location}: a file: URI names this machine's files, not {url.netloc}'s"
+            )
+        return Path(unquote(url.path))
+    return Path(location).expanduser()
 
 
 class SparkQuerySession:
@@ -165,6 +177,13 @@ class SparkQuerySession:
         _quiet_pyspark_errors()
         if not local:
             self.tables = [t for t in warehouse.TABLES if self._readable(f"{base}/{t}")]
+            if not self.tables:
+                self.close()
+                raise InputError(
+                    f"no warehouse at {base}: Spark finds none of its tables there "
+                    f"({', '.join(t + '/' for t in warehouse.TABLES)}); check the URI and "
+                    "the storage's credentials, or ingest one with `coldstart ingest`"
+                )
         for table in warehouse.TABLES:
             path = f"{base}/{table}" if table in self.tables else None
             self._register(table, path, cache=cache)

@@ -196,3 +196,38 @@ def test_parser_depends_on_no_other_query_module() -> None:
     for fn in ast.walk(ast.parse(Path(checker.__file__).read_text(encoding="utf-8"))):
         if isinstance(fn, ast.FunctionDef):
             assert not [n for n in ast.walk(fn) if isinstance(n, ast.ImportFrom)], fn.name
+
+
+def test_query_modules_import_each_other_without_a_loop() -> None:
+    """No cycle among coldstart.query's modules, counting imports inside functions (which
+    would otherwise hide one): each module only builds on those below it."""
+    import ast
+
+    package = Path(__file__).resolve().parents[2] / "coldstart" / "query"
+    graph: dict[str, set[str]] = {}
+    for f in package.glob("*.py"):
+        if f.stem == "__init__":  # imports its submodules lazily, on attribute access
+            continue
+        deps: set[str] = set()
+        for node in ast.walk(ast.parse(f.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module == "coldstart.query":
+                deps |= {a.name for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+                "coldstart.query."
+            ):
+                deps.add(node.module.removeprefix("coldstart.query."))  # type: ignore[union-attr]
+        graph[f.stem] = deps & {p.stem for p in package.glob("*.py")}
+    assert graph["docs"] == set() and "docs" in graph["library"]
+
+    done: set[str] = set()
+
+    def visit(module: str, path: tuple[str, ...]) -> None:
+        assert module not in path, f"import loop: {' -> '.join((*path, module))}"
+        if module in done:
+            return
+        for dep in graph[module]:
+            visit(dep, (*path, module))
+        done.add(module)
+
+    for module in graph:
+        visit(module, ())

@@ -37,7 +37,7 @@ def test_show_sql_follows_the_engine() -> None:
         app, ["query", "cold_starts_by_region", "--show-sql", "--engine", "spark"]
     )
     assert result.exit_code == 0, result.output
-    assert "PERCENTILE(totalCost_cold_start, 0.99)" in result.stdout
+    assert "PERCENTILE(totalCost_cold_start, ARRAY(0.5, 0.9, 0.99))" in result.stdout
 
 
 def test_show_sql_checks_parameters() -> None:
@@ -57,3 +57,20 @@ def test_option_errors_name_the_option() -> None:
         result = runner.invoke(app, ["query", "region_summary", *args])
         assert result.exit_code == 2, (args, result.output)
         assert message in result.output, (args, result.output)
+
+
+def test_open_passes_uris_to_spark_unchanged(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A URI reaches Spark as written, also from $COLDSTART_WAREHOUSE (a Path would fold
+    s3a://bucket into s3a:/bucket); a plain path is resolved as for DuckDB."""
+    import coldstart
+    from coldstart.query import spark
+
+    seen: list[object] = []
+    monkeypatch.setattr(spark, "SparkQuerySession", lambda location, **kw: seen.append(location))
+    coldstart.open("hdfs://nn:8020/wh", engine="spark")
+    monkeypatch.setenv("COLDSTART_WAREHOUSE", "s3a://bucket/wh")
+    coldstart.open(engine="spark")
+    monkeypatch.setenv("COLDSTART_WAREHOUSE", "~/wh")
+    coldstart.open(engine="spark")
+    assert seen[:2] == ["hdfs://nn:8020/wh", "s3a://bucket/wh"]
+    assert str(seen[2]).endswith("/wh") and "~" not in str(seen[2])

@@ -237,6 +237,14 @@ def test_day_has_the_warehouse_type(spark_tiny: Any) -> None:
     assert schema["requestID"].dataType.simpleString() == "binary"
 
 
+def _through_hadoop(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read a file:// warehouse the way an s3a:// or hdfs:// one is read: tables found and
+    listed through Spark's Hadoop file system, not by looking at local folders."""
+    from coldstart.query import spark as spark_module
+
+    monkeypatch.setattr(spark_module, "_is_local", lambda location: False)
+
+
 def test_missing_table_is_named(spark: Any, cold_starts_only_warehouse: Path) -> None:
     from coldstart.errors import InputError
     from coldstart.query.spark import SparkQuerySession
@@ -246,6 +254,46 @@ def test_missing_table_is_named(spark: Any, cold_starts_only_warehouse: Path) ->
     with pytest.raises(InputError, match="needs the warehouse table 'counts'"):
         session.query("region_summary")
     assert session.query("cold_starts_by_region").height == 5
+
+
+def test_uri_warehouse_is_found_through_hadoop(
+    spark: Any, cold_starts_only_warehouse: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The s3a:// / hdfs:// path on a file:// URI: tables found by Spark's file system, read
+    with the warehouse schema; no views (an empty library: the path variant above runs them)."""
+    import dataclasses
+
+    import duckdb
+
+    from coldstart.errors import InputError
+    from coldstart.query.spark import SparkQuerySession
+
+    _through_hadoop(monkeypatch)
+    library = load_library()
+    bare = dataclasses.replace(library, modules=[])
+    uri = cold_starts_only_warehouse.as_uri()
+    session = SparkQuerySession(uri, spark=spark.newSession(), library=bare)
+    assert session.tables == ["cold_starts", "functions"]
+    with pytest.raises(InputError, match="needs the warehouse table 'counts'"):
+        session.query("region_summary")
+    rows = session.spark.table("_wh_cold_starts").groupBy("day").count().collect()
+    expected = duckdb.sql(
+        "SELECT day, COUNT(*) FROM read_parquet(?, hive_partitioning = true) GROUP BY day",
+        params=[str(cold_starts_only_warehouse / "cold_starts" / "**" / "*.parquet")],
+    ).fetchall()
+    assert sorted((r["day"], r["count"]) for r in rows) == sorted(expected)
+
+
+def test_uri_without_a_warehouse_is_one_clear_error(
+    spark: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from coldstart.errors import InputError
+    from coldstart.query.spark import SparkQuerySession
+
+    _through_hadoop(monkeypatch)
+    with pytest.raises(InputError, match=r"no warehouse at file:.*none of its tables"):
+        SparkQuerySession((tmp_path / "nothing").as_uri(), spark=spark)
+    assert spark.sparkContext._jsc is not None  # a session passed in is not stopped
 
 
 def test_cli_engine_spark(spark: Any, tiny_warehouse: Path, tiny: Session) -> None:

@@ -125,16 +125,49 @@ def test_library_macro_is_inlined_for_spark() -> None:
 
 
 def test_percentile_cont_becomes_exact_percentile() -> None:
-    spark = dialect.to_spark(
-        "SELECT percentile_cont(0.99) WITHIN GROUP (ORDER BY x) AS p, "
-        "percentile_cont(0.25) WITHIN GROUP (ORDER BY x DESC) AS d "
-        "FROM (VALUES (1e0), (2e0), (10e0)) AS t(x)"
+    values = "FROM (VALUES (1e0), (2e0), (10e0)) AS t(x)"
+    up = dialect.to_spark(f"SELECT percentile_cont(0.99) WITHIN GROUP (ORDER BY x) AS p {values}")
+    down = dialect.to_spark(
+        f"SELECT percentile_cont(0.25) WITHIN GROUP (ORDER BY x DESC) AS d {values}"
     )
-    assert "PERCENTILE(x, 0.99)" in spark
-    assert "PERCENTILE(x, 1 - 0.25)" in spark
+    assert "PERCENTILE(x, 0.99)" in up
+    assert "PERCENTILE(x, 1 - 0.25)" in down
     # continuous percentiles: 2 + 0.98 * 8 = 9.84 (ascending); DESC q=0.25 = ASC q=0.75 = 6.0
-    ((p, d),) = _on_duckdb(spark)
-    assert float(p) == pytest.approx(9.84) and float(d) == pytest.approx(6.0)
+    assert float(_on_duckdb(up)[0][0]) == pytest.approx(9.84)
+    assert float(_on_duckdb(down)[0][0]) == pytest.approx(6.0)
+
+
+def test_percentiles_of_one_column_share_one_aggregate() -> None:
+    """Spark sorts a group's values once per percentile() call: p50, p90 and p10-by-DESC of x
+    become one call over an array of fractions; y's own, a repeated fraction and a window's
+    percentile stay apart. Same answers (checked back on DuckDB)."""
+    sql = """
+        SELECT g,
+            percentile_cont(0.5) WITHIN GROUP (ORDER BY x) AS p50,
+            percentile_cont(0.9) WITHIN GROUP (ORDER BY x) AS p90,
+            percentile_cont(0.9) WITHIN GROUP (ORDER BY x DESC) AS p10,
+            percentile_cont(0.5) WITHIN GROUP (ORDER BY x) AS again,
+            percentile_cont(0.5) WITHIN GROUP (ORDER BY y) AS y50
+        FROM (VALUES ('a', 1e0, 5e0), ('a', 2e0, 6e0), ('a', 10e0, 7e0), ('b', 4e0, 1e0))
+            AS t(g, x, y)
+        GROUP BY g ORDER BY g
+    """
+    spark = dialect.to_spark(sql)
+    shared = "PERCENTILE(x, ARRAY(0.5, 0.9, 1 - 0.9))"
+    assert spark.count(shared) == 4 and "PERCENTILE(y, 0.5)" in spark
+    assert (
+        f"ELEMENT_AT({shared}, 3) AS p10" in spark and f"ELEMENT_AT({shared}, 1) AS again" in spark
+    )
+    got = _on_duckdb(spark)
+    want = duckdb.sql(sql).fetchall()
+    assert [r[0] for r in got] == [r[0] for r in want] == ["a", "b"]
+    for row_got, row_want in zip(got, want, strict=True):
+        assert [float(v) for v in row_got[1:]] == pytest.approx([float(v) for v in row_want[1:]])
+    windowed = dialect.to_spark(
+        "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) OVER () AS w, "
+        "percentile_cont(0.9) WITHIN GROUP (ORDER BY x) OVER () AS v FROM t"
+    )
+    assert "ARRAY(" not in windowed
 
 
 def test_sqlglot_alone_would_approximate() -> None:
@@ -185,3 +218,30 @@ def test_untranslatable_sql_is_refused(sql: str, message: str) -> None:
 def test_read_only_statements(sql: str, reads: bool) -> None:
     (tree,) = dialect.parse(sql)
     assert dialect.is_read_only(tree) is reads
+
+
+@pytest.mark.parametrize(
+    ("location", "folder"),
+    [
+        ("/data/wh", "/data/wh"),
+        ("file:///data/my%20wh", "/data/my wh"),
+        ("file:/data/wh", "/data/wh"),
+        ("file://localhost/data/wh", "/data/wh"),
+    ],
+)
+def test_local_locations_are_folders(location: str, folder: str) -> None:
+    from pathlib import Path
+
+    from coldstart.query.spark import _is_local, _local_path
+
+    assert _is_local(location)
+    assert _local_path(location) == Path(folder)
+
+
+def test_other_locations_are_read_through_spark() -> None:
+    from coldstart.errors import UsageError
+    from coldstart.query.spark import _is_local, _local_path
+
+    assert not any(map(_is_local, ["s3a://bucket/wh", "hdfs://nn:8020/wh", "gs://b/wh"]))
+    with pytest.raises(UsageError, match="not otherhost's"):
+        _local_path("file://otherhost/data/wh")
