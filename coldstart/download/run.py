@@ -225,9 +225,11 @@ class _Job:
             self.rows.append((f.name, "file", "to fetch", self._bytes_left(item), str(final)))
             return
         _, advance, set_total = self._file_bar(f.name)
-        part, outcome = fetch.fetch_to_part(self.http, f.name, item.url, final, advance, set_total)
+        part, outcome = fetch.fetch_to_part(
+            self.http, f.name, item.url, final, advance, set_total, stream_check=f.is_zip
+        )
         try:
-            verify_file(part, f, f.name)
+            verify_file(part, f, f.name, outcome.streamed)
         except VerifyError as exc:
             fetch.discard(final)
             raise VerifyError(f"{exc}; nothing was kept, run again to fetch it anew") from None
@@ -351,9 +353,11 @@ class _Job:
             )
             return
         _, advance, set_total = self._file_bar(f"{f.name} (whole: no Range)")
-        part, outcome = fetch.fetch_to_part(self.http, f.name, item.url, final, advance, set_total)
+        part, outcome = fetch.fetch_to_part(
+            self.http, f.name, item.url, final, advance, set_total, stream_check=f.is_zip
+        )
         try:
-            verify_file(part, f, f.name)
+            verify_file(part, f, f.name, outcome.streamed)
         except VerifyError as exc:
             fetch.discard(final)
             raise VerifyError(f"{exc}; nothing was kept, run again to fetch it anew") from None
