@@ -1,8 +1,9 @@
 """Fetching one whole file: streamed to a ``.part`` file, resumed by HTTP Range, verified.
 
 Built on httpx (streaming responses, keep-alive, timeouts, redirects across hosts; one client
-for the whole run). Bodies are written as they arrive (``iter_raw()`` without a chunk size: a
-re-chunking buffer would lose what it holds when the connection drops). The partial file
+for the whole run, over :class:`~coldstart.download.transport.BulkTransport`, which hands the
+body over in 1 MB reads). Bodies are written as they arrive (``iter_raw()`` without a chunk
+size: a re-chunking buffer would lose what it holds when the connection drops). The partial file
 ``NAME.part`` sits beside its state ``NAME.part.json`` (URL, total size, the server's
 ETag/Last-Modified); neither is ever the final name. An
 interrupted fetch — Ctrl-C, a dropped connection, a quota page mid-way — leaves both, and the
