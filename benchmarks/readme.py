@@ -518,7 +518,21 @@ def download_block(r: dict[str, Any]) -> str:
         "|---|---|---:|---:|---:|---:|---:|---:|",
         *rows,
         "",
-        "Target: within 10 % of curl. " + "; ".join(verdict(a, b) for a, b in pairs) + ".",
+        "Target: within 10 % of curl. "
+        + "; ".join(verdict(a, b) for a, b in pairs)
+        + (
+            f"; against curl alone, which checks nothing, `coldstart download` took "
+            f"{t['coldstart download']['median_s'] / t['curl']['median_s']:.2f}× its time."
+            if len(pairs) > 1
+            else "."
+        )
+        + (
+            f" **The machine was loaded** (median load {load['median']:.1f} on "
+            f"{r['nproc']} cores): wall times of this run do not decide the target; re-run "
+            "the command above on a quiet machine."
+            if load["median"] >= r["nproc"]
+            else ""
+        ),
         "",
         f"Selective fetch (`--days 5 --metrics cpu_usage_avg`): the server sent "
         f"{sel['sent']:,} bytes = {100 * sel['sent'] / r['zip_bytes']:.3f} % of the zip "

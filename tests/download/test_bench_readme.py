@@ -20,6 +20,7 @@ def results() -> dict:
         args, 600_000_000, times, cpu, 600_000, 600_000, {"min": 1.0, "median": 2.0, "max": 3.0}
     )
     r["started"] = "2026-12-01 23:00"
+    r["nproc"] = 2
     return r
 
 
@@ -46,5 +47,7 @@ def test_readme_block_states_load_ratio_target_and_selective_share() -> None:
     assert "`coldstart fetch` took 0.97× the median time of curl (met) and 1.00× its CPU" in text
     assert "`coldstart download` took 0.90× the median time of curl + unzip -t (met)" in text
     assert "the min–max ranges overlap" in text
+    assert "against curl alone, which checks nothing, `coldstart download` took 1.20×" in text
+    assert "**The machine was loaded** (median load 2.0 on" in text
     assert "min 1.0, median 2.0, max 3.0 on" in text
     assert "the server sent 600,000 bytes = 0.100 % of the zip (target < 1 %" in text
