@@ -2,7 +2,7 @@
 
 Built on httpx (streaming responses, keep-alive, timeouts, redirects across hosts; one client
 for the whole run, over :class:`~coldstart.download.transport.BulkTransport`, which hands the
-body over in 1 MB reads). Bodies are written as they arrive (``iter_raw()`` without a chunk
+body over in reads of up to 1 MB). Bodies are written as they arrive (``iter_raw()`` without a chunk
 size: a re-chunking buffer would lose what it holds when the connection drops). The partial file
 ``NAME.part`` sits beside its state ``NAME.part.json`` (URL, total size, the server's
 ETag/Last-Modified); neither is ever the final name. An
@@ -197,7 +197,7 @@ class _Writer:
 
     def __init__(self, out: BinaryIO, path: Path, check: StreamCheck | None = None) -> None:
         self.out, self.path, self.check = out, path, check
-        # 1 MB chunks from BulkTransport (64 KB from httpx's own): at most ~16 MB queued.
+        # Chunks of up to 1 MB from BulkTransport (64 KB from httpx's): at most ~16 MB queued.
         self.queue: queue.Queue[bytes | None] = queue.Queue(maxsize=16)
         self.error: OSError | None = None
         self.thread = threading.Thread(target=self._run, daemon=True)
