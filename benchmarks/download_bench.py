@@ -7,12 +7,16 @@ folders × 31 days = 5,053 members; random, stored members of ``--member-kb`` ea
 the default) is written once into ``benchmarks/.work/download``. A local server on 127.0.0.1,
 in its own process, sends it with ``sendfile`` (zero-copy, so the server is not what is
 measured) and honours Range. Measured, median and best of ``--runs`` interleaved runs, and
-the client's CPU time:
+the client's CPU time (children included). Two pairs are compared:
 
-* ``curl``: ``curl -s -o FILE URL`` (the process, start-up included);
-* ``coldstart fetch``: the streaming fetch into the ``.part`` file alone;
-* ``coldstart download``: the whole command path — fetch, verification of the zip directory
-  and every member's CRC, rename;
+* fetching alone — ``curl``: ``curl -s -f -o FILE URL`` (the process, start-up included)
+  against ``coldstart fetch``: the streaming fetch into the ``.part`` file (its zip stream
+  check included: it runs on the writer thread as the bytes arrive);
+* fetching and checking every member's CRC — ``curl + unzip -t``: curl, then
+  ``unzip -tqq FILE`` against ``coldstart download``: the whole command path (fetch, the
+  directory matched against the members checked in the stream, rename);
+* for reference, ``coldstart fetch, httpx transport``: the same fetch over httpx's own
+  transport (64 KB reads) instead of ``BulkTransport`` (1 MB reads);
 * ``selective``: one day of one metric (``--days 5 --metrics cpu_usage_avg``): bytes the
   server sent, as a share of the zip.
 
@@ -45,6 +49,14 @@ HERE = Path(__file__).resolve().parent
 WORK = HERE / ".work" / "download"
 RESULTS = HERE / "results" / "download.json"
 NAME = "quantiles/R1.zip"
+# Each measured tool and the one it is held against (the README's "÷ baseline" column).
+BASELINE = {
+    "curl": "curl",
+    "coldstart fetch": "curl",
+    "coldstart fetch, httpx transport": "curl",
+    "curl + unzip -t": "curl + unzip -t",
+    "coldstart download": "curl + unzip -t",
+}
 
 
 def make_zip(path: Path, member_kb: int) -> Path:
@@ -168,6 +180,8 @@ def main() -> None:
         serve(args.serve)
         return
 
+    import httpx
+
     from coldstart.download import download, fetch
     from coldstart.download.run import make_client
 
@@ -187,18 +201,36 @@ def main() -> None:
             out.mkdir(parents=True)
             subprocess.run(["curl", "-s", "-f", "-o", str(out / "R1.zip"), url], check=True)
 
-        def fetch_only() -> None:
+        def curl_unzip() -> None:
+            curl()
+            subprocess.run(["unzip", "-tqq", str(out / "R1.zip")], check=True)
+
+        def fetch_with(client: httpx.Client) -> None:
             shutil.rmtree(out, ignore_errors=True)
-            with make_client() as client:
-                fetch.fetch_to_part(
-                    client, NAME, url, out / "R1.zip", lambda n: None, lambda n: None
+            with client:
+                _, outcome = fetch.fetch_to_part(
+                    client, NAME, url, out / "R1.zip", lambda n: None, lambda n: None, True
                 )
+            if outcome.streamed is None or outcome.streamed.problem is not None:
+                raise SystemExit(f"the zip stream check did not vouch: {outcome.streamed}")
+
+        def fetch_only() -> None:
+            fetch_with(make_client())
+
+        def fetch_httpx() -> None:
+            fetch_with(httpx.Client(headers={"Accept-Encoding": "identity"}, timeout=60))
 
         def whole() -> None:
             shutil.rmtree(out, ignore_errors=True)
             download(out, file_list=listing, mirror=server.base)
 
-        tools = {"curl": curl, "coldstart fetch": fetch_only, "coldstart download": whole}
+        tools = {
+            "curl": curl,
+            "coldstart fetch": fetch_only,
+            "coldstart fetch, httpx transport": fetch_httpx,
+            "curl + unzip -t": curl_unzip,
+            "coldstart download": whole,
+        }
         for fn in tools.values():
             fn()  # warm-up (page cache, connection set-up)
         times: dict[str, list[float]] = {label: [] for label in tools}
@@ -246,20 +278,24 @@ def summarise(
     tools = {}
     for label, secs in times.items():
         med = statistics.median(secs)
+        base = BASELINE.get(label, "curl")
         tools[label] = {
             "median_s": med,
             "min_s": min(secs),
             "max_s": max(secs),
             "median_mb_s": size / 1e6 / med,
             "cpu_s": statistics.median(cpu[label]),
+            "cpu_ms_per_mb": 1000 * statistics.median(cpu[label]) / (size / 1e6),
             "time_vs_curl": med / curl_median,
+            "baseline": base,
+            "time_vs_baseline": med / statistics.median(times[base]),
         }
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
     ).stdout.strip()
     return {
-        "command": f"python benchmarks/download_bench.py --member-kb {args.member_kb} "
-        f"--runs {args.runs}",
+        "command": f".venv/bin/python benchmarks/download_bench.py --member-kb {args.member_kb} "
+        f"--runs {args.runs}" + (" --write-readme" if getattr(args, "write_readme", False) else ""),
         "commit": commit,
         "nproc": os.cpu_count(),
         "load": load,
@@ -282,9 +318,10 @@ def report_lines(r: dict[str, Any]) -> list[str]:
     ]
     for label, t in r["tools"].items():
         lines.append(
-            f"{label:20} median {t['median_s']:6.2f} s ({t['median_mb_s']:5.0f} MB/s; "
-            f"{t['time_vs_curl']:4.2f}x curl's time)  min-max {t['min_s']:.2f}-{t['max_s']:.2f} s"
-            f"  CPU {t['cpu_s']:5.2f} s"
+            f"{label:33} median {t['median_s']:6.2f} s ({t['median_mb_s']:5.0f} MB/s; "
+            f"{t['time_vs_baseline']:4.2f}x {t['baseline']}'s time)  min-max "
+            f"{t['min_s']:.2f}-{t['max_s']:.2f} s  CPU {t['cpu_s']:5.2f} s "
+            f"({t['cpu_ms_per_mb']:.2f} ms/MB)"
         )
     sel = r["selective"]
     lines.append(

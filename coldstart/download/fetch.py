@@ -1,8 +1,9 @@
 """Fetching one whole file: streamed to a ``.part`` file, resumed by HTTP Range, verified.
 
 Built on httpx (streaming responses, keep-alive, timeouts, redirects across hosts; one client
-for the whole run). Bodies are written as they arrive (``iter_raw()`` without a chunk size: a
-re-chunking buffer would lose what it holds when the connection drops). The partial file
+for the whole run, over :class:`~coldstart.download.transport.BulkTransport`, which hands the
+body over in reads of up to 1 MB). Bodies are written as they arrive (``iter_raw()`` without a chunk
+size: a re-chunking buffer would lose what it holds when the connection drops). The partial file
 ``NAME.part`` sits beside its state ``NAME.part.json`` (URL, total size, the server's
 ETag/Last-Modified); neither is ever the final name. An
 interrupted fetch — Ctrl-C, a dropped connection, a quota page mid-way — leaves both, and the
@@ -10,6 +11,11 @@ next run asks only for the bytes after the ones on disk (``Range: bytes=N-`` wit
 ``If-Range``). A server that ignores Range answers 200 with the whole file: the part is
 restarted from byte 0 and the result says so. A dropped connection is resumed at once, up to
 ``RETRIES`` times, before giving up with a message saying to run again.
+
+For a zip fetched from its first byte, the writer thread also feeds every chunk to a
+:class:`~coldstart.download.zipstream.StreamCheck`, which inflates each member and computes its
+CRC-32 as the bytes arrive; the verification afterwards then reads only the central directory
+(a resumed part, whose first bytes came in an earlier run, is read through again instead).
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ import httpx
 
 from coldstart.download.drive import open_file
 from coldstart.download.errors import DownloadError, VerifyError
+from coldstart.download.zipstream import StreamCheck, StreamVerdict
 from coldstart.errors import OutputError
 
 RETRIES = 3
@@ -55,6 +62,7 @@ class FetchOutcome:
     total: int
     served_name: str | None = None  # the file name the server gave (Content-Disposition)
     discarded: int = 0  # bytes of a part that could not be resumed (no state, other URL)
+    streamed: StreamVerdict | None = None  # the members checked in the stream (whole zip only)
 
 
 def part_paths(final: Path) -> tuple[Path, Path]:
@@ -68,10 +76,13 @@ def fetch_to_part(
     final: Path,
     advance: Callable[[int], None],
     set_total: Callable[[int], None],
+    stream_check: bool = False,
 ) -> tuple[Path, FetchOutcome]:
     """Bring ``final``'s ``.part`` up to the whole file; returns its path and what happened.
 
     Does not verify or rename: the caller does, so nothing unverified gets the final name.
+    ``stream_check`` (for zips): check the members' CRCs as the bytes arrive, when the file
+    is fetched from byte 0 in this call (see :mod:`coldstart.download.zipstream`).
     """
     part, state_path = part_paths(final)
     part.parent.mkdir(parents=True, exist_ok=True)
@@ -85,6 +96,7 @@ def fetch_to_part(
     start = part.stat().st_size if part.exists() else 0
     resumed_from, fetched, restarted = start, 0, False
     served_name = None
+    check: StreamCheck | None = None
     for attempt in range(RETRIES + 1):
         offset = part.stat().st_size if part.exists() else 0
         if state is not None and state.total is not None and offset >= state.total:
@@ -117,11 +129,14 @@ def fetch_to_part(
                 # A new file rather than truncating the old one: ext4 flushes a file that was
                 # truncated to zero and rewritten when it is closed (seconds for a GB).
                 part.unlink(missing_ok=True)
+                check = StreamCheck() if stream_check else None
+            elif check is not None and check.fed != offset:
+                check = None  # not every byte went through it: verify by reading the file
             with open(part, "r+b" if offset else "wb") as out:
                 if offset:
                     out.seek(offset)
                     out.truncate()
-                writer = _Writer(out, part)
+                writer = _Writer(out, part, check)
                 try:
                     for chunk in response.iter_raw():
                         writer.write(chunk)
@@ -157,6 +172,7 @@ def fetch_to_part(
         total=size,
         served_name=served_name,
         discarded=discarded,
+        streamed=check.verdict() if check is not None and check.fed == size else None,
     )
 
 
@@ -173,14 +189,16 @@ def _disposition_name(response: httpx.Response) -> str | None:
 
 
 class _Writer:
-    """Writes the body on a thread, so disk and network overlap (both release the GIL).
+    """Writes the body on a thread, so disk and network overlap (both release the GIL), and
+    feeds it to the zip's stream check there (zlib's inflate and CRC release the GIL too).
 
     Measured on a 0.5 GB local fetch: writing inline left the fetch ~20 % behind curl.
     """
 
-    def __init__(self, out: BinaryIO, path: Path) -> None:
-        self.out, self.path = out, path
-        self.queue: queue.Queue[bytes | None] = queue.Queue(maxsize=64)
+    def __init__(self, out: BinaryIO, path: Path, check: StreamCheck | None = None) -> None:
+        self.out, self.path, self.check = out, path, check
+        # Chunks of up to 1 MB from BulkTransport (64 KB from httpx's): at most ~16 MB queued.
+        self.queue: queue.Queue[bytes | None] = queue.Queue(maxsize=16)
         self.error: OSError | None = None
         self.thread = threading.Thread(target=self._run, daemon=True)
         self.thread.start()
@@ -192,6 +210,9 @@ class _Writer:
                     self.out.write(chunk)
                 except OSError as exc:
                     self.error = exc
+                    continue
+                if self.check is not None:
+                    self.check.feed(chunk)
 
     def _raise(self) -> None:
         if self.error is not None:

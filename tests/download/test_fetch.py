@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from coldstart.download import DownloadError, DriveRefusedError, VerifyError, download
+from coldstart.download import DownloadError, DriveRefusedError, VerifyError, download, verify
 from coldstart.download.ledger import LEDGER_NAME
 from coldstart.errors import OutputError
 from download.conftest import Release, write_file_list
@@ -18,6 +18,10 @@ pytestmark = pytest.mark.xdist_group("download")
 
 QZIP = "quantiles/R2.zip"  # 1.7 MB: Drive asks to confirm
 CZIP = "cold_start/R2.zip"
+
+
+def _no_second_read(*args: object) -> None:
+    raise AssertionError("the zip was read through again although the stream checked it")
 
 
 def visible(root: Path) -> list[str]:
@@ -70,10 +74,17 @@ def test_mirror_fetches_by_release_name(
 
 
 def test_dropped_connection_resumes_with_only_the_rest(
-    tmp_path: Path, drive: FakeDrive, file_list: Path, release_files: Release
+    tmp_path: Path,
+    drive: FakeDrive,
+    file_list: Path,
+    release_files: Release,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     size = len(release_files.files[QZIP])
     drive.drop_after[QZIP] = 700_000
+    # Resumed within the same run, every byte still went through the stream check: the zip
+    # is not read through again.
+    monkeypatch.setattr(verify, "_read_through", _no_second_read)
     result = download(tmp_path, tables=["timeseries"], file_list=file_list)
     assert (tmp_path / "cold_start_dataset" / QZIP).read_bytes() == release_files.files[QZIP]
     sent = [(e.range, e.sent) for e in drive.requests_for(QZIP)]
@@ -104,6 +115,36 @@ def test_interrupted_run_leaves_a_resumable_part(
     assert drive.served(QZIP) == size - 500_000
     assert result.files["status"].to_list() == ["resumed"]
     assert visible(root) == [QZIP]
+
+
+def test_a_resumed_zip_is_read_through_and_damage_in_the_old_part_is_caught(
+    tmp_path: Path,
+    drive: FakeDrive,
+    file_list: Path,
+    release_files: Release,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The stream saw only the bytes after the resume point, so it cannot vouch for the zip:
+    the verification reads it through and finds a byte spoilt in the part on disk."""
+    drive.drop_after[QZIP] = 500_000
+    drive.drop_always.add(QZIP)
+    with pytest.raises(DownloadError, match="kept dropping"):
+        download(tmp_path, tables=["timeseries"], file_list=file_list)
+    drive.drop_always.clear()
+    drive.drop_after.clear()
+    part = tmp_path / "cold_start_dataset" / (QZIP + ".part")
+    with open(part, "r+b") as fh:  # inside the first members' data, before the resume point
+        fh.seek(100_000)
+        b = fh.read(1)
+        fh.seek(100_000)
+        fh.write(bytes([b[0] ^ 0x01]))
+    reads = []
+    real = verify._read_through
+    monkeypatch.setattr(verify, "_read_through", lambda *a: reads.append(1) or real(*a))
+    with pytest.raises(VerifyError, match=r"^quantiles/R2.zip: .*(CRC|cannot be read)"):
+        download(tmp_path, tables=["timeseries"], file_list=file_list)
+    assert reads == [1]
+    assert visible(tmp_path / "cold_start_dataset") == []
 
 
 def test_ctrl_c_keeps_the_part_and_the_next_run_resumes(
