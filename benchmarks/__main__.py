@@ -37,7 +37,7 @@ from typing import Any
 
 from benchmarks import harness, prepare
 from benchmarks.harness import Check, LoadSampler, Measurement
-from benchmarks.settings import REPO, Settings, from_env
+from benchmarks.settings import REPO, Settings, from_env, parse_skip
 
 GROUPS = ("ingest", "ingest_all", "queries", "repeat", "cdf", "report")
 LONG_TABLES = ("cold_starts", "requests")
@@ -112,6 +112,8 @@ class Runner:
         return m
 
     def _check(self, bench: str, ref: str, other: str, **tol: float) -> None:
+        if {(bench, ref), (bench, other)} & self.settings.skip:
+            return  # one side not run (--skip): nothing to compare
         c = harness.check_answers(
             bench,
             (ref, self.answers / f"{bench}-{ref}"),
@@ -190,10 +192,14 @@ class Runner:
             }
             return lambda i: harness.child_cmd(spec)
 
+        kept = [t for t in tools if (bench, t[0]) not in self.settings.skip]
+        if len(kept) < len(tools):
+            left = [t[0] for t in tools if (bench, t[0]) in self.settings.skip]
+            self.notes.append(f"{bench}: {', '.join(left)} not run (--skip)")
         ms = harness.measure_interleaved(
             self.preset,
             bench,
-            [(tool, cmd_for(tool, task, args)) for tool, task, args in tools],
+            [(tool, cmd_for(tool, task, args)) for tool, task, args in kept],
             self.settings,
         )
         self.measurements += ms
@@ -482,6 +488,11 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="ingest_all without the pandas run beside it (env BENCH_INGEST_BASELINE=0)",
     )
+    ap.add_argument(
+        "--skip",
+        help="comma list of bench:tool pairs not to run, e.g. utility_ratio:pandas (env "
+        "BENCH_SKIP)",
+    )
     ap.add_argument("--write-readme", action="store_true", help="update benchmarks/README.md")
     ap.add_argument("--plot", action="store_true", help="draw benchmarks/scaling.png")
     args = ap.parse_args(argv)
@@ -511,6 +522,8 @@ def main(argv: list[str] | None = None) -> None:
         changes["cache_dir"] = args.cache.resolve()
     if args.no_ingest_baseline:
         changes["ingest_baseline"] = False
+    if args.skip is not None:
+        changes["skip"] = parse_skip(args.skip)
     settings = s.with_(**changes)
     code = run(settings, argv)
     if args.write_readme:

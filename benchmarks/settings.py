@@ -14,6 +14,7 @@ variable                    meaning                                    default
 ``BENCH_WORK_DIR``          traces, warehouses, scratch (git-ignored)  ``benchmarks/.work``
 ``BENCH_CACHE_DIR``         prepared traces and warehouses, shared     the work dir
 ``BENCH_INGEST_BASELINE``   ``0``: no pandas run beside ingest_all     ``1``
+``BENCH_SKIP``              ``bench:tool`` pairs not to run, comma list (none)
 ``BENCH_RESULTS_DIR``       timings file, answers, summary             ``benchmarks/results``
 ``BENCH_SEED``              synthetic trace seed                       ``0``
 ``POLARS_MAX_THREADS``      passed to every child                      ``2``
@@ -63,6 +64,9 @@ class Settings:
     # pandas reading every file beside the whole-release ingest; off for the largest traces,
     # where it takes longer than everything else together (and is no target).
     ingest_baseline: bool = True
+    # (bench, tool) pairs left out, e.g. ("utility_ratio", "pandas") on `large`, where pandas
+    # would hold the whole request table (≈ 3× its 5.4 GB of CSV) in memory.
+    skip: frozenset[tuple[str, str]] = frozenset()
 
     @property
     def data_dir(self) -> Path:
@@ -97,4 +101,18 @@ def from_env() -> Settings:
         polars_threads=os.environ.get("POLARS_MAX_THREADS", "2"),
         cache_dir=Path(cache).resolve() if cache else None,
         ingest_baseline=os.environ.get("BENCH_INGEST_BASELINE", "1") != "0",
+        skip=parse_skip(os.environ.get("BENCH_SKIP", "")),
     )
+
+
+def parse_skip(text: str) -> frozenset[tuple[str, str]]:
+    """``"utility_ratio:pandas,request_cdf:dask"`` → the (bench, tool) pairs to leave out."""
+    pairs = set()
+    for item in (i.strip() for i in text.split(",")):
+        if not item:
+            continue
+        bench, sep, tool = item.partition(":")
+        if not sep or not bench or not tool:
+            raise SystemExit(f"skip {item!r}: expected bench:tool, e.g. utility_ratio:pandas")
+        pairs.add((bench, tool))
+    return frozenset(pairs)

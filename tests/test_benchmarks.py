@@ -198,3 +198,57 @@ def test_a_cache_dir_is_read_as_it_is_and_never_replaced(tmp_path: Path) -> None
     (measured / "cold_starts").mkdir(parents=True)
     assert prepare.keep_warehouse(measured, "medium", own) == prepare.warehouse_path("medium", own)
     assert (prepare.warehouse_path("medium", own) / "cold_starts").is_dir()
+
+
+def test_skip_leaves_out_bench_tool_pairs_and_their_answer_checks(tmp_path: Path) -> None:
+    """``--skip utility_ratio:pandas``: that pair is not run, its check is not made, and the
+    run's notes say so; every other tool of the benchmark still runs."""
+    from benchmarks import __main__ as runner
+    from benchmarks.settings import from_env, parse_skip
+
+    assert parse_skip(" utility_ratio:pandas,request_cdf:dask ,") == {
+        ("utility_ratio", "pandas"),
+        ("request_cdf", "dask"),
+    }
+    with pytest.raises(SystemExit, match="expected bench:tool"):
+        parse_skip("utility_ratio")
+    r = runner.Runner.__new__(runner.Runner)
+    r.settings = from_env().with_(skip=parse_skip("utility_ratio:pandas"))
+    r.notes, r.checks, r.measurements = [], [], []
+    r.answers, r.preset = tmp_path, "tiny"
+    ran: list[str] = []
+
+    def fake(preset: str, bench: str, tools: list, settings: object) -> list:
+        ran.extend(t for t, _ in tools)
+        return []
+
+    original = runner.harness.measure_interleaved
+    runner.harness.measure_interleaved = fake
+    try:
+        r._interleaved("utility_ratio", [("coldstart", "t", {}), ("pandas", "t", {})])
+    finally:
+        runner.harness.measure_interleaved = original
+    assert ran == ["coldstart"]
+    assert r.notes == ["utility_ratio: pandas not run (--skip)"]
+    r._check("utility_ratio", "coldstart", "pandas")  # no answer files: would fail if made
+    assert r.checks == []
+
+
+def test_the_estimate_from_one_whole_ingest_charges_its_time_to_the_long_tables() -> None:
+    """One preset (``large``) with a whole-release ingest and no per-table ingests: the
+    long-table rate is rows / the whole ingest's time, stated as a bound."""
+    from benchmarks.readme import REAL, estimate_lines
+
+    ingest = {"bench": "ingest_all", "tool": "coldstart", "work_s": 100.0, "cpu_s": 50.0}
+    ingest |= {"peak_rss_mb": 600.0, "input_mb": 1000.0, "rows": 0}
+    s = {
+        "measurements": [ingest],
+        "warehouse_rows": {"cold_starts": 1_000_000, "requests": 9_000_000},
+        "csv_mb": {"quantiles": 200.0},
+    }
+    lines = estimate_lines({"large": s}, "large")
+    long_row = next(x for x in lines if x.startswith("| cold starts and requests"))
+    assert "≥ 100,000 rows/s" in long_row and "200,000 rows per CPU-second" in long_row
+    hours = (REAL["cold_starts"] + REAL["requests"]) / 100_000 / 3600
+    assert f"≤ {hours:.1f} h" in long_row
+    assert any("600 MB" in x for x in lines)
