@@ -74,7 +74,9 @@ def draw(table: pl.DataFrame, out: Path, queries: pl.DataFrame | None = None) ->
     import matplotlib.pyplot as plt
 
     panels = 3 if queries is not None and queries.height else 2
-    fig, axes = plt.subplots(1, panels, figsize=(5 * panels, 4), layout="constrained")
+    fig, axes = plt.subplots(
+        1, panels, figsize=(5 * panels, 4.8 if panels == 3 else 4), layout="constrained"
+    )
     ax_t, ax_m = axes[0], axes[1]
     if panels == 3:
         _draw_queries(axes[2], queries)
@@ -129,13 +131,17 @@ def _draw_queries(ax: object, q: pl.DataFrame) -> None:
         ax.plot(x, d["baseline_s"].to_list(), "s--", color=color, alpha=0.6, label=f"{base}")
         for xi, yi, p in zip(x, d["baseline_s"].to_list(), d["preset"].to_list(), strict=True):
             ax.annotate(p, (xi, yi), textcoords="offset points", xytext=(4, 2), fontsize=8)
+    from matplotlib.ticker import NullFormatter
+
     ax.set_xscale("log")
     ax.set_yscale("log")
+    ax.xaxis.set_minor_formatter(NullFormatter())  # 2×10², 3×10², … collided
     ax.set_xlabel("CSV the baseline parses (MB, log scale)")
     ax.set_ylabel("work seconds (median)")
     ax.set_title("Queries: coldstart (solid) vs pandas/Dask (dashed)")
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=7, loc="upper left", ncol=2)
+    # Below the panel: inside it, the legend covered the baselines' points and labels.
+    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=3)
 
 
 def main(argv: list[str] | None = None) -> None:
