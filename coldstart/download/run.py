@@ -212,6 +212,22 @@ class _Job:
         return task, advance, set_total
 
     # --- whole files -------------------------------------------------------------------
+
+    def _fetch_verified(
+        self, f: ReleaseFile, url: str, final: Path, bar: str
+    ) -> tuple[Path, fetch.FetchOutcome]:
+        """Fetch ``f`` into its part file and verify it; a failed check keeps nothing."""
+        _, advance, set_total = self._file_bar(bar)
+        part, outcome = fetch.fetch_to_part(
+            self.http, f.name, url, final, advance, set_total, stream_check=f.is_zip
+        )
+        try:
+            verify_file(part, f, f.name, outcome.streamed)
+        except VerifyError as exc:
+            fetch.discard(final)
+            raise VerifyError(f"{exc}; nothing was kept, run again to fetch it anew") from None
+        return part, outcome
+
     def whole_file(self, item: PlanItem) -> None:
         f = item.file
         final = self.root / f.name
@@ -224,15 +240,7 @@ class _Job:
         if self.dry:
             self.rows.append((f.name, "file", "to fetch", self._bytes_left(item), str(final)))
             return
-        _, advance, set_total = self._file_bar(f.name)
-        part, outcome = fetch.fetch_to_part(
-            self.http, f.name, item.url, final, advance, set_total, stream_check=f.is_zip
-        )
-        try:
-            verify_file(part, f, f.name, outcome.streamed)
-        except VerifyError as exc:
-            fetch.discard(final)
-            raise VerifyError(f"{exc}; nothing was kept, run again to fetch it anew") from None
+        part, outcome = self._fetch_verified(f, item.url, final, f.name)
         fetch.publish(part, final)
         self.ledger.record(f.name, final)
         if outcome.discarded:
@@ -352,15 +360,7 @@ class _Job:
                 f"({need:,} bytes) would be fetched to keep only the wanted members"
             )
             return
-        _, advance, set_total = self._file_bar(f"{f.name} (whole: no Range)")
-        part, outcome = fetch.fetch_to_part(
-            self.http, f.name, item.url, final, advance, set_total, stream_check=f.is_zip
-        )
-        try:
-            verify_file(part, f, f.name, outcome.streamed)
-        except VerifyError as exc:
-            fetch.discard(final)
-            raise VerifyError(f"{exc}; nothing was kept, run again to fetch it anew") from None
+        part, outcome = self._fetch_verified(f, item.url, final, f"{f.name} (whole: no Range)")
         kept = 0
         with zipfile.ZipFile(part) as zf:
             self.ledger.record_members(f.name, [i.filename for i in zf.infolist()])

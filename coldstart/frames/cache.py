@@ -49,11 +49,7 @@ class CachedSession:
         t0 = time.perf_counter()
         df = self.session.query(name, **params)
         seconds = time.perf_counter() - t0
-        if key in self.runs:
-            run = self.runs[key]
-            run.asked, run.ran, run.seconds = run.asked + 1, run.ran + 1, run.seconds + seconds
-        else:
-            self.runs[key] = QueryRun(name, dict(params), seconds)
+        self._log_run(key, name, params, seconds)
         if df.estimated_size() <= self.keep_bytes:
             self._results[key] = df
         return df
@@ -71,6 +67,10 @@ class CachedSession:
             yield from batches(name, rows=rows, **params)
         key = (name, tuple(sorted(params.items())))
         seconds = time.perf_counter() - t0
+        self._log_run(key, name, params, seconds)
+
+    def _log_run(self, key: Any, name: str, params: dict[str, Any], seconds: float) -> None:
+        """Count one more run of a query (with the time it took) in the report's query log."""
         if key in self.runs:
             run = self.runs[key]
             run.asked, run.ran, run.seconds = run.asked + 1, run.ran + 1, run.seconds + seconds
