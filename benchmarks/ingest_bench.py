@@ -23,7 +23,8 @@ RSS, not the per-table ones, is what the < 1 GB promise is about.
 
 ``--tools`` also takes ``coldstart-nowrite`` and ``coldstart-noderive``: the same ingest with
 the derived columns computed but not written, or neither (``benchmarks/derived_off.py``), to
-measure what they cost.
+measure what they cost; and ``coldstart-nofingerprint``: without the content fingerprints of
+files on disk (``benchmarks/integrity_off.py``).
 
 The baselines do none of the derived columns, validation or wide→long work; they show what
 "just convert it" costs. Nothing here is asserted in tests.
@@ -171,8 +172,8 @@ print(json.dumps({{"rows": int(r.quality.rows["rows"].sum())}}))
     "coldstart-off": """
 import sys
 sys.path.insert(0, {root!r})
-from benchmarks import derived_off
-derived_off.apply({mode!r})
+from benchmarks import derived_off, integrity_off
+(integrity_off if {mode!r} == "nofingerprint" else derived_off).apply({mode!r})
 from coldstart.ingest import ingest
 from coldstart.ingest.malloc import keep_freed_memory
 keep_freed_memory()  # as `coldstart ingest` does
@@ -249,7 +250,7 @@ def one_run(
     template = "coldstart" if tool == "coldstart-before" else tool
     if template == "polars" and wh_table == "timeseries":
         template = "polars-wide"
-    if tool in ("coldstart-nowrite", "coldstart-noderive"):
+    if tool in ("coldstart-nowrite", "coldstart-noderive", "coldstart-nofingerprint"):
         template = "coldstart-off"
     code = f"FILES = json.load(open({str(files_json)!r}))\n" + CHILD[template].format(
         src=src,
