@@ -403,6 +403,15 @@ def ratios(measurements: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+def run_record(summary: dict[str, Any]) -> dict[str, Any]:
+    """What one invocation of the runner was: the header of the rows it measured (a partial
+    re-run keeps the earlier rows, whose header is then another run's)."""
+    keys = ("command", "commit", "started", "duration_s", "settings", "load")
+    record = {k: summary.get(k) for k in keys}
+    record["id"] = f"{summary.get('started', '?')} {summary.get('commit', '?')}"
+    return record
+
+
 def run(settings: Settings, argv: list[str]) -> int:
     if settings.dataset is None:
         settings.work_dir.mkdir(parents=True, exist_ok=True)
@@ -445,10 +454,19 @@ def run(settings: Settings, argv: list[str]) -> int:
             "notes": r.notes,
         }
         path = settings.results_dir / f"summary-{preset}.json"
+        this_run = run_record(summary)
+        for m in summary["measurements"]:
+            m["run"] = this_run["id"]
+        summary["runs"] = [this_run]
         if settings.only and path.exists():  # a partial run updates the earlier summary
             old = json.loads(path.read_text())
             keep = {(m["bench"], m["tool"]) for m in summary["measurements"]}
             old_m = [m for m in old["measurements"] if (m["bench"], m["tool"]) not in keep]
+            earlier = {r["id"]: r for r in old.get("runs") or [run_record(old)]}
+            for m in old_m:  # rows of a summary written before runs were recorded
+                m.setdefault("run", next(iter(earlier)))
+            used = {m["run"] for m in old_m}
+            summary["runs"] = [r for i, r in earlier.items() if i in used] + [this_run]
             summary["measurements"] = old_m + summary["measurements"]
             kept_checks = {c["bench"] for c in summary["checks"]}
             summary["checks"] = [

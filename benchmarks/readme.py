@@ -422,24 +422,41 @@ def _dur(s: float) -> str:
     return f"{s / 3600:.1f} h"
 
 
+def _run_line(r: dict[str, Any]) -> str:
+    st, load_ = r["settings"], r["load"]
+    return (
+        f"`{r['command']}` at commit {r.get('commit', '?')} — {r['started']}, "
+        f"{r['duration_s'] / 60:.0f} min; {st['warmup']} warm-up + {st['runs']} runs "
+        f"({st['slow_runs']} for ingest_all), POLARS_MAX_THREADS={st['POLARS_MAX_THREADS']}; "
+        f"load average (1 min) min {load_['min']:.1f}, median {load_['median']:.1f}, "
+        f"max {load_['max']:.1f}."
+    )
+
+
+def run_lines(s: dict[str, Any]) -> list[str]:
+    """Which invocation measured which rows: one line, or one per run after partial re-runs."""
+    runs = s.get("runs") or [s]
+    if len(runs) == 1:
+        return [_run_line(runs[0]), ""]
+    lines = [f"The rows below come from {len(runs)} runs of the runner:", ""]
+    for r in runs:
+        benches = sorted({m["bench"] for m in s["measurements"] if m.get("run") == r["id"]})
+        lines.append(f"* {', '.join(benches)}: {_run_line(r)}")
+    return [*lines, ""]
+
+
 def block(settings: Settings) -> str:
     summaries = load(settings)
     out: list[str] = []
     for p, s in summaries.items():
         m = s["machine"]
-        load_ = s["load"]
         out += [
             f"### `{p}` preset ({s['dataset_mb']:,.0f} MB of CSV)",
             "",
-            f"`{s['command']}` at commit {s.get('commit', '?')} — {s['started']}, "
-            f"{s['duration_s'] / 60:.0f} min; "
-            f"{s['settings']['warmup']} warm-up + {s['settings']['runs']} runs "
-            f"({s['settings']['slow_runs']} for ingest_all), "
-            f"POLARS_MAX_THREADS={s['settings']['POLARS_MAX_THREADS']}. "
+            *run_lines(s),
             f"Machine: {m['nproc']} cores, {m['cpu']}, Python {m['python']}, "
             + ", ".join(f"{k} {v}" for k, v in m["versions"].items() if v)
-            + f". Load average (1 min) during the run: min {load_['min']:.1f}, median "
-            f"{load_['median']:.1f}, max {load_['max']:.1f}.",
+            + ".",
             "",
             *results_table(s),
             "",

@@ -252,3 +252,38 @@ def test_the_estimate_from_one_whole_ingest_charges_its_time_to_the_long_tables(
     hours = (REAL["cold_starts"] + REAL["requests"]) / 100_000 / 3600
     assert f"≤ {hours:.1f} h" in long_row
     assert any("600 MB" in x for x in lines)
+
+
+def test_a_partial_re_run_names_the_run_of_every_row() -> None:
+    """After `--only queries`, the ingest rows are an earlier run's: the header says which."""
+    from benchmarks.readme import run_lines
+
+    def run(rid: str, cmd: str, commit: str) -> dict:
+        return {
+            "id": rid,
+            "command": cmd,
+            "commit": commit,
+            "started": rid,
+            "duration_s": 120.0,
+            "settings": {"warmup": 1, "runs": 5, "slow_runs": 1, "POLARS_MAX_THREADS": 2},
+            "load": {"min": 0.1, "median": 1.0, "max": 2.0},
+        }
+
+    early = run("day1", "python -m benchmarks", "aaa")
+    late = run("day2", "python -m benchmarks --only queries", "bbb")
+    one = run_lines({"runs": [early], "measurements": [{"bench": "by_region", "run": "day1"}]})
+    assert len(one) == 2 and one[0].startswith("`python -m benchmarks` at commit aaa — day1")
+    both = run_lines(
+        {
+            "runs": [early, late],
+            "measurements": [
+                {"bench": "ingest_all", "run": "day1"},
+                {"bench": "by_region", "run": "day2"},
+                {"bench": "by_trigger", "run": "day2"},
+            ],
+        }
+    )
+    assert both[0] == "The rows below come from 2 runs of the runner:"
+    assert both[2].startswith("* ingest_all: `python -m benchmarks` at commit aaa")
+    assert both[3].startswith("* by_region, by_trigger: `python -m benchmarks --only queries`")
+    assert "load average (1 min) min 0.1, median 1.0, max 2.0" in both[3]
