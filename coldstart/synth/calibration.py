@@ -169,11 +169,10 @@ GROUP_LOAD: dict[str, GroupLoad] = {
     ),
     "unknown": GroupLoad(0.28, capacity=8.0, amp=(0.1, 0.4), rate_cv=0.03),
 }
-# SYNTHETIC: weight of a runtime's functions within a loaded group of Region 2. Custom OBS
-# functions hold most OBS pods (Figs 8e, 16: Custom ≈22 % of pods); Java's loaded functions
-# hold less than Python3's (Fig 8e pods: Java .17, Python3 .46); Go functions are mostly
-# workflows (Fig 9) yet hold ≈1 % of pods and 1.5 % of cold starts (Fig 8e, [NB c43]).
-RUNTIME_LOAD_WEIGHT: dict[str, float] = {"Custom": 3.0, "Java": 0.7, "Go1.x": 0.0}
+# SYNTHETIC: weight of a runtime's functions within a loaded group of Region 2 (1 for the
+# others). Custom OBS functions hold most OBS pods (Figs 8e, 16: Custom ≈22 % of pods). Go
+# workflows hold no share at all: they run as sessions (below).
+RUNTIME_LOAD_WEIGHT: dict[str, float] = {"Custom": 3.0}
 # SYNTHETIC: Region 2's Go workflows run as short sessions instead (a run calls the function
 # for a minute or a few, then stops), so their pods live about a session: Go is 1.5 % of the
 # cold starts [NB c43] and 35 % of its pods have a utility ratio above 100 [T, Fig 17a].
@@ -183,7 +182,9 @@ GO_SESSION_RATE = 6.0  # requests per minute inside a session
 LOAD_BLOCK_MIN = 10  # SYNTHETIC: how long a swing of other functions' offered load lasts
 MAX_EXPECTED_COLD_START_SHARE = 0.12  # SYNTHETIC: see population._spread_cold_starts
 OBS_FRESH_SHARE = 0.5  # SYNTHETIC: OBS cold starts needing a fresh pod (Fig 16: ≈44 % < 8 s)
-OBS_BURSTS_PER_DAY = 3.0  # SYNTHETIC: OBS functions process batches of uploads
+# SYNTHETIC: OBS functions process batches of uploads, in every region (a behaviour of the
+# trigger, not one of Region 2's Fig 8 targets; the batches are part of Fig 6's peaks).
+OBS_BURSTS_PER_DAY = 3.0
 OBS_BURST_FACTOR = 2.0  # SYNTHETIC: a batch runs at this multiple of the function's mean rate
 SPIKY_BURST_MINUTES = 6.0  # SYNTHETIC: one short intense batch a day (Fig 6 ratios > 1 000)
 SPIKY_BURST_RATE = 2500.0  # requests per minute inside it
@@ -209,9 +210,12 @@ WEEKEND_FACTOR = 0.72  # SYNTHETIC, for ≈30 % more pods on weekdays [T] (timer
 RUSH_FACTOR = 1.08  # SYNTHETIC: pre-holiday rush (day 13) and catch-up (day 24)
 JAVA_DIURNAL_FROM_DAY = 18  # [T] Java pods flat until day 18, then strongly diurnal
 
-# Timer periods in minutes with their share of timer functions. SYNTHETIC, chosen so a timer
-# function averages ≈16 invocations a day (R2: 31 % of 2.07 M cold starts over ≈1 325 timer
-# functions [NB, T]) and once-a-minute timers sit just at the keep-alive.
+# Timer periods in minutes with their share of timer functions. SYNTHETIC; once-a-minute timers
+# sit just at the keep-alive. A timer slower than the keep-alive cold-starts on every tick, so
+# this mix gives ≈24.7 cold starts a day per timer (small's 35 Region 2 timers: 26.0, a third of
+# it from one 5-minute timer), against the 15.3 Region 2's numbers imply (31 % of 2 072 823
+# cold starts over 56 % of 2 418 functions and 31 days [NB c41, T]): see
+# calibration_table.KNOWN_MISSES.
 TIMER_PERIODS_MIN: tuple[tuple[int, float], ...] = (
     (1, 0.03),
     (5, 0.02),

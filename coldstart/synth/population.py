@@ -288,7 +288,8 @@ def build_population(
         if region != "R2":  # Fig 8 is Region 2's; elsewhere only the daily shape follows
             continue
         w = np.exp(rng.normal(0, 0.3, size=len(idx)))
-        w[runtime[idx] == "Custom"] *= 3.0  # the Custom OBS functions hold most OBS pods
+        for rt, weight in cal.RUNTIME_LOAD_WEIGHT.items():
+            w[runtime[idx] == rt] *= weight
         pods = load.pod_share * total_pods * w / w.sum()
         pod_capacity[idx] = load.capacity
         rate_cv[idx] = load.rate_cv
