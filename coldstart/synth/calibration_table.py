@@ -82,22 +82,9 @@ KNOWN_MISSES: dict[str, str] = {
     "≈1.1-1.2; Region 1's geometric mean is 1.95-2.3 s and its tail is heavier than a "
     "LogNormal's (11-15 % above 8 s, p99 32-54 s; mean ≈1.1× the LogNormal's), hence ≈4.2 s. "
     "A LogNormal Region 1 with median 1.85 s and mean 3 s has sd ≈0.98, which the fit allows "
-    "only if Regions 2, 4 and 5 widen to sd ≈1.15-1.2 with lighter tails: their means (2.14, "
-    "1.96, 1.07 s) already sit at their ceilings (2.3, 2.0, 1.1 s), so it needs a wider body "
-    "and a lighter slow tail in each of them, not attempted yet",
-    "release.cold_starts_per_function_day.r2": "the denominator is right (the function file's "
-    "2 418 rows, as measure.py uses). If the timer share of cold starts is 0.31, the count is "
-    "0.55 × (cold starts per timer and day) / 0.31, so it needs timers at ≈15-18 a day; "
-    "`small`'s 35 Region 2 timers cold-start 26 a day (one 5-minute timer alone gives 288), "
-    "and that timer makes population._spread_cold_starts dilute it by making quiet API "
-    "functions busier (+25 % cold starts on seeds 2 and 4). On branch "
-    "r4-synth-r2-experiment, a Region 2 timer mix at 15.9 a day, no dilution of loaded "
-    "functions, OBS and workflow pods with larger capacities and hour-aligned Region 2 timers "
-    "give 28.6 (23.6-34.9) with the trigger shares, Weibull shape and Region 2's mean in "
-    "tolerance, but Region 2's pods then live too long for Fig 17: the utility median is "
-    "≈5.8 (≤ 5.65) and Node.js's share below 1 ≈0.32 (≥ 0.35); OBS and workflow pods have "
-    "medians of 40-150 and 100-340 against the paper's ≈10 and ≈45, which needs short-lived "
-    "pods on top of a stable base in the loaded functions (a change to the pod model)",
+    "only if Regions 2, 4 and 5 widen to sd ≈1.15-1.2 with lighter tails: their means (2.25, "
+    "1.96, 1.07 s) already sit near their ceilings (2.3, 2.0, 1.1 s), so it needs a wider "
+    "body and a lighter slow tail in each of them, not attempted yet",
 }
 
 _DIGITS = 4  # significant digits kept in the results file
