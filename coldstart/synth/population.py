@@ -252,14 +252,15 @@ def build_population(
     # Timers: most fire on round clock times (cron), so their cold starts arrive together.
     # Periods by quota over the timers (shuffled), so small presets keep the mix.
     n_timer = int((kind == TIMER).sum())
-    drawn = quota(n_timer, {str(p): w for p, w in cal.TIMER_PERIODS_MIN})
+    periods = cal.R2_TIMER_PERIODS_MIN if region == "R2" else cal.TIMER_PERIODS_MIN
+    drawn = quota(n_timer, {str(p): w for p, w in periods})
     timer_period_s = np.full(n, 3600.0)
     timer_period_s[kind == TIMER] = 60.0 * np.array(drawn, dtype=float)[rng.permutation(n_timer)]
     long_timer = rng.random(n) < prof.long_timer_share
     timer_period_s[long_timer] = 720 * 60.0
     step = np.minimum(timer_period_s, 3600.0)  # aligned on the minute, 5 min, ... or the hour
     aligned = rng.random(n) < cal.TIMER_ALIGNED_SHARE
-    grid = np.where(aligned, np.minimum(step, 300.0), 60.0)
+    grid = np.where(aligned, np.minimum(step, cal.TIMER_GRID_S.get(region, 300.0)), 60.0)
     timer_phase_s = np.floor(rng.random(n) * timer_period_s / grid) * grid
     timer_phase_s += np.where(aligned, 0.0, rng.random(n) * 59.0)
 
@@ -288,7 +289,8 @@ def build_population(
         if region != "R2":  # Fig 8 is Region 2's; elsewhere only the daily shape follows
             continue
         w = np.exp(rng.normal(0, 0.3, size=len(idx)))
-        w[runtime[idx] == "Custom"] *= 3.0  # the Custom OBS functions hold most OBS pods
+        for rt, weight in cal.RUNTIME_LOAD_WEIGHT.items():
+            w[runtime[idx] == rt] *= weight
         pods = load.pod_share * total_pods * w / w.sum()
         pod_capacity[idx] = load.capacity
         rate_cv[idx] = load.rate_cv
@@ -500,11 +502,15 @@ def _spread_cold_starts(
     cold starts (SYNTHETIC; issue 14: in small presets one function drawn near a request a
     minute carried a third of a region). A free function above it moves its rate away from
     the cold-start-dense band; a timer above it (its ticks are fixed) makes the quietest free
-    function busier, toward the band. Works in place."""
+    function busier, toward the band. Functions carrying a trigger group's load
+    (``targeted``) are not held to it: their group's share is the paper's and at least two
+    functions split it, so making quiet functions busier to dilute them would only add cold
+    starts the paper does not have (Region 2's cold starts per function and day). Works in
+    place."""
     free = (kind != TIMER) & ~targeted
     for _ in range(20 * len(kind)):
         cs = expected_cold_starts_per_day(kind, base_rate, timer_period_s, amp, kappa)
-        share = cs / max(cs.sum(), 1e-9)
+        share = np.where(targeted, 0.0, cs / max(cs.sum(), 1e-9))
         top = int(np.argmax(share))
         if share[top] <= cal.MAX_EXPECTED_COLD_START_SHARE:
             return

@@ -78,7 +78,7 @@ PRESETS: dict[str, Preset] = {
             day_requests=200_000,
             request_parts=20,
             chunk_minutes=1440,
-            measured=Measured("≈175 k", "≈430 k", "2.2 GB", "175 s wall (demo step)", "1.1 GB"),
+            measured=Measured("≈142 k", "≈410 k", "2.2 GB", "175 s wall (demo step)", "1.1 GB"),
         ),
         Preset(
             name="medium",
