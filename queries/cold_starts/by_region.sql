@@ -27,7 +27,7 @@ SELECT
     COUNT(DISTINCT funcID) AS functions,
     AVG(totalCost_cold_start) AS mean_s,
     -- One list of fractions: the identical aggregates are computed once, one sort for all
-    -- (three percentile_cont calls sort three times); same values as percentile_cont.
+    -- (each percentile_cont sorts on its own), with the same values.
     quantile_cont(totalCost_cold_start, [0.5, 0.9, 0.99])[1] AS p50_s,
     quantile_cont(totalCost_cold_start, [0.5, 0.9, 0.99])[2] AS p90_s,
     quantile_cont(totalCost_cold_start, [0.5, 0.9, 0.99])[3] AS p99_s,

@@ -19,7 +19,7 @@ SELECT
     COUNT(*) AS pods,
     AVG(CASE WHEN g.utility_ratio < 1 THEN 1 ELSE 0 END) AS share_below_1,
     -- One list of fractions: the identical aggregates are computed once, one sort for all
-    -- (three percentile_cont calls sort three times); same values as percentile_cont.
+    -- (each percentile_cont sorts on its own), with the same values.
     quantile_cont(g.utility_ratio, [0.25, 0.5, 0.75])[1] AS p25,
     quantile_cont(g.utility_ratio, [0.25, 0.5, 0.75])[2] AS p50,
     quantile_cont(g.utility_ratio, [0.25, 0.5, 0.75])[3] AS p75,
