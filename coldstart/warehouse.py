@@ -9,8 +9,9 @@ and add a line to :data:`CHANGES` saying what breaks and how to migrate (re-inge
 Layout: ``<warehouse>/<table>/<key>=<value>/…/{part,pack}-<id>.parquet``, Hive-style, zstd, plain
 Parquet types only (no engine-specific extensions), so polars, DuckDB, pyarrow and Spark read
 it with their ordinary Hive-partition support. Partition columns live in the directory names,
-not inside the files (the Hive convention). The per-minute tables are partitioned by region
-(and metric) only, their ``day`` a column: a folder is a few large files, not one per day.
+not inside the files (the Hive convention). The cold starts and the per-minute tables are
+partitioned by region (and metric) only, their ``day`` a column: a folder is a few large files,
+not one per day.
 Files and folders starting with ``_`` are the ingest's bookkeeping (manifest, journal,
 staging) and are ignored by those engines.
 """
@@ -26,9 +27,10 @@ import pyarrow as pa
 from coldstart import release
 from coldstart.derive import TRIGGER_GROUP_ASSUMPTION
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 # Older versions this coldstart reads and extends as they are (no --force needed): none since
-# version 4 moved the per-minute tables' day out of the folder names (see CHANGES).
+# version 4 moved the per-minute tables' day out of the folder names, and version 5 the cold
+# starts' (see CHANGES).
 READABLE_VERSIONS: tuple[int, ...] = ()
 
 CHANGES: tuple[str, ...] = (
@@ -56,6 +58,14 @@ CHANGES: tuple[str, ...] = (
     "`…/day=N` partitions. Version-1 to -3 warehouses are not extended: `coldstart ingest` "
     "says so and `--force` rebuilds them from the files given; the query session refuses a "
     "warehouse whose per-minute files are still in `day=` folders.",
+    "5 — fewer cold-start files: `cold_starts` is partitioned by region only, `day` an int16 "
+    "column (first), and a region's days are written into a few files (a new one after about "
+    "8 M rows), one row group per (source file, day), the sources in day order and each "
+    "source's rows in its file's order, so a day filter skips whole row groups. The manifest "
+    "records each cold-start source's rows there (`part_rows`, as for request packs). On the "
+    "release's 31 days that is 5 folders of one file instead of 155 one-day files. Version-4 "
+    "warehouses are not extended (`coldstart ingest --force` rebuilds them); the query "
+    "session refuses one whose cold starts are still in `day=` folders.",
 )
 
 PARQUET_COMPRESSION = "zstd"
@@ -164,8 +174,9 @@ COLD_STARTS = Table(
     name="cold_starts",
     grain="one row per cold-start event",
     source="cold_start/R*/day_*.csv",
-    partitions=(REGION, DAY),
+    partitions=(REGION,),
     columns=(
+        DAY,
         _secs("time", "seconds since trace start (ms precision)"),
         *_TIME_BINS,
         Column("clusterName", _I8, "", "cluster 1–4 within the region"),
@@ -179,7 +190,8 @@ COLD_STARTS = Table(
         *_POD,
     ),
     notes=(
-        "Rows keep the order of the release file they came from (one part per source file).",
+        "Rows keep the order of the release file they came from; a region's files hold its "
+        "source files one after another in day order, one row group per (source file, day).",
         "`day` is the release's `day` column (the truth, not the file name).",
         "Components should add up to totalCost_cold_start; rows that do not (tolerance 1e-6 s) "
         "are kept and counted in the quality summary.",
@@ -378,15 +390,21 @@ def data_files(root: Path, table: str) -> list[Path]:
 
 
 def old_layout_problem(root: Path) -> str | None:
-    """Why a reader of this version cannot read ``root``: per-minute files still in ``day=``
-    folders (warehouse version 3 or older), which the version-4 globs would silently skip.
-    None if there are none. (Lists the per-minute folders only: ≈ 85 small directories.)"""
-    for table, pattern in (("timeseries", "region=*/metric=*/day=*"), ("counts", "region=*/day=*")):
+    """Why a reader of this version cannot read ``root``: cold-start files still in ``day=``
+    folders (version 4 or older) or per-minute ones (version 3 or older), which this version's
+    globs would silently skip. None if there are none. (Lists the region and per-minute
+    folders only: ≈ 90 small directories.)"""
+    for table, pattern in (
+        ("cold_starts", "region=*/day=*"),
+        ("timeseries", "region=*/metric=*/day=*"),
+        ("counts", "region=*/day=*"),
+    ):
         base = table_dir(root, table)
         if base.is_dir() and next(base.glob(pattern), None) is not None:
             return (
                 f"{root}: its {table} files are in day= folders (a warehouse of schema version "
-                f"3 or older); this coldstart reads version {SCHEMA_VERSION}: rebuild it with "
+                f"{4 if table == 'cold_starts' else 3} or older); this coldstart reads version "
+                f"{SCHEMA_VERSION}: rebuild it with "
                 "`coldstart ingest --force <release folder or zips>`"
             )
     return None
@@ -433,8 +451,8 @@ def render_markdown() -> str:
         "Types are Parquet/Arrow logical types. Integers are integers (the release writes some "
         "as floats); NaN in the release is stored as NULL; strings are dictionary-encoded "
         "by the writer (except cold_starts.podID, unique per cold start). Partition columns "
-        "are typed by the reader from the folder names (DuckDB and polars give cold_starts' "
-        "and requests' `day` as a 64-bit integer; the per-minute tables' `day` is an int16 "
+        "are typed by the reader from the folder names (DuckDB and polars give requests' "
+        "`day` as a 64-bit integer; the cold starts' and per-minute tables' `day` is an int16 "
         "column); the types listed for them are the intended ranges.",
         "",
     ]
@@ -497,6 +515,16 @@ PUBLISH_NOTES = """\
 * A shared `pack-<id>.parquet` (small request parts) holds the rows of several sources, each
   with its range: re-ingesting some of them rewrites the pack with the others' rows, so they
   need not be read again (nor even still exist).
+* A cold-start region (`cold_starts/region=…`, since version 5) holds its source files one
+  after another in day order, in a few files named after the ingest (a new file after about
+  8 M rows, a source never split), each source's rows in its file's order and one row group
+  per (source, day); each source's rows there are its `part_rows`. The loader stages a
+  source's days in hidden `_day=N` folders; the publish writes the region's files from them
+  and the published files (row group by row group). If the new days all come after the
+  published ones, no published source is re-ingested and the region has fewer than 8 files,
+  the files are kept and the new sources go into a new one; otherwise the region is written
+  anew and its old files are deleted at commit. A re-ingested source's old rows are left out,
+  an emptied one (`--replace`) leaves no rows.
 * A per-minute folder (`timeseries/region=…/metric=…`, `counts/region=…`) holds all its days
   in a few files named after the ingest that wrote them (`part-<ingest id>-<n>.parquet`, a
   new file after about 8 M rows, a day never split), one row group per day or slice of a day,

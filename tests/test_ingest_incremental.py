@@ -39,8 +39,13 @@ def test_new_and_changed_files_are_picked_up(tmp_path: Path) -> None:
     assert r.ingested == 1
     df = pl.read_parquet(wh / "cold_starts" / "**" / "*.parquet", hive_partitioning=True)
     assert sorted(df["time"].to_list()) == [51937.425, 90000.0]
-    # day_0.csv no longer has a day-1 row: its old day=1 part is gone, the folder too
-    assert len(list((wh / "cold_starts" / "region=R2").glob("day=1/*.parquet"))) == 1
+    # day_0.csv no longer has a day-1 row: the region is one file again, in day order, with
+    # day_0.csv's one row then day_1.csv's, and the manifest places each source there
+    (part,) = (wh / "cold_starts" / "region=R2").glob("*.parquet")
+    got = pl.read_parquet(part, hive_partitioning=False)
+    assert got.select("day", "time").rows() == [(0, 51937.425), (1, 90000.0)]
+    assert check(wh).mismatches == []
+    assert not list((wh / "cold_starts").rglob("*day=*"))
 
 
 def test_force_reingests_same_result(tmp_path: Path) -> None:
@@ -178,18 +183,19 @@ def test_schema_version_mismatch_needs_force(tmp_path: Path) -> None:
     assert json.loads((wh / MANIFEST_FILE).read_text())["schema_version"] == SCHEMA_VERSION
 
 
-@pytest.mark.parametrize("version", [1, 2, 3])
+@pytest.mark.parametrize("version", [1, 2, 3, 4])
 def test_an_older_warehouse_is_refused_with_one_line_saying_to_force(
     tmp_path: Path, version: int
 ) -> None:
-    """Versions 1-3 kept a per-minute file per day folder; extending one would leave its days
-    invisible to the version-4 readers: refused, naming the version and --force."""
+    """Versions 1-3 kept a per-minute file per day folder, 1-4 a cold-start file per day
+    folder; extending one would leave its days invisible to the version-5 readers: refused,
+    naming the version and --force."""
     src, wh = _warehouse_of_version(tmp_path, version)
     day1 = src / "cold_start" / "R2" / "day_1.csv"
     day1.write_text(csv_text(COLD_HEADER, [COLD_ROWS[0].replace("0,51937.425", "1,90000.0")]))
     with pytest.raises(UsageError) as err:
         ingest([src], warehouse=wh)
-    assert f"schema version {version}, this coldstart writes version 4 (since" in str(err.value)
+    assert f"schema version {version}, this coldstart writes version 5 (since" in str(err.value)
     assert "--force" in str(err.value) and "\n" not in str(err.value)
     r = ingest([src], warehouse=wh, force=True)
     assert r.ingested == 8

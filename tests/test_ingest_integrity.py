@@ -101,15 +101,17 @@ def test_check_names_a_part_whose_rows_disagree_with_the_manifest(tmp_path: Path
     wh = tmp_path / "wh"
     ingest([write_tree(tmp_path / "src")], warehouse=wh)
     assert check(wh).mismatches == []
-    part = next((wh / "cold_starts" / "region=R2" / "day=0").glob("*.parquet"))
-    table = pq.read_table(part)
+    # R2's cold starts: one file (version 5) holding day_0.csv's 2 rows and day_1.csv's 1
+    part = next((wh / "cold_starts" / "region=R2").glob("*.parquet"))
+    table = pq.ParquetFile(part).read()
+    assert table.num_rows == 3
     pq.write_table(table.slice(0, 1), part)  # what the old overwrite did: rows vanish
     extra = part.with_name("part-extra.parquet")
     pq.write_table(table, extra)
     rel = part.relative_to(wh).as_posix()
     mismatches = check(wh).mismatches
-    assert f"{rel}: 1 rows in the file, 2 in the manifest" in mismatches
-    assert f"{extra.relative_to(wh).as_posix()}: 2 rows in a file the manifest does not list" in (
+    assert f"{rel}: 1 rows in the file, 3 in the manifest" in mismatches
+    assert f"{extra.relative_to(wh).as_posix()}: 3 rows in a file the manifest does not list" in (
         mismatches
     )
     res = runner.invoke(app, ["check", "--warehouse", str(wh)])
@@ -117,7 +119,7 @@ def test_check_names_a_part_whose_rows_disagree_with_the_manifest(tmp_path: Path
     assert rel in res.output and "disagrees with its files" in res.output
     extra.unlink()
     part.unlink()
-    assert f"{rel}: listed in the manifest (2 rows), missing" in check(wh).mismatches
+    assert f"{rel}: listed in the manifest (3 rows), missing" in check(wh).mismatches
 
 
 def test_check_is_read_only(tmp_path: Path) -> None:

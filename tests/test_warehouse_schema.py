@@ -88,8 +88,13 @@ def test_partition_paths() -> None:
     )
     with pytest.raises(ValueError, match="partitioned by"):  # the day is a column since v4
         warehouse.partition_dir(root, "timeseries", region="R1", metric="cpu_usage", day=3)
+    assert warehouse.partition_dir(root, "cold_starts", region="R1") == (
+        Path("/w/cold_starts/region=R1")
+    )
+    with pytest.raises(ValueError, match="partitioned by"):  # a column since v5
+        warehouse.partition_dir(root, "cold_starts", region="R1", day=0)
     with pytest.raises(ValueError, match="partitioned by"):
-        warehouse.partition_dir(root, "cold_starts", region="R1")
+        warehouse.partition_dir(root, "requests", region="R1")
 
 
 def test_warehouse_resolution(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

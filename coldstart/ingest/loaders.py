@@ -244,9 +244,7 @@ def load_long(
             for (day,), part in parts:
                 w = writers.get(day)
                 if w is None:
-                    rel = partition_dir(Path(), table, region=source.region, day=day) / part_name(
-                        key
-                    )
+                    rel = staged_part(table, source.region, int(day)) / part_name(key)
                     w = writers[day] = PartWriter(ctx.staging / rel, spec)
                     result.outputs.append(rel.as_posix())
                     rels[day] = rel.as_posix()
@@ -284,6 +282,18 @@ def _finish(result: SourceResult, stats: ReadStats, fh: IO[bytes]) -> None:
         result.count("blank_lines", stats.blank_lines)
     result.content = content_of(fh, result.source)
 
+
+def staged_part(table: str, region: str | None, day: int) -> Path:
+    """Where a source's rows of one day are staged. A request part is published as it is
+    (``requests/region=R/day=D``); a cold-start day waits in ``cold_starts/region=R/_day=D``
+    (hidden from readers) until the publish writes the region's few files
+    (:mod:`coldstart.ingest.cold_starts`)."""
+    if table == "cold_starts":
+        return partition_dir(Path(), table, region=region) / f"{COLD_START_DAY_DIR}{day}"
+    return partition_dir(Path(), table, region=region, day=day)
+
+
+COLD_START_DAY_DIR = "_day="
 
 ONE_DAY = "__one_day"  # the block's day if it has one day only (the usual case), else None
 

@@ -123,7 +123,8 @@ def load_manifest(root: Path, *, force: bool) -> Manifest:
         if force:
             return _stale(m.sources)
         why = (
-            " (since version 4 the per-minute tables keep their days in a few files per folder)"
+            " (since version 5 the cold starts, and since version 4 the per-minute tables, keep "
+            "their days in a few files per folder)"
             if 0 < m.schema_version < SCHEMA_VERSION
             else ""
         )

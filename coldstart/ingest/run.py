@@ -11,8 +11,9 @@
    for a filled region-day or a re-ingest with fewer rows is refused — before anything of it
    is merged or published.
 4. **merge**: each per-minute batch's days, with what is published there (adding to it).
-5. **publish** (:mod:`coldstart.ingest.publish`): every per-minute folder touched compacted
-   into a few files (:mod:`coldstart.ingest.compact`), the manifest's entries and file row
+5. **publish** (:mod:`coldstart.ingest.publish`): every cold-start region and per-minute
+   folder touched written as a few files (:mod:`coldstart.ingest.cold_starts`,
+   :mod:`coldstart.ingest.compact`), the manifest's entries and file row
    counts (:mod:`coldstart.ingest.manifest`), then one atomic commit. Any error before the commit
    leaves the warehouse byte-for-byte as it was.
 """
@@ -31,6 +32,8 @@ import pyarrow.parquet as pq
 from coldstart import provenance, release
 from coldstart.config import resolve_warehouse
 from coldstart.errors import BadRowError, ColdstartError, InputError, OutputError, UsageError
+from coldstart.ingest.cold_starts import TABLE as COLD
+from coldstart.ingest.cold_starts import publish_cold_starts
 from coldstart.ingest.compact import Segment, compact_folder
 from coldstart.ingest.csvread import BLOCK_BYTES, read_header
 from coldstart.ingest.identity import Guard
@@ -275,7 +278,8 @@ def _execute(
             done,
         )
         # publish
-        _replace_outputs(root, txn, manifest, [*functions, *long])
+        publish_cold_starts(root, ctx, txn, manifest, long)  # a region's few files
+        _replace_outputs(root, txn, manifest, [*functions, *(r for r in long if r.table != COLD)])
         _compact_series(root, ctx, txn, merges)
         for r in [*functions, *long, *series]:
             outputs = [] if r.table == "timeseries" else r.outputs

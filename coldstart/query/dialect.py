@@ -15,7 +15,9 @@ the text:
   here it becomes Spark's exact ``percentile(x, q)``, which interpolates linearly like
   ``percentile_cont``. A descending order uses ``1 - q``. Percentiles of one column in one
   SELECT share one ``percentile(x, ARRAY(q1, q2, …))``, indexed with ``ELEMENT_AT``: Spark
-  holds and sorts a group's values once per call, and computes identical calls once.
+  holds and sorts a group's values once per call, and computes identical calls once. DuckDB's
+  own one-sort form, ``quantile_cont(x, [q1, q2, …])[i]`` (what the library writes where one
+  column has several percentiles), becomes the same ``ELEMENT_AT(percentile(x, ARRAY(…)), i)``.
 * **Views become temporary views.** Spark refuses a persistent view over temporary ones
   (the warehouse tables are temporary views), so ``CREATE VIEW v AS …`` becomes
   ``CREATE OR REPLACE TEMPORARY VIEW v AS …``.
@@ -120,6 +122,7 @@ def translate_tree(tree: exp.Expression, macros: Macros, *, pretty: bool = False
     """One parsed DuckDB statement as Spark SQL text (one clause per line if ``pretty``)."""
     tree = tree.copy()
     tree = _inline_macros(tree, macros)
+    tree = tree.transform(_indexed_quantiles)
     tree = tree.transform(_exact_percentile)
     _share_percentiles(tree)
     if isinstance(tree, exp.Create):
@@ -183,6 +186,14 @@ def _exact_percentile(node: exp.Expression) -> exp.Expression:
         raise TranslationError(
             "percentile_disc has no exact Spark equivalent here; use percentile_cont"
         )
+    if isinstance(node, exp.PercentileCont) and not isinstance(node.parent, exp.WithinGroup):
+        # DuckDB's quantile_cont(x, q) or quantile_cont(x, [q1, q2, …]): the same exact,
+        # linearly interpolated percentile (a list gives a list, as Spark's array form does).
+        if node.expression is None:
+            raise TranslationError(f"quantile_cont needs its fractions: {node.sql(SOURCE)}")
+        return exp.Anonymous(
+            this="percentile", expressions=[node.this.copy(), node.expression.copy()]
+        )
     if not (isinstance(node, exp.WithinGroup) and isinstance(node.this, exp.PercentileCont)):
         return node
     order = node.expression
@@ -198,6 +209,32 @@ def _exact_percentile(node: exp.Expression) -> exp.Expression:
     return exp.Anonymous(this="percentile", expressions=[key.this.copy(), q.copy()])
 
 
+def _indexed_quantiles(node: exp.Expression) -> exp.Expression:
+    """DuckDB's ``quantile_cont(x, [q1, q2, …])[i]`` (one sort for several fractions, indexed
+    from 1) → ``ELEMENT_AT(percentile(x, ARRAY(q1, q2, …)), i)``, which Spark also indexes
+    from 1. Only a positive integer index is translated: a negative or computed one is refused
+    rather than guessed."""
+    if not (
+        isinstance(node, exp.Bracket)
+        and isinstance(node.this, exp.PercentileCont)
+        and isinstance(node.this.expression, exp.Array)
+    ):
+        return node
+    index = node.expressions[0] if len(node.expressions) == 1 else None
+    if not (isinstance(index, exp.Literal) and not index.is_string and index.this.isdigit()):
+        raise TranslationError(
+            f"a quantile list needs one positive integer index: {node.sql(SOURCE)}"
+        )
+    count = len(node.this.expression.expressions)
+    if not 1 <= int(index.this) <= count:
+        raise TranslationError(
+            f"index {index.this} is outside the {count} fractions: {node.sql(SOURCE)}"
+        )
+    return exp.Anonymous(
+        this="element_at", expressions=[_exact_percentile(node.this.copy()), index.copy()]
+    )
+
+
 def _share_percentiles(tree: exp.Expression) -> None:
     """Percentiles of one column in one SELECT become one ``percentile(x, ARRAY(q1, q2, …))``
     indexed with ``ELEMENT_AT``: Spark keeps every value of a group for each ``percentile``
@@ -208,6 +245,8 @@ def _share_percentiles(tree: exp.Expression) -> None:
         by_column: dict[str, list[exp.Anonymous]] = {}
         for call in select.find_all(exp.Anonymous):
             if str(call.this).lower() != "percentile" or len(call.expressions) != 2:
+                continue
+            if isinstance(call.expressions[1], exp.Array):  # already one aggregate
                 continue
             if call.find_ancestor(exp.Select, exp.Window, exp.Filter) is not select:
                 continue

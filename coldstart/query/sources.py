@@ -1,10 +1,11 @@
 """The warehouse tables as DuckDB views named ``_wh_<table>``, which the base views read.
 
 Every mode reads the Parquet files with DuckDB's own reader (``read_parquet`` with Hive
-partitioning): it pushes column selection and the partition filters (``region``, ``day``,
-``metric``) into the scan, reads row groups in parallel and never materialises what a query
+partitioning): it pushes column selection and the filters (on the partition keys
+``region``, ``metric`` and the requests' ``day``, and on the row groups' statistics) into the
+scan, reads row groups in parallel and never materialises what a query
 does not need. The files are named by a glob with one level per partition key
-(``<table>/region=*/day=*/[!_.]*.parquet``, :func:`table_glob`), so opening a session lists no
+(``requests/region=*/day=*/[!_.]*.parquet``, :func:`table_glob`), so opening a session lists no
 files — DuckDB expands the glob when a query runs — and bookkeeping files (``_``/``.``) are
 never read. The path enters SQL only as a literal quoted by DuckDB itself
 (``duckdb.ConstantExpression``), never by string formatting.
@@ -46,7 +47,8 @@ def full_schema(table: str) -> pa.Schema:
 
 
 def relative_glob(table: str) -> str:
-    """``region=*/day=*/[!_.]*.parquet``: every data file of a table, below its folder."""
+    """``region=*/day=*/[!_.]*.parquet`` (requests): every data file of a table, below its
+    folder."""
     levels = [f"{p}=*" for p in warehouse.TABLES[table].partition_names]
     return "/".join([*levels, DATA_FILE])
 

@@ -41,9 +41,11 @@ SELECT
     COUNT(*) AS cold_starts,
     CAST(COUNT(*) AS DOUBLE) / SUM(COUNT(*)) OVER (PARTITION BY region, grouping) AS share,
     AVG(totalCost_cold_start) AS mean_s,
-    percentile_cont(0.5) WITHIN GROUP (ORDER BY totalCost_cold_start) AS p50_s,
-    percentile_cont(0.9) WITHIN GROUP (ORDER BY totalCost_cold_start) AS p90_s,
-    percentile_cont(0.99) WITHIN GROUP (ORDER BY totalCost_cold_start) AS p99_s,
+    -- One list of fractions: the identical aggregates are computed once, one sort for all
+    -- (each percentile_cont sorts on its own), with the same values.
+    quantile_cont(totalCost_cold_start, [0.5, 0.9, 0.99])[1] AS p50_s,
+    quantile_cont(totalCost_cold_start, [0.5, 0.9, 0.99])[2] AS p90_s,
+    quantile_cont(totalCost_cold_start, [0.5, 0.9, 0.99])[3] AS p99_s,
     AVG(podAllocationCost) AS pod_allocation_s,
     AVG(deployCodeCost) AS deploy_code_s,
     AVG(deployDependencyCost) AS deploy_dependency_s,

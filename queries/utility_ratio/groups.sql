@@ -18,9 +18,11 @@ SELECT
     CASE WHEN GROUPING(g.group_name) = 1 THEN 'all' ELSE g.group_name END AS group_name,
     COUNT(*) AS pods,
     AVG(CASE WHEN g.utility_ratio < 1 THEN 1 ELSE 0 END) AS share_below_1,
-    percentile_cont(0.25) WITHIN GROUP (ORDER BY g.utility_ratio) AS p25,
-    percentile_cont(0.5) WITHIN GROUP (ORDER BY g.utility_ratio) AS p50,
-    percentile_cont(0.75) WITHIN GROUP (ORDER BY g.utility_ratio) AS p75,
+    -- One list of fractions: the identical aggregates are computed once, one sort for all
+    -- (each percentile_cont sorts on its own), with the same values.
+    quantile_cont(g.utility_ratio, [0.25, 0.5, 0.75])[1] AS p25,
+    quantile_cont(g.utility_ratio, [0.25, 0.5, 0.75])[2] AS p50,
+    quantile_cont(g.utility_ratio, [0.25, 0.5, 0.75])[3] AS p75,
     AVG(CASE WHEN g.utility_ratio > 100 THEN 1 ELSE 0 END) AS share_above_100
 FROM (
     SELECT

@@ -51,7 +51,7 @@ def session(wh: Path) -> Iterator[Session]:
         yield s
 
 
-PART = "{wh}/cold_starts/region=R1/day=0/part-0.parquet"
+PART = "{wh}/cold_starts/region=R1/part-0.parquet"
 
 # (statement, the words the one-line refusal must contain)
 REFUSED: list[tuple[str, str]] = [

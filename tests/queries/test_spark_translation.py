@@ -170,6 +170,34 @@ def test_percentiles_of_one_column_share_one_aggregate() -> None:
     assert "ARRAY(" not in windowed
 
 
+def test_quantile_list_becomes_one_exact_percentile() -> None:
+    """DuckDB's one-sort form, quantile_cont(x, [fractions])[i], becomes Spark's exact
+    percentile over an array indexed from 1 with ELEMENT_AT (Spark's own [] counts from 0);
+    a bare quantile_cont(x, q) is the scalar percentile. Same answers, checked back on DuckDB."""
+    sql = """
+        SELECT g,
+            quantile_cont(x, [0.5, 0.9, 0.99])[1] AS p50,
+            quantile_cont(x, [0.5, 0.9, 0.99])[3] AS p99,
+            quantile_cont(x, 0.25) AS p25
+        FROM (VALUES ('a', 1e0), ('a', 2e0), ('a', 10e0), ('b', 4e0), ('b', NULL))
+            AS t(g, x)
+        GROUP BY g ORDER BY g
+    """
+    spark = dialect.to_spark(sql)
+    assert "ELEMENT_AT(PERCENTILE(x, ARRAY(0.5, 0.9, 0.99)), 3) AS p99" in spark
+    assert "PERCENTILE(x, 0.25) AS p25" in spark and "[" not in spark
+    want = duckdb.sql(sql).fetchall()
+    # a: 2 + 0.98 * 8 = 9.84 at p99, 1.5 at p25; b: its one non-NULL value everywhere
+    assert want == [("a", 2.0, pytest.approx(9.84), 1.5), ("b", 4.0, 4.0, 4.0)]
+    assert _on_duckdb(spark) == want
+
+
+@pytest.mark.parametrize("index", ["0", "4", "-1", "n"])
+def test_quantile_list_index_outside_is_refused(index: str) -> None:
+    with pytest.raises(dialect.TranslationError, match=r"quantile list|outside"):
+        dialect.to_spark(f"SELECT quantile_cont(x, [0.5, 0.9, 0.99])[{index}] FROM t")
+
+
 def test_sqlglot_alone_would_approximate() -> None:
     """The reason for the rewrite: plain transpile gives PERCENTILE_APPROX."""
     plain = sqlglot.transpile(
