@@ -175,38 +175,29 @@ def test_each_reader_gives_the_hand_worked_rows(wh: Path, reader: str) -> None:
     assert got["cold_starts"] == _rows(COLD)
 
 
-def test_a_version_3_layout_is_refused_by_the_session_in_one_line(tmp_path: Path) -> None:
-    """A per-minute file in a day= folder (as version 3 wrote it) would be skipped by the
-    version-4 globs: opening the warehouse says so and how to rebuild, instead of answering
-    from part of it."""
-    import coldstart
-    from coldstart.errors import InputError
-
-    old = tmp_path / "wh" / "counts" / "region=R2" / "day=0"
-    old.mkdir(parents=True)
-    pl.DataFrame({"funcID": [A], "time": [0]}).write_parquet(old / "part-0.parquet")
-    with pytest.raises(InputError) as err:
-        coldstart.open(tmp_path / "wh")
-    message = str(err.value)
-    assert "counts files are in day= folders" in message and "--force" in message
-    assert "\n" not in message
-
-
-def test_a_version_4_cold_start_layout_is_refused_by_the_session_in_one_line(
-    tmp_path: Path,
+@pytest.mark.parametrize(
+    ("table", "frame", "version"),
+    [
+        ("counts", {"funcID": [A], "time": [0]}, "version 3 or older"),
+        ("cold_starts", {"funcID": [A], "time": [0.0]}, "version 4 or older"),
+    ],
+)
+def test_an_older_layout_is_refused_by_the_session_in_one_line(
+    tmp_path: Path, table: str, frame: dict, version: str
 ) -> None:
-    """Cold starts in day= folders (as version 4 wrote them) would be skipped by the version-5
-    glob: opening the warehouse says so and how to rebuild."""
+    """A file in a day= folder (per-minute files as version 3 wrote them, cold starts as
+    version 4 did) would be skipped by this version's globs: opening the warehouse says so and
+    how to rebuild, instead of answering from part of it."""
     import coldstart
     from coldstart.errors import InputError
 
-    old = tmp_path / "wh" / "cold_starts" / "region=R2" / "day=0"
+    old = tmp_path / "wh" / table / "region=R2" / "day=0"
     old.mkdir(parents=True)
-    pl.DataFrame({"funcID": [A], "time": [0.0]}).write_parquet(old / "part-0.parquet")
+    pl.DataFrame(frame).write_parquet(old / "part-0.parquet")
     with pytest.raises(InputError) as err:
         coldstart.open(tmp_path / "wh")
     message = str(err.value)
-    assert "cold_starts files are in day= folders" in message and "version 4 or older" in message
+    assert f"{table} files are in day= folders" in message and version in message
     assert "--force" in message and "\n" not in message
 
 
