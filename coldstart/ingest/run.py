@@ -265,6 +265,10 @@ def _execute(
             tasks,
         )
         long = _admit(guard, long, by_key, ctx)
+        # A region's few cold-start files are staged now, before the per-minute merges: they
+        # read a day at a time, but pyarrow's pool keeps what they read, and at the end of the
+        # ingest that came on top of the merges' high-water mark (medium: 1.09 GB).
+        publish_cold_starts(root, ctx, txn, manifest, long)
         release_free_memory()  # the long tables' leftovers must not add to the merges' peak
         series, merges = _load_series(
             root,
@@ -278,7 +282,6 @@ def _execute(
             done,
         )
         # publish
-        publish_cold_starts(root, ctx, txn, manifest, long)  # a region's few files
         _replace_outputs(root, txn, manifest, [*functions, *(r for r in long if r.table != COLD)])
         _compact_series(root, ctx, txn, merges)
         for r in [*functions, *long, *series]:
