@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import httpx
 import pytest
 
 from coldstart.download.transport import BulkTransport
+from download.fakedrive import QuietServer
 
 pytestmark = pytest.mark.xdist_group("download")
 
@@ -42,8 +43,7 @@ class _Handler(BaseHTTPRequestHandler):
 def server() -> Iterator[tuple[str, list[int]]]:
     ports: list[int] = []
     handler = type("Handler", (_Handler,), {"ports": ports})
-    srv = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    srv.daemon_threads = True
+    srv = QuietServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05})
     thread.start()
     try:
