@@ -5,19 +5,23 @@ from __future__ import annotations
 import polars as pl
 
 
-def ingested_summary(rows: pl.DataFrame, regions: tuple[str, ...] | None) -> pl.DataFrame:
+def ingested_summary(
+    rows: pl.DataFrame, files: pl.DataFrame, regions: tuple[str, ...] | None
+) -> pl.DataFrame:
     """Rows and Parquet files per warehouse table, its regions and the days covered.
 
-    ``rows``: the check's per-file rows (table, region, day, rows, files). Columns: table,
-    region (comma-separated), days ("0–30", "30" or "–"), rows, files.
+    ``rows``: the check's rows per (table, region, day); ``files``: one row per data file
+    (table, region, path). Columns: table, region (comma-separated), days ("0–30", "30" or
+    "–"), rows, files.
     """
     if regions is not None:
-        rows = rows.filter(pl.col("region").is_in(list(regions)) | (pl.col("region") == ""))
+        keep = pl.col("region").is_in(list(regions)) | (pl.col("region") == "")
+        rows, files = rows.filter(keep), files.filter(keep)
+    n_files = files.group_by("table").agg(pl.len().cast(pl.Int64).alias("files"))
     return (
         rows.group_by("table")
         .agg(
             pl.col("rows").sum(),
-            pl.col("files").sum(),
             pl.col("region").filter(pl.col("region") != "").unique().sort().str.join(", "),
             pl.col("day").min().alias("first_day"),
             pl.col("day").max().alias("last_day"),
@@ -32,6 +36,8 @@ def ingested_summary(rows: pl.DataFrame, regions: tuple[str, ...] | None) -> pl.
             )
             .alias("days")
         )
+        .join(n_files, on="table", how="left")
+        .with_columns(pl.col("files").fill_null(0))
         .sort("table")
     )
 

@@ -75,13 +75,32 @@ class CheckResult:
     # publish the check found (the next ingest finishes or undoes it).
     mismatches: list[str] = field(default_factory=list)
     interrupted: str | None = None
+    # Every data file (path relative to the warehouse) and its rows. ``rows`` counts a file
+    # once per day it holds, which since the few-files layouts is not the number of files.
+    file_rows: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def files(self) -> pl.DataFrame:
+        """One row per data file: table, region ("" for none), path."""
+        records = []
+        for rel in self.file_rows:
+            parts = rel.split("/")
+            region = next((p.partition("=")[2] for p in parts if p.startswith("region=")), "")
+            records.append({"table": parts[0], "region": region, "path": rel})
+        return pl.DataFrame(
+            records, schema={"table": pl.String, "region": pl.String, "path": pl.String}
+        )
 
     @property
     def totals(self) -> pl.DataFrame:
-        """Rows per table and region."""
+        """Rows and data files per table and region."""
+        files = self.files.group_by("table", "region").agg(pl.len().cast(pl.Int64).alias("files"))
         return (
             self.rows.group_by("table", "region")
-            .agg(pl.col("files").sum(), pl.col("rows").sum())
+            .agg(pl.col("rows").sum())
+            .join(files, on=["table", "region"], how="left")
+            .with_columns(pl.col("files").fill_null(0))
+            .select("table", "region", "files", "rows")
             .sort("table", "region")
         )
 
@@ -143,6 +162,7 @@ def check(warehouse: str | Path | None = None) -> CheckResult:
         examples,
         mismatches=manifest_mismatches(manifest, footer_rows),
         interrupted=interrupted,
+        file_rows=footer_rows,
     )
 
 

@@ -666,7 +666,7 @@ def build_from_session(
         generated_at=datetime.now(UTC).replace(microsecond=0),
         version=coldstart.__version__,
         regions=regions,
-        ingested=_ingested_table(wh_frames.ingested_summary(quality.rows, regions)),
+        ingested=_ingested_table(wh_frames.ingested_summary(quality.rows, quality.files, regions)),
         data_notes=wh_frames.quality_notes(quality.caveats, quality.issues),
         sections=sections,
         timings=timings,

@@ -179,3 +179,34 @@ def test_paper_claim_sentence_states_the_verdict(verdict: str) -> None:
     text = sentences.paper_claim(claim).text
     assert text.startswith("Paper (§5.1): R1's median — 0.200 s (±25 %).")
     assert text.endswith(f"This warehouse: 0.300 s, which {verdict}.")
+
+
+def test_ingested_summary_counts_each_file_once_whatever_days_it_holds() -> None:
+    """One cold-start file per region holds many days (layout v5): the summary counts files,
+    not (file, day) pairs — 2 files here, though the check's rows list 3 (file, day) rows."""
+    from coldstart.frames.warehouse import ingested_summary
+
+    rows = pl.DataFrame(
+        {
+            "table": ["cold_starts"] * 3,
+            "region": ["R1", "R1", "R2"],
+            "metric": [None, None, None],
+            "day": [0, 1, 0],
+            "files": [1, 1, 1],
+            "rows": [5, 7, 2],
+        }
+    )
+    files = pl.DataFrame(
+        {
+            "table": ["cold_starts", "cold_starts"],
+            "region": ["R1", "R2"],
+            "path": [
+                "cold_starts/region=R1/part-a-0.parquet",
+                "cold_starts/region=R2/part-a-0.parquet",
+            ],
+        }
+    )
+    got = ingested_summary(rows, files, None).row(0, named=True)
+    assert (got["rows"], got["files"], got["region"], got["days"]) == (14, 2, "R1, R2", "0–1")
+    only_r1 = ingested_summary(rows, files, ("R1",)).row(0, named=True)
+    assert (only_r1["rows"], only_r1["files"]) == (12, 1)
