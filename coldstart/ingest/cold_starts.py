@@ -99,7 +99,8 @@ def publish_region(
         and entry.get("part_rows")
     }
     published = [] if ctx.rebuild else sorted((root / folder).glob("[!_.]*.parquet"))
-    rows_of = {f: pq.read_metadata(f).num_rows for f in published}
+    footers = {f: pq.read_metadata(f) for f in published}  # read once: rows and day stats
+    rows_of = {f: meta.num_rows for f, meta in footers.items()}
     old_units = [_published_unit(root, key, entry, rows_of) for key, entry in kept.items()]
     new_units = [
         _Unit(
@@ -116,7 +117,7 @@ def publish_region(
         bool(published)
         and not replaced_rows
         and bool(new_days)
-        and min(new_days) > _last_day(published)
+        and min(new_days) > _last_day(footers)
         and len(published) + 1 <= MAX_FOLDER_FILES
         and {u.published[0] for u in old_units if u.published} == set(published)
     )
@@ -168,11 +169,10 @@ def _published_unit(root: Path, key: str, entry: dict, rows_of: dict[Path, int])
     return _Unit(key, int(entry.get("day") or 0), published=(path, start, stop))
 
 
-def _last_day(files: list[Path]) -> int:
-    """The last day in ``files``, from the day column's row-group statistics."""
+def _last_day(footers: dict[Path, pq.FileMetaData]) -> int:
+    """The last day in the files of ``footers``, from the day column's row-group statistics."""
     last = -1
-    for f in files:
-        meta = pq.read_metadata(f)
+    for f, meta in footers.items():
         col = next(i for i in range(meta.num_columns) if meta.schema.column(i).path == "day")
         for rg in range(meta.num_row_groups):
             stats = meta.row_group(rg).column(col).statistics
