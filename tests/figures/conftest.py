@@ -19,8 +19,9 @@ import pytest
 
 matplotlib.use("Agg")
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+import numpy as np
 from matplotlib.figure import Figure
 
 import coldstart.query
@@ -68,10 +69,26 @@ class Built:
     frames: frames.FigureFrames
     figure: Figure
     caption: str
+    _pixels: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     @property
     def data(self) -> dict[str, Any]:
         return self.frames.frames
+
+    def pixels(self) -> np.ndarray:
+        """The figure drawn by Agg at its own dpi, as RGB values in 0..1, drawn once.
+
+        The draw also lays the figure out (ticks, labels, constrained layout) exactly as
+        ``draw_without_rendering`` would, so the tests that need pixels and those that need a
+        laid-out figure share one draw: a draw is most of a figure test's cost.
+        """
+        if self._pixels is None:
+            from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+            canvas = FigureCanvasAgg(self.figure)
+            canvas.draw()
+            self._pixels = np.asarray(canvas.buffer_rgba())[..., :3] / 255.0
+        return self._pixels
 
 
 def build(fig_id: str, session: Any, **options: Any) -> Built:

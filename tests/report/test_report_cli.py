@@ -8,8 +8,10 @@ import pytest
 from typer.testing import CliRunner
 
 from coldstart.cli import app
+from coldstart.demo import DEMO_METRICS
+from coldstart.release import COUNT_SERIES, STATS
 
-from .conftest import FAST_DPI
+from .conftest import FAST_DPI, DemoRun
 
 pytestmark = pytest.mark.xdist_group("report")
 runner = CliRunner()
@@ -86,21 +88,24 @@ def test_report_help_lists_options() -> None:
 
 
 @pytest.mark.slow
-def test_demo_generates_ingests_and_reports(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr("coldstart.demo.DEFAULT_DPI", FAST_DPI)  # structure only: fast PNGs
-    # Structure only: one metric's per-minute statistics (the demo's four are ~7,000 files).
-    monkeypatch.setattr("coldstart.demo.DEMO_METRICS", ("cpu_usage",))
-    out = tmp_path / "demo"
-    result = runner.invoke(app, ["demo", "--out", str(out), "--preset", "tiny"])
-    assert result.exit_code == 0, result.output
+def test_demo_generates_ingests_and_reports(tiny_demo: DemoRun) -> None:
+    """The demo (conftest's one run of `coldstart demo --preset tiny`): three steps announced,
+    where each product is, the warehouse behind the report, rows ingested."""
+    out = tiny_demo.result.out
     for i, step in enumerate(("synthetic trace", "ingest", "report"), 1):
-        assert f"[{i}/3] {step}" in result.output
-    assert f"report:            {out / 'report' / 'report.html'}" in result.output
+        assert f"[{i}/3] {step}" in tiny_demo.output
+    assert f"synthetic release: {out / 'synth' / 'cold_start_dataset'}" in tiny_demo.output
+    assert f"warehouse:         {out / 'warehouse'}" in tiny_demo.output
+    assert f"report:            {out / 'report' / 'report.html'}" in tiny_demo.output
+    assert "per-minute statistics of 4 of the release's 16 metrics" in tiny_demo.output
+    rows = next(ln for ln in tiny_demo.output.splitlines() if ln.startswith("rows:"))
+    assert "cold_starts=" in rows and "requests=" in rows and "timeseries=" in rows
     html = (out / "report" / "report.html").read_text(encoding="utf-8")
     assert str((out / "warehouse").resolve()) in html
     assert (out / "report" / "report.md").is_file()
+    assert sorted(
+        p.name for p in (out / "synth" / "cold_start_dataset" / "quantiles" / "R1").iterdir()
+    ) == sorted([*(f"{m}_{s}" for m in DEMO_METRICS for s in STATS), *COUNT_SERIES])
 
 
 def test_demo_unwritable_out_fails_at_once(tmp_path: Path) -> None:
