@@ -13,7 +13,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from coldstart.warehouse import PARQUET_COMPRESSION, REQUEST_ID_TYPE, Table
+from coldstart.warehouse import REQUEST_ID_TYPE, Table
 
 
 def to_arrow(
@@ -81,7 +81,7 @@ class PartWriter:
             self._writer = pq.ParquetWriter(
                 self.path,
                 self.table.arrow_schema(),
-                compression=PARQUET_COMPRESSION,
+                compression=self.table.compression,
                 use_dictionary=_dictionary_columns(self.table),
                 write_statistics=True,
             )

@@ -51,7 +51,10 @@ pods AS (
         LEAD(c.time) OVER (PARTITION BY c.region, c.podID ORDER BY c.time) AS next_cold_start
     FROM cold_starts_attributed AS c
     JOIN covered AS d ON d.region = c.region AND d.day = c.day
-    WHERE c.podID IS NOT NULL
+    -- Redundant with the join, but a filter on the scan: the engine then skips the row groups
+    -- of the uncovered days (30 of 31 in the release) instead of joining every cold start
+    -- (on `large` 6.0 M rows before the join instead of 0.2 M; the query 1.9 -> 1.3 s).
+    WHERE c.podID IS NOT NULL AND c.day >= (SELECT MIN(day) FROM covered)
 ),
 served AS (
     SELECT
