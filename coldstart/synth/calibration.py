@@ -277,6 +277,12 @@ class ColdStartModel:
     large_factor: float  # multiplier of scheduling/code/dependency medians for large pools
     slow_share: float = 0.12  # share of functions in the persistent slow subpopulation
     slow_factor: float = 3.5  # median multiplier of their scheduling time
+    # SYNTHETIC: share of cold starts that land on a node already holding the function's code
+    # and dependencies, so scheduling and dependency deployment take ``cached_factor`` of the
+    # usual time. A fast mode widens the log-times (the pooled LogNormal fit's σ_log 1.326
+    # [T, Fig 10b]) without the long tail that would also raise the mean (Region 1's ≈3 s [T]).
+    cached_share: float = 0.0
+    cached_factor: float = 0.05
     runtime_slow: dict[str, float] = field(default_factory=lambda: {"Custom": 0.93, "http": 0.8})
 
 
@@ -325,19 +331,25 @@ REGION_PROFILES: dict[str, RegionProfile] = {
         request_keep="top100",
         pod_capacity_median=8.0,
         layer_share=0.8,
+        # SYNTHETIC: a narrower scheduling time (σ 0.95, not 1.4) and a cached fast mode
+        # (12 % of cold starts at 2 % of the scheduling and dependency time) give Region 1
+        # its median ≈1.9 s and mean ≈3 s [T, F] *and* the pooled fit's σ_log 1.326 [T];
+        # without the fast mode the σ needs a tail that puts the mean above 4 s.
         cold_start=ColdStartModel(
-            sched_median=0.85,
-            sched_sigma=1.4,
+            sched_median=1.28,
+            sched_sigma=0.95,
             code_median=0.08,
             code_sigma=0.9,
-            dep_median=0.25,
+            dep_median=0.32,
             dep_sigma=1.0,
             alloc_fast=0.75,
             alloc_slow=0.02,
             large_slow_extra=0.05,
             large_factor=2.0,
-            slow_factor=2.5,
+            slow_factor=2.3,
             runtime_slow={"Custom": 0.35, "http": 0.3},  # SYNTHETIC: R1's mean ≈3 s [T]
+            cached_share=0.12,
+            cached_factor=0.02,
         ),
     ),
     "R2": RegionProfile(

@@ -76,21 +76,7 @@ CALIBRATION_IDS: tuple[str, ...] = (
     "fig6a.peak_trough_max",
 )
 # Numbers the model does not reach yet: measured and shown, not asserted. Each says why.
-KNOWN_MISSES: dict[str, str] = {
-    "fig11.mean_cs_s.r1": "the pooled LogNormal fit weights Region 1 at 59 % and, with its mean "
-    "and sd near their floors (3.08 and 6.5 s against 2.92 and 6.39), needs a pooled "
-    "log-variance of ≈1.69. Region 1's log-times have variance 1.28-1.44 around a geometric "
-    "mean of 1.95-2.3 s (which the pooled median needs: 1.85 s would put it at ≈1.23 s, "
-    "floor 1.21), and its tail (11-15 % above 8 s, p99 32-54 s) makes its mean ≈1.1× a "
-    "LogNormal's, hence ≈4.2 s. A mean ≤ 3.6 s at a 2 s geometric mean allows a "
-    "log-variance ≤ 0.98 with that tail (≤ 1.18 as a pure LogNormal), which takes 0.22 "
-    "(0.10) from the pooled variance; Regions 2-5, whose means sit near their ceilings "
-    "(2.25, 1.96, 0.17, 1.07 s against 2.3, 2.0, 0.3, 1.1), can add ≈0.16 with their "
-    "present tails, ≈0.25 as LogNormals at those ceilings. So it is met only with Region 1 "
-    "close to a LogNormal (its tens-of-seconds tail trimmed) and Regions 2-5 widened to "
-    "LogNormal bodies near their mean ceilings, every one of those rows near its tolerance "
-    "edge: not attempted",
-}
+KNOWN_MISSES: dict[str, str] = {}
 
 _DIGITS = 4  # significant digits kept in the results file
 

@@ -17,6 +17,9 @@ The shape, after the paper's Figs 10, 13 and 15:
 * **scheduling** carries each function's persistent speed: a slow subpopulation of functions
   (``Population.slow_factor``) is what makes the tail above p90 heavy, as the paper's pooled
   fit (σ_log 1.326) and Region 1's tens-of-seconds tail need.
+* a **cached** share of cold starts (``ColdStartModel.cached_share``, Region 1) finds the
+  function's code and dependencies on the node: scheduling and dependency deployment take a
+  fraction of the usual time, a fast mode that widens the log-times without raising the mean.
 """
 
 from __future__ import annotations
@@ -123,6 +126,12 @@ def sample_components(
         ),
     )
     dep_ms = np.where(has_layers, dep_ms, 0)
+    if model.cached_share > 0:  # drawn only where used: other regions' streams stay the same
+        cached = rng.random(n) < model.cached_share
+        sched = np.where(cached, sched * model.cached_factor, sched)
+        dep_ms = np.where(
+            cached & (dep_ms > 0), np.maximum(1, np.rint(dep_ms * model.cached_factor)), dep_ms
+        )
     return Components(
         pod_allocation=np.maximum(1, np.rint(alloc_s * 1e6)).astype(np.int64),
         deploy_code=(code_ms * 1000).astype(np.int64),
