@@ -50,13 +50,16 @@ class Preset:
         return f"{self.purpose}: {m.cold_starts} cold starts, {m.disk}, {m.wall}"
 
 
-# Measured on the project's shared 2-core machine while other jobs ran (load average 20-30),
-# so wall times are upper bounds: tiny by `/usr/bin/time -v coldstart synth DIR --preset tiny
-# --quiet`, small as the first step of `/usr/bin/time -v coldstart demo` (whole demo: 160 s CPU).
+# tiny and small were measured on the project's shared 2-core machine while other jobs ran
+# (load average 10-38), so their wall times are upper bounds: tiny by `/usr/bin/time -v
+# coldstart synth DIR --preset tiny --quiet`, small as the first step of `/usr/bin/time -v
+# coldstart demo` (whole demo: 160 s CPU). medium and large were re-measured on 2026-12-02 on
+# a quiet 2-core machine (load < 2 from nothing else): those are the comparable wall times.
 MEASURED_ON = (
     "`/usr/bin/time -v` (tiny, medium, large: `coldstart synth DIR --preset NAME --quiet`; "
-    "small: the first step of `coldstart demo`), seed 0, on the project's shared 2-core "
-    "machine at load average 10-38 from other jobs, so wall times are upper bounds"
+    "small: the first step of `coldstart demo`), seed 0, on a 2-core machine: tiny and small "
+    "at load average 10-38 from other jobs (wall times are upper bounds), medium and large on "
+    "the quiet machine"
 )
 
 PRESETS: dict[str, Preset] = {
@@ -87,12 +90,10 @@ PRESETS: dict[str, Preset] = {
             day_requests=5_000_000,
             request_parts=200,
             chunk_minutes=360,
-            # /usr/bin/time -v coldstart synth DIR --preset medium --quiet, 2026-12-01, at load
-            # average 10-38 (the CPU time is the comparable figure). Peak RSS: the same command
-            # with --days 2 and --days 4, 2026-12-02 at load average 17-21 (it does not grow
-            # with the days; 3.7 GB for the whole trace before the chunk was released early).
+            # /usr/bin/time -v coldstart synth DIR --preset medium --quiet, 2026-12-02 on the
+            # quiet machine (at load 10-38 on 2026-12-01 it took 68 min wall, 824 s CPU).
             measured=Measured(
-                "≈2.0 M", "≈7.5 M", "24 GB", "68 min wall, 824 s CPU", "1.8 GB (2 or 4 days)"
+                "≈2.0 M", "≈7.5 M", "24 GB", "6.0 min wall, 537 s CPU", "2.3 GB"
             ),
         ),
         Preset(
@@ -108,9 +109,9 @@ PRESETS: dict[str, Preset] = {
             measured=Measured(
                 "≈6.8 M",
                 "≈25 M",
-                "7.3 GB with --metrics none",
-                "75 min wall, 881 s CPU (--metrics none)",
-                "1.6 GB",
+                "7.8 GB with --metrics none",
+                "8.2 min wall, 824 s CPU (--metrics none)",
+                "1.3 GB",
             ),
         ),
     )
@@ -124,7 +125,8 @@ def preset_table() -> str:
     """The README's preset table, from ``PRESETS``."""
     lines = [
         f"Measured with {MEASURED_ON}; memory is bounded by one simulation chunk per region "
-        "worker, not by the trace size (medium: 1.81 GB for 2 days, 1.82 GB for 4).",
+        "worker, not by the trace size (medium: 1.81 GB for 2 days, 1.82 GB for 4, 2.3 GB for "
+        "all 31: the peak follows the busiest chunk).",
         "",
         "| preset | for | functions R1/R2/R3/R4/R5 | cold starts | request rows | on disk "
         "| wall time | peak RSS |",
