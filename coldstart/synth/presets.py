@@ -92,9 +92,7 @@ PRESETS: dict[str, Preset] = {
             chunk_minutes=360,
             # /usr/bin/time -v coldstart synth DIR --preset medium --quiet, 2026-12-02 on the
             # quiet machine (at load 10-38 on 2026-12-01 it took 68 min wall, 824 s CPU).
-            measured=Measured(
-                "≈2.0 M", "≈7.5 M", "24 GB", "6.0 min wall, 537 s CPU", "2.3 GB"
-            ),
+            measured=Measured("≈1.8 M", "≈7.9 M", "25 GB", "6.0 min wall, 537 s CPU", "2.3 GB"),
         ),
         Preset(
             name="large",
@@ -107,9 +105,9 @@ PRESETS: dict[str, Preset] = {
             # per-minute files alone would be ≈75 GB (medium's per region × the function
             # ratio), more than the benchmark machine's free disk.
             measured=Measured(
-                "≈6.8 M",
-                "≈25 M",
-                "7.8 GB with --metrics none",
+                "≈6.0 M",
+                "≈29 M",
+                "8.3 GB with --metrics none",
                 "8.2 min wall, 824 s CPU (--metrics none)",
                 "1.3 GB",
             ),
