@@ -123,6 +123,7 @@ def test_empty_file_gives_no_rows_and_no_error(tmp_path: Path, content: str) -> 
     r = ingest([p], warehouse=tmp_path / "wh")
     assert r.quality.rows.height == 0
     assert r.sources["status"].to_list() == ["ingested"]
+    assert len(r.notes) == 1 and "day_3.csv: no data rows (empty file)" in r.notes[0]
 
 
 def test_not_a_zip(tmp_path: Path) -> None:

@@ -287,6 +287,11 @@ def _execute(
         for r in [*functions, *long, *series]:
             outputs = [] if r.table == "timeseries" else r.outputs
             manifest.sources[r.key] = entry_for(r, outputs)
+            if r.rows_read == 0:  # a cut-off download or extraction looks like this: say so
+                by_key[r.key].note = (
+                    f"{r.source.display}: no data rows (empty file); recorded with 0 rows, "
+                    "a changed copy under this name is ingested on a later run"
+                )
         _record_files(root, txn, manifest)
         provenance.stage_record(root, txn.new, manifest.sources)  # synthetic or release
         txn.commit(manifest.to_json())
