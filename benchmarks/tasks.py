@@ -24,9 +24,9 @@ Result = tuple[Any, ...]
 # Imports each tool needs, done before the timer starts (a notebook has them loaded already).
 # benchmarks.reference (numpy) is imported by the tasks that use it, so that the whole-process
 # times of coldstart and the bare DuckDB script carry no import neither of them needs.
-# The bare script's `.pl()` imports pyarrow (≈ 0.15 s of CPU, numpy included) on first use, as
-# coldstart's session does when it is imported: both have it loaded before the timer, so that
-# their work times compare the queries, not where the import happens.
+# Every DuckDB-based tool turns its result into polars the way coldstart's session does,
+# `pl.DataFrame(relation)` through the Arrow C stream interface: no pyarrow (`.pl()` would
+# import it, ≈ 70 MB of RSS with NumPy), so the pairs compare the queries, not the conversion.
 TOOL_IMPORTS: dict[str, tuple[str, ...]] = {
     "coldstart": ("polars", "duckdb", "coldstart.query.session"),
     "catalog": ("polars", "duckdb", "coldstart.query.session"),
@@ -34,7 +34,7 @@ TOOL_IMPORTS: dict[str, tuple[str, ...]] = {
     "dask": ("pandas", "numpy", "dask.dataframe"),
     "polars": ("polars",),
     "cli": ("polars", "duckdb", "coldstart.query", "coldstart.cli"),
-    "duckdb": ("duckdb", "polars", "pyarrow"),
+    "duckdb": ("duckdb", "polars"),
 }
 TASK_IMPORTS: dict[str, tuple[str, ...]] = {"ingest_coldstart": ("coldstart.ingest",)}
 # In-process repeated queries: timed repeats after one untimed run.
@@ -148,6 +148,7 @@ def query_coldstart(warehouse: str, bench: str) -> Result:
 def query_catalog(catalog: str, bench: str) -> Result:
     """The same named query's SQL on ``duckdb.connect(catalog)`` (``coldstart catalog``)."""
     import duckdb
+    import polars as pl
 
     from coldstart.query.library import load_library
     from coldstart.query.session import bind_params
@@ -155,7 +156,7 @@ def query_catalog(catalog: str, bench: str) -> Result:
     name, params = QUERIES[bench]
     q = load_library().queries[name]
     con = duckdb.connect(catalog, read_only=True)
-    df = con.sql(q.sql, params=bind_params(q, params)).pl()
+    df = pl.DataFrame(con.sql(q.sql, params=bind_params(q, params)))
     con.close()
     return df, _rows(bench, df), 0.0
 
@@ -168,11 +169,12 @@ def query_duckdb(bench: str, statements: list[str], sql: str, params: dict[str, 
     *.parquet', hive_partitioning = true)`` and the library's view definitions the query uses.
     """
     import duckdb
+    import polars as pl
 
     con = duckdb.connect()
     for statement in statements:
         con.execute(statement)
-    df = con.sql(sql, params=params or None).pl()
+    df = pl.DataFrame(con.sql(sql, params=params or None))
     con.close()
     return df, _rows(bench, df), 0.0
 
@@ -195,15 +197,16 @@ def repeat_coldstart(warehouse: str, bench: str) -> Result:
 def repeat_duckdb(bench: str, statements: list[str], sql: str, params: dict[str, Any]) -> Result:
     """The bare script's query repeated on one connection, timed like :func:`repeat_coldstart`."""
     import duckdb
+    import polars as pl
 
     con = duckdb.connect()
     for statement in statements:
         con.execute(statement)
-    df = con.sql(sql, params=params or None).pl()
+    df = pl.DataFrame(con.sql(sql, params=params or None))
     times = []
     for _ in range(REPEATS):
         t0 = time.perf_counter()
-        df = con.sql(sql, params=params or None).pl()
+        df = pl.DataFrame(con.sql(sql, params=params or None))
         times.append(time.perf_counter() - t0)
     con.close()
     return df, _rows(bench, df), 0.0, statistics.median(times)

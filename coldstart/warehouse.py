@@ -21,11 +21,13 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pyarrow as pa
+from typing import TYPE_CHECKING
 
 from coldstart import release
 from coldstart.derive import TRIGGER_GROUP_ASSUMPTION
+
+if TYPE_CHECKING:  # the query path never imports pyarrow (≈ 70 MB and 0.2 s of imports)
+    import pyarrow as pa
 
 SCHEMA_VERSION = 5
 # Older versions this coldstart reads and extends as they are (no --force needed): none since
@@ -83,7 +85,40 @@ JOURNAL_FILE = "_journal.json"
 LOCK_FILE = "_lock"
 STAGING_DIR = "_staging"
 
-REQUEST_ID_TYPE = pa.binary(32)
+
+@dataclass(frozen=True)
+class ColumnType:
+    """A column's type, named for the docs and for DuckDB without importing pyarrow.
+
+    Reading the warehouse (sessions, the CLI's queries) needs only these names, so it never
+    loads pyarrow and NumPy; the ingest and the schema checks build the Arrow type with
+    :meth:`arrow`.
+    """
+
+    name: str  # Arrow's name for it, as docs/warehouse.md shows it
+    duckdb: str  # DuckDB's SQL spelling
+
+    def arrow(self) -> pa.DataType:
+        return _arrow_type(self.name)
+
+
+@functools.cache
+def _arrow_type(name: str) -> pa.DataType:
+    import pyarrow as pa
+
+    return {
+        "double": pa.float64,
+        "int8": pa.int8,
+        "int16": pa.int16,
+        "int32": pa.int32,
+        "int64": pa.int64,
+        "string": pa.string,
+        "fixed_size_binary[32]": lambda: pa.binary(REQUEST_ID_BYTES),
+        "list<string>": lambda: pa.large_list(pa.string()),
+    }[name]()
+
+
+REQUEST_ID_BYTES = 32  # the release's 64-hex request hash, stored as its raw bytes
 
 # The function table exists for Region 2 only (release README).
 FUNCTIONS_REGION = "R2"
@@ -94,7 +129,7 @@ class Column:
     """One column: name, Parquet/Arrow type, unit and what it means (and what NULL means)."""
 
     name: str
-    type: pa.DataType
+    type: ColumnType
     unit: str
     meaning: str
 
@@ -128,15 +163,19 @@ class Table:
 @functools.cache
 def _arrow_schema(columns: tuple[Column, ...]) -> pa.Schema:
     # Cached: the ingest asks for it on every block it writes.
-    return pa.schema([pa.field(c.name, c.type, nullable=True) for c in columns])
+    import pyarrow as pa
+
+    return pa.schema([pa.field(c.name, c.type.arrow(), nullable=True) for c in columns])
 
 
-_F64 = pa.float64()
-_I16 = pa.int16()
-_I32 = pa.int32()
-_I64 = pa.int64()
-_I8 = pa.int8()
-_STR = pa.string()
+F64 = ColumnType("double", "DOUBLE")
+_I16 = ColumnType("int16", "SMALLINT")
+_I32 = ColumnType("int32", "INTEGER")
+_I64 = ColumnType("int64", "BIGINT")
+_I8 = ColumnType("int8", "TINYINT")
+_STR = ColumnType("string", "VARCHAR")
+_STR_LIST = ColumnType("list<string>", "VARCHAR[]")
+REQUEST_ID = ColumnType(f"fixed_size_binary[{REQUEST_ID_BYTES}]", "BLOB")
 
 REGION = Column("region", _STR, "", "R1…R5, from the folder or zip the file came from")
 DAY = Column("day", _I16, "day", "0–30; from the `day` column (cold starts, per-minute) or time")
@@ -169,7 +208,7 @@ _TIME_BINS = (
 )
 _REQ_ID = Column(
     "requestID",
-    REQUEST_ID_TYPE,
+    REQUEST_ID,
     "32 bytes",
     "the 64-hex request hash as its 32 raw bytes (FIXED_LEN_BYTE_ARRAY); "
     "`lower(hex(requestID))` in DuckDB or `.bin.encode('hex')` in polars gives the release's text",
@@ -177,7 +216,7 @@ _REQ_ID = Column(
 
 
 def _secs(name: str, meaning: str) -> Column:
-    return Column(name, _F64, "s", meaning)
+    return Column(name, F64, "s", meaning)
 
 
 COLD_STARTS = Table(
@@ -232,9 +271,9 @@ REQUESTS = Table(
         _secs("busCost", "bus component; NULL if not logged"),
         _secs("readBodyCost", "read-body component; NULL if not logged"),
         _secs("writeRspCost", "write-response component; NULL if not logged"),
-        Column("cpu_usage", _F64, "cores", "pod-wide CPU, averaged over the request"),
-        Column("memory_usage", _F64, "MB", "pod-wide memory, averaged over the request"),
-        Column("requestBodySize", _F64, "bytes", "request body size; NULL if not logged"),
+        Column("cpu_usage", F64, "cores", "pod-wide CPU, averaged over the request"),
+        Column("memory_usage", F64, "MB", "pod-wide memory, averaged over the request"),
+        Column("requestBodySize", F64, "bytes", "request body size; NULL if not logged"),
     ),
     notes=(
         "`day` = floor(time_worker/86400); the release covers day 30 only.",
@@ -249,7 +288,7 @@ REQUESTS = Table(
 _STAT_COLUMNS = tuple(
     Column(
         s,
-        _F64,
+        F64,
         "metric's unit",
         f"{s} over the minute's requests; NULL = the release had no value (not zero)",
     )
@@ -320,11 +359,11 @@ FUNCTIONS = Table(
             "Fig 8b: Custom, Java, Node.js, Python2, Python3, http, other",
         ),
         Column("trigger_field", _STR, "", "the release's `triggerType-invocationType` text"),
-        Column("triggers", pa.large_list(_STR), "", "its items, e.g. [APIG-S, TIMER-A]"),
-        Column("trigger_types", pa.large_list(_STR), "", "item types, e.g. [APIG, TIMER]"),
+        Column("triggers", _STR_LIST, "", "its items, e.g. [APIG-S, TIMER-A]"),
+        Column("trigger_types", _STR_LIST, "", "item types, e.g. [APIG, TIMER]"),
         Column(
             "invocation_types",
-            pa.large_list(_STR),
+            _STR_LIST,
             "",
             "S/A/unknown per item; NULL for a bare `unknown`",
         ),
@@ -440,12 +479,6 @@ def _is_hidden(rel: Path) -> bool:
 # --- documentation ------------------------------------------------------------------------
 
 
-def _type_name(t: pa.DataType) -> str:
-    if t == REQUEST_ID_TYPE:
-        return "fixed_size_binary[32]"
-    return str(t).replace("large_list<item: string>", "list<string>")
-
-
 def render_markdown() -> str:
     """The warehouse documentation (docs/warehouse.md) rendered from this module."""
     lines = [
@@ -481,11 +514,9 @@ def render_markdown() -> str:
             "|---|---|---|---|",
         ]
         for c in t.partitions:
-            lines.append(
-                f"| `{c.name}` (partition) | {_type_name(c.type)} | {c.unit} | {c.meaning} |"
-            )
+            lines.append(f"| `{c.name}` (partition) | {c.type.name} | {c.unit} | {c.meaning} |")
         for c in t.columns:
-            lines.append(f"| `{c.name}` | {_type_name(c.type)} | {c.unit} | {c.meaning} |")
+            lines.append(f"| `{c.name}` | {c.type.name} | {c.unit} | {c.meaning} |")
         lines.append("")
         lines += [f"* {n}" for n in t.notes]
         lines.append("")

@@ -99,3 +99,15 @@ def test_a_module_with_one_command_still_runs_as_a_subcommand(tmp_path: Path) ->
     out, modules, code = start("synth", "--help", tmp_path=tmp_path)
     assert code == 0 and "Usage: coldstart synth" in out
     assert "coldstart.cli.synth_cmd" in modules and "coldstart.cli.ingest_cmd" not in modules
+
+
+def test_a_query_loads_neither_pyarrow_nor_numpy(tiny_warehouse: Path, tmp_path: Path) -> None:
+    """Reading the warehouse takes DuckDB and polars only: the schema names its types without
+    pyarrow and results reach polars through the Arrow C stream (pyarrow with NumPy would add
+    ≈ 70 MB to every query process and 0.2 s to its start)."""
+    out, modules, code = start(
+        "query", "cold_starts_by_runtime", "--warehouse", str(tiny_warehouse), tmp_path=tmp_path
+    )
+    assert code == 0 and "Python3" in out
+    assert {"duckdb", "polars", "coldstart.query.session"} <= modules
+    assert not [m for m in modules if m.split(".")[0] in ("pyarrow", "numpy", "pandas")]

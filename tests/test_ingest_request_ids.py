@@ -8,7 +8,7 @@ import pyarrow as pa
 import pytest
 
 from coldstart.ingest import request_ids
-from coldstart.warehouse import REQUEST_ID_TYPE
+from coldstart.ingest.request_ids import REQUEST_ID_TYPE
 
 HASHES = [
     "afb7920f189debdf5824b3a97793ead030a3f05e9ad4d5fc1bffb362ab25be56",

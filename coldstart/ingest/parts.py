@@ -13,7 +13,9 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from coldstart.warehouse import REQUEST_ID_TYPE, Table
+from coldstart import warehouse
+from coldstart.ingest.request_ids import REQUEST_ID_TYPE
+from coldstart.warehouse import Table
 
 
 def to_arrow(
@@ -54,8 +56,8 @@ def _dictionary_columns(table: Table) -> list[str]:
     return [
         c.name
         for c in table.columns
-        if c.type != REQUEST_ID_TYPE
-        and (c.type != pa.float64() or table.name == "counts")
+        if c.type != warehouse.REQUEST_ID
+        and (c.type != warehouse.F64 or table.name == "counts")
         and (table.name, c.name) not in _UNIQUE_COLUMNS
     ]
 

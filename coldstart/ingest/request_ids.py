@@ -19,9 +19,10 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 
-from coldstart.warehouse import REQUEST_ID_TYPE
+from coldstart import warehouse
 
-HEX_CHARS = 2 * REQUEST_ID_TYPE.byte_width
+REQUEST_ID_TYPE = warehouse.REQUEST_ID.arrow()
+HEX_CHARS = 2 * warehouse.REQUEST_ID_BYTES
 
 _OFFSET_TYPES = {pa.string(): np.int32, pa.large_string(): np.int64}
 

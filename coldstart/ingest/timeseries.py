@@ -293,7 +293,7 @@ _KEY_RANGES = {
 def _count_max(column: str) -> float:
     """The largest count its warehouse column holds exactly (Int32, or Int64 within float64's
     2**53: the release writes counts as floats)."""
-    arrow_type = next(c.type for c in TABLES["counts"].columns if c.name == column)
+    arrow_type = next(c.type.arrow() for c in TABLES["counts"].columns if c.name == column)
     return float(min(np.iinfo(arrow_type.to_pandas_dtype()).max, 2**53))
 
 

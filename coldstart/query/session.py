@@ -314,7 +314,9 @@ class Session:
                 rel = self._con.sql(sql, params=params or None)
             if rel is None:  # a statement without a result
                 return pl.DataFrame()
-            return rel.pl()
+            # Through the Arrow C stream interface: polars reads DuckDB's batches itself,
+            # where rel.pl() would import pyarrow (≈ 70 MB of RSS and 0.2 s) to do the same.
+            return pl.DataFrame(rel)
         except duckdb.Error as exc:
             raise QueryError(f"{where}: {self._positioned(exc, sql, params)}") from None
 

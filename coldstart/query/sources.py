@@ -24,12 +24,15 @@ from __future__ import annotations
 
 import itertools
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pyarrow as pa
 
 from coldstart import warehouse
 from coldstart.query.library import SOURCE_PREFIX
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 # A data file's name: not bookkeeping (``_manifest``…) and not hidden (``.tmp``…).
 DATA_FILE = "[!_.]*.parquet"
@@ -39,11 +42,17 @@ def source_name(table: str) -> str:
     return f"{SOURCE_PREFIX}{table}"
 
 
-def full_schema(table: str) -> pa.Schema:
+def full_columns(table: str) -> tuple[warehouse.Column, ...]:
     """File columns then partition columns — the order DuckDB's Hive readers produce."""
     spec = warehouse.TABLES[table]
-    fields = [pa.field(c.name, c.type) for c in (*spec.columns, *spec.partitions)]
-    return pa.schema(fields)
+    return (*spec.columns, *spec.partitions)
+
+
+def full_schema(table: str) -> pa.Schema:
+    """:func:`full_columns` as an Arrow schema (for tests and writers; imports pyarrow)."""
+    import pyarrow as pa
+
+    return pa.schema([pa.field(c.name, c.type.arrow()) for c in full_columns(table)])
 
 
 def relative_glob(table: str) -> str:
@@ -76,7 +85,7 @@ def create_parquet_views(con: duckdb.DuckDBPyConnection, root: Path, tables: lis
     for table in tables:
         spec = warehouse.TABLES[table]
         literal = str(duckdb.ConstantExpression(table_glob(root, table)))
-        hive_types = ", ".join(f"'{c.name}': '{_duck_type(c.type)}'" for c in spec.partitions)
+        hive_types = ", ".join(f"'{c.name}': '{c.type.duckdb}'" for c in spec.partitions)
         con.execute(
             f"CREATE VIEW {source_name(table)} AS SELECT * FROM read_parquet({literal}, "
             f"hive_partitioning = true, hive_types = {{{hive_types}}})"
@@ -85,24 +94,5 @@ def create_parquet_views(con: duckdb.DuckDBPyConnection, root: Path, tables: lis
 
 def create_empty_view(con: duckdb.DuckDBPyConnection, table: str) -> None:
     """An empty, typed view for a table the warehouse lacks."""
-    cols = ", ".join(f"CAST(NULL AS {_duck_type(f.type)}) AS {f.name}" for f in full_schema(table))
+    cols = ", ".join(f"CAST(NULL AS {c.type.duckdb}) AS {c.name}" for c in full_columns(table))
     con.execute(f"CREATE VIEW {source_name(table)} AS SELECT {cols} WHERE false")
-
-
-def _duck_type(t: pa.DataType) -> str:
-    """DuckDB spelling of the warehouse's Arrow types (only those the schema uses)."""
-    if pa.types.is_fixed_size_binary(t) or pa.types.is_binary(t):
-        return "BLOB"
-    if pa.types.is_list(t) or pa.types.is_large_list(t):
-        return _duck_type(t.value_type) + "[]"
-    names = {
-        pa.string(): "VARCHAR",
-        pa.large_string(): "VARCHAR",
-        pa.float64(): "DOUBLE",
-        pa.int8(): "TINYINT",
-        pa.int16(): "SMALLINT",
-        pa.int32(): "INTEGER",
-        pa.int64(): "BIGINT",
-        pa.bool_(): "BOOLEAN",
-    }
-    return names[t]

@@ -108,7 +108,10 @@ def spark_schema(table: str) -> StructType:
 
     spec = warehouse.TABLES[table]
     return st.StructType(
-        [st.StructField(c.name, spark_type(c.type)) for c in (*spec.columns, *spec.partitions)]
+        [
+            st.StructField(c.name, spark_type(c.type.arrow()))
+            for c in (*spec.columns, *spec.partitions)
+        ]
     )
 
 
