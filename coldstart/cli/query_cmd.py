@@ -136,9 +136,10 @@ def _check_name(name: str, names: list[str]) -> None:
 def _function_region_note(q: Any, params: dict[str, Any]) -> str | None:
     """Runtime and trigger exist for the function table's region only: say so when a query
     that needs them is asked about another region (its answer is a row of NULLs)."""
-    from coldstart.warehouse import FUNCTIONS_REGION as function_region
+    from coldstart.warehouse import FUNCTIONS_REGION
 
     region = params.get("region")
+    function_region = FUNCTIONS_REGION
     if "functions" not in q.doc.needs or region in (None, function_region):
         return None
     return (
