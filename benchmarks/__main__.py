@@ -37,7 +37,7 @@ from typing import Any
 
 from benchmarks import harness, prepare
 from benchmarks.harness import Check, LoadSampler, Measurement
-from benchmarks.settings import REPO, Settings, from_env, parse_skip
+from benchmarks.settings import FLOOR_BENCH, REPO, Settings, from_env, parse_skip
 
 GROUPS = ("ingest", "ingest_all", "queries", "repeat", "cdf", "report")
 LONG_TABLES = ("cold_starts", "requests")
@@ -221,6 +221,8 @@ class Runner:
             )
             for other in ("catalog", "duckdb", "pandas"):
                 self._check(bench, "coldstart", other)
+        # What no DuckDB-based tool can go below: the bound the readme sets beside each ratio.
+        self._interleaved(FLOOR_BENCH, [("duckdb", "floor_duckdb", {})], answer=False)
 
     def repeat(self) -> None:
         """The same query again and again in one process: session vs bare connection."""

@@ -103,6 +103,7 @@ def test_every_measurement_is_produced(bench_run: dict) -> None:
         (f"repeat_{q}", t) for q in ("by_region", "utility_ratio") for t in ("coldstart", "duckdb")
     }
     expected |= {("request_cdf", t) for t in ("coldstart", "catalog", "duckdb", "dask")}
+    expected |= {("engine_floor", "duckdb")}
     assert expected <= got
     for m in bench_run["summary"]["measurements"]:
         assert m["n"] >= 1 and m["work_s"] > 0 and m["peak_rss_mb"] > 0, m
@@ -216,6 +217,26 @@ def test_targets_against_the_bare_script_use_whole_process_and_in_process_times(
     cdf = {"bench": "request_cdf", "baseline": "dask", "speedup": 25.0, "speedup_wall": 9}
     assert target_met(cdf, by) == "met"
     assert target("by_region", "catalog") == ""
+
+
+def test_a_missed_ratio_says_what_the_engine_floor_allows() -> None:
+    """pandas 1.5 s over a 0.1 s floor: no DuckDB tool can beat 15×; 60 of 500 MB: 0.12."""
+    from benchmarks.readme import target_met
+
+    by = {
+        ("engine_floor", "duckdb"): {"work_s": 0.1, "peak_rss_mb": 60.0},
+        ("by_runtime", "pandas"): {"work_s": 1.5, "peak_rss_mb": 500.0},
+        ("request_cdf", "dask"): {"work_s": 9.0, "peak_rss_mb": 400.0},
+    }
+    slow = {"bench": "by_runtime", "baseline": "pandas", "speedup": 12.0, "rss_ratio": 0.3}
+    assert target_met(slow, by) == (
+        "missed: speed 12.0× of 20×, RSS 0.30 of ≤ 0.20 "
+        "(engine floor 0.100 s, 60 MB: at best 15×, RSS 0.12)"
+    )
+    cdf = {"bench": "request_cdf", "baseline": "dask", "speedup": 13.0}
+    assert target_met(cdf, by).endswith("at best 90×, RSS 0.15)")
+    assert target_met({**slow, "speedup": 21.0, "rss_ratio": 0.1}, by) == "met"
+    assert "floor" not in target_met(slow, {})  # no floor measured: no bound
 
 
 def test_a_cache_dir_is_read_as_it_is_and_never_replaced(tmp_path: Path) -> None:
