@@ -3,11 +3,11 @@
 Modules (views and macros) are loaded into every session in dependency order (``@requires``);
 named queries are kept as text and run as prepared statements with bound parameters.
 
-Parsing is cheap (a few ms) but needs the warehouse schema, whose import pulls in pyarrow and
-polars; so this module imports the parser only when it parses, keeps what it parsed per
-process (:func:`load_library`, re-parsed when a file changes), and ``coldstart queries`` lists
-the queries from a small index file in the user's cache (:func:`list_queries`), re-written
-whenever a ``.sql`` file or the parser changes.
+Parsing is cheap (a few ms) but needs the warehouse schema and the doc parser; so this module
+imports the parser only when it parses, keeps what it parsed per process
+(:func:`load_library`, re-parsed when a file changes), and ``coldstart queries`` lists the
+queries from a small index file in the user's cache (:func:`list_queries`), re-written whenever
+a ``.sql`` file or the parser changes.
 """
 
 from __future__ import annotations
