@@ -51,8 +51,11 @@ class MemoryBudget:
 
 
 # In-memory per-minute data (see MemoryBudget): with the long tables' ≈ 0.75 GB worst case
-# behind it and a big merge's ≈ 400 MB beside it, peak RSS stays under 1 GB.
-MEMORY_BUDGET_BYTES = 160 * 2**20
+# behind it and a big merge's ≈ 400 MB beside it, peak RSS stays under 1 GB. Measured on
+# `medium`'s Region 2 (`coldstart ingest --regions R2`, one run each, 2 cores): 160 MB
+# 185–190 s at 949–1,019 MB peak RSS, 96 MB 196 s at 837 MB, 64 MB 220 s at 815 MB; the whole
+# `medium` ingest peaked at 1,104 MB with 160 MB, hence 96.
+MEMORY_BUDGET_BYTES = 96 * 2**20
 
 
 @dataclass
