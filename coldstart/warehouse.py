@@ -113,7 +113,7 @@ def _arrow_type(name: str) -> pa.DataType:
         "int32": pa.int32,
         "int64": pa.int64,
         "string": pa.string,
-        "fixed_size_binary[32]": lambda: pa.binary(REQUEST_ID_BYTES),
+        REQUEST_ID.name: lambda: pa.binary(REQUEST_ID_BYTES),
         "list<string>": lambda: pa.large_list(pa.string()),
     }[name]()
 

@@ -139,11 +139,10 @@ def _function_region_note(q: Any, params: dict[str, Any]) -> str | None:
     from coldstart.warehouse import FUNCTIONS_REGION
 
     region = params.get("region")
-    function_region = FUNCTIONS_REGION
-    if "functions" not in q.doc.needs or region in (None, function_region):
+    if "functions" not in q.doc.needs or region in (None, FUNCTIONS_REGION):
         return None
     return (
-        f"note: runtime and trigger are known for {function_region} only (the release's "
+        f"note: runtime and trigger are known for {FUNCTIONS_REGION} only (the release's "
         f"function table covers that region); region={region} has none, so its groups are NULL"
     )
 
