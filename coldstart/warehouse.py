@@ -29,10 +29,10 @@ from coldstart.derive import TRIGGER_GROUP_ASSUMPTION
 if TYPE_CHECKING:  # the query path never imports pyarrow (≈ 70 MB and 0.2 s of imports)
     import pyarrow as pa
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 # Older versions this coldstart reads and extends as they are (no --force needed): none since
-# version 4 moved the per-minute tables' day out of the folder names, and version 5 the cold
-# starts' (see CHANGES).
+# version 4 moved the per-minute tables' day out of the folder names, version 5 the cold
+# starts', and version 6 added the function groups to the cold starts (see CHANGES).
 READABLE_VERSIONS: tuple[int, ...] = ()
 
 CHANGES: tuple[str, ...] = (
@@ -68,6 +68,14 @@ CHANGES: tuple[str, ...] = (
     "release's 31 days that is 5 folders of one file instead of 155 one-day files. Version-4 "
     "warehouses are not extended (`coldstart ingest --force` rebuilds them); the query "
     "session refuses one whose cold starts are still in `day=` folders.",
+    "6 — the cold starts carry their function's `runtime`, `runtime_group` and "
+    "`trigger_group` from the function table (NULL where the funcID is not listed: always "
+    "outside R2), so the breakdowns by runtime and trigger read one table instead of joining "
+    "the funcID strings. Every ingest that changes the function table rewrites that region's "
+    "cold-start files with its values (and their `cpu_request`); per-request rows keep the "
+    "`cpu_request` of the table they were ingested with, and the ingest says so. Version-5 "
+    "warehouses are not extended (`coldstart ingest --force` rebuilds them); the query "
+    "session refuses cold-start files without the new columns.",
 )
 
 PARQUET_COMPRESSION = "zstd"
@@ -146,6 +154,9 @@ class Table:
     sort_by: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
     compression: str = PARQUET_COMPRESSION  # Parquet codec of the table's files
+    # Tables whose values some columns carry (written from them at ingest): a query may
+    # `@needs` them although it reads only this table.
+    carries_from: tuple[str, ...] = ()
 
     @property
     def column_names(self) -> list[str]:
@@ -215,6 +226,28 @@ _REQ_ID = Column(
 )
 
 
+# The function table's groups of a cold start's funcID, written with the cold starts (schema
+# version 6) so that the breakdowns by runtime and trigger read one table. They are the values
+# of the function table the warehouse holds: an ingest that changes that table rewrites the
+# region's cold starts (coldstart.ingest.attributes).
+_FUNCTION_GROUPS = (
+    Column(
+        "runtime",
+        _STR,
+        "",
+        "the function table's runtime; NULL if the funcID is not there (always outside R2)",
+    ),
+    Column("runtime_group", _STR, "", "the function table's Fig 8b group; NULL as runtime"),
+    Column(
+        "trigger_group",
+        _STR,
+        "",
+        "the function table's Fig 8a group (an ASSUMPTION for combinations); NULL as runtime",
+    ),
+)
+FUNCTION_GROUP_COLUMNS: tuple[str, ...] = tuple(c.name for c in _FUNCTION_GROUPS)
+
+
 def _secs(name: str, meaning: str) -> Column:
     return Column(name, F64, "s", meaning)
 
@@ -237,6 +270,7 @@ COLD_STARTS = Table(
         _secs("deployDependencyCost", "component: dependencies (0 without layers)"),
         _secs("schedulingCost", "component: scheduling"),
         *_POD,
+        *_FUNCTION_GROUPS,
     ),
     notes=(
         "Rows keep the order of the release file they came from; a region's files hold its "
@@ -244,10 +278,14 @@ COLD_STARTS = Table(
         "`day` is the release's `day` column (the truth, not the file name).",
         "Components should add up to totalCost_cold_start; rows that do not (tolerance 1e-6 s) "
         "are kept and counted in the quality summary.",
+        "`runtime`, `runtime_group` and `trigger_group` (and `cpu_request`) are the function "
+        "table's, as the warehouse holds it: an ingest that changes the function table writes "
+        "its region's cold starts again.",
         "Compressed with snappy, not zstd: the queries read these files whole, and snappy "
         "decodes them about a quarter faster for a fifth more disk.",
     ),
     compression=COLD_STARTS_COMPRESSION,
+    carries_from=("functions",),
 )
 
 REQUESTS = Table(
@@ -277,6 +315,9 @@ REQUESTS = Table(
     ),
     notes=(
         "`day` = floor(time_worker/86400); the release covers day 30 only.",
+        "`cpu_request` is that of the function table the warehouse held when the row's source "
+        "was ingested: an ingest that changes the function table says how many per-request "
+        "sources keep an earlier value (re-ingest them with `--force`).",
         "A part file of 4 MB or less shares a `pack-<id>.parquet` with the region's other "
         "small parts (as in the synthetic trace; the release's parts are bigger): rows keep "
         "their file's order, file after file in name order.",

@@ -183,19 +183,21 @@ def test_schema_version_mismatch_needs_force(tmp_path: Path) -> None:
     assert json.loads((wh / MANIFEST_FILE).read_text())["schema_version"] == SCHEMA_VERSION
 
 
-@pytest.mark.parametrize("version", [1, 2, 3, 4])
+@pytest.mark.parametrize("version", [1, 2, 3, 4, 5])
 def test_an_older_warehouse_is_refused_with_one_line_saying_to_force(
     tmp_path: Path, version: int
 ) -> None:
     """Versions 1-3 kept a per-minute file per day folder, 1-4 a cold-start file per day
-    folder; extending one would leave its days invisible to the version-5 readers: refused,
-    naming the version and --force."""
+    folder, and 5 wrote cold starts without the function groups; extending one would leave
+    days invisible to today's readers or files they cannot read: refused, naming the version
+    and --force."""
     src, wh = _warehouse_of_version(tmp_path, version)
     day1 = src / "cold_start" / "R2" / "day_1.csv"
     day1.write_text(csv_text(COLD_HEADER, [COLD_ROWS[0].replace("0,51937.425", "1,90000.0")]))
     with pytest.raises(UsageError) as err:
         ingest([src], warehouse=wh)
-    assert f"schema version {version}, this coldstart writes version 5 (since" in str(err.value)
+    expected = f"schema version {version}, this coldstart writes version {SCHEMA_VERSION} (since"
+    assert expected in str(err.value)
     assert "--force" in str(err.value) and "\n" not in str(err.value)
     r = ingest([src], warehouse=wh, force=True)
     assert r.ingested == 8

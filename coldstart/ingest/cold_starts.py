@@ -11,6 +11,11 @@ The manifest records each source's rows in its file as ``part_rows`` ([start, st
 request packs), so ``coldstart check`` can compare them with the footers, and a re-ingested
 source's old rows are left out of the rewrite without reading its CSV again.
 
+Each row gets its function's attributes as it is written (:mod:`coldstart.ingest.attributes`:
+cpu_request and the runtime and trigger groups, from the function table the warehouse holds
+after this ingest); the staged parts have no group columns. An ingest that changes the
+function table rewrites its region's cold starts even without a cold-start source.
+
 If every new day comes after the region's published ones, no published source is re-ingested
 and the region has fewer than :data:`~coldstart.ingest.compact.MAX_FOLDER_FILES` files, the
 published files stay and the new sources get a file of their own (adding day 30 writes day
@@ -29,6 +34,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from coldstart.errors import InputError
+from coldstart.ingest.attributes import FunctionAttributes, attribute_cold_starts
 from coldstart.ingest.compact import MAX_FOLDER_FILES, TARGET_FILE_ROWS
 from coldstart.ingest.manifest import Manifest
 from coldstart.ingest.parts import PartWriter
@@ -49,8 +55,8 @@ class _Unit:
     staged: list[Path] = field(default_factory=list)  # one file per day, in day order
 
     def batches(self) -> Iterator[pa.Table]:
-        """One day (or row group) at a time, in the table's schema."""
-        schema = TABLES[TABLE].arrow_schema()
+        """One day (or row group) at a time, as stored (published: the table's schema;
+        staged: :data:`~coldstart.ingest.attributes.STAGED_COLD_STARTS`'s)."""
         if self.published is not None:
             path, start, stop = self.published
             pf = pq.ParquetFile(path)
@@ -59,25 +65,32 @@ class _Unit:
                 n = pf.metadata.row_group(rg).num_rows
                 lo, hi = max(start, at), min(stop, at + n)
                 if lo < hi:
-                    yield pf.read_row_group(rg).slice(lo - at, hi - lo).cast(schema)
+                    yield pf.read_row_group(rg).slice(lo - at, hi - lo)
                 at += n
             return
         for path in self.staged:
-            yield pq.ParquetFile(path).read().cast(schema)
+            yield pq.ParquetFile(path).read()
 
 
 def publish_cold_starts(
-    root: Path, ctx: LoadContext, txn: Transaction, manifest: Manifest, results: list[SourceResult]
+    root: Path,
+    ctx: LoadContext,
+    txn: Transaction,
+    manifest: Manifest,
+    results: list[SourceResult],
+    *,
+    refresh: set[str] = frozenset(),  # type: ignore[assignment]
 ) -> None:
     """Write the region files of every region with a cold-start source in ``results`` (their
     outputs and ``part_rows`` become the region files'; so do the published sources' entries
-    when a region is rewritten); the staged one-day parts are deleted."""
-    by_region: dict[str, list[SourceResult]] = {}
+    when a region is rewritten); the staged one-day parts are deleted. The regions in
+    ``refresh`` (a changed function table's) are rewritten even without a new source."""
+    by_region: dict[str, list[SourceResult]] = {region: [] for region in refresh}
     for r in results:
         if r.table == TABLE:
             by_region.setdefault(r.source.region or "", []).append(r)
     for region, rs in sorted(by_region.items()):
-        publish_region(root, ctx, txn, manifest, region, rs)
+        publish_region(root, ctx, txn, manifest, region, rs, rewrite=region in refresh)
 
 
 def publish_region(
@@ -87,7 +100,11 @@ def publish_region(
     manifest: Manifest,
     region: str,
     results: list[SourceResult],
+    *,
+    rewrite: bool = False,
 ) -> None:
+    """One region's cold-start files; ``rewrite``: write the published rows again too (with
+    the attributes of the current function table), never append."""
     folder = partition_dir(Path(), TABLE, region=region)
     redone = {r.key for r in results}
     kept = {
@@ -114,7 +131,8 @@ def publish_region(
     new_days = [d for r in results for d, n in r.rows_by_day.items() if n]
     replaced_rows = any(manifest.sources.get(k, {}).get("part_rows") for k in redone)
     append = (
-        bool(published)
+        not rewrite
+        and bool(published)
         and not replaced_rows
         and bool(new_days)
         and min(new_days) > _last_day(footers)
@@ -123,7 +141,8 @@ def publish_region(
     )
     units = new_units if append else [*old_units, *new_units]
     units.sort(key=lambda u: (u.day, u.key))
-    placed = _write(ctx, folder, units)
+    functions = ctx.functions if region == ctx.function_region else None
+    placed = _write(ctx, folder, units, functions)
     for r in results:
         staged = list(r.outputs)
         r.outputs, r.part_rows = [], {}
@@ -186,9 +205,11 @@ def _last_day(footers: dict[Path, pq.FileMetaData]) -> int:
     return last
 
 
-def _write(ctx: LoadContext, folder: Path, units: list[_Unit]) -> dict[str, tuple[str, int, int]]:
-    """Write ``units`` in order into new staged files of ``folder``; each source's file and
-    rows [start, stop) there."""
+def _write(
+    ctx: LoadContext, folder: Path, units: list[_Unit], functions: FunctionAttributes | None
+) -> dict[str, tuple[str, int, int]]:
+    """Write ``units`` in order into new staged files of ``folder``, attributed with
+    ``functions``; each source's file and rows [start, stop) there."""
     placed: dict[str, tuple[str, int, int]] = {}
     writer: PartWriter | None = None
     rel = ""
@@ -203,7 +224,7 @@ def _write(ctx: LoadContext, folder: Path, units: list[_Unit]) -> dict[str, tupl
                 index += 1
             start = writer.rows
             for batch in unit.batches():
-                writer.write_arrow(batch)
+                writer.write_arrow(attribute_cold_starts(batch, functions))
             if writer.rows > start:
                 placed[unit.key] = (rel, start, writer.rows)
     finally:

@@ -20,6 +20,7 @@ import pyarrow as pa
 from coldstart import derive, release
 from coldstart.errors import BadRowError, InputError
 from coldstart.ingest import request_ids
+from coldstart.ingest.attributes import STAGED_COLD_STARTS
 from coldstart.ingest.csvread import LINE_COL, ReadStats, iter_blocks
 from coldstart.ingest.messages import shown
 from coldstart.ingest.parts import PartWriter, write_frame
@@ -198,7 +199,7 @@ def load_long(
     source: Source, table: str, fh: IO[bytes], key: str, ctx: LoadContext
 ) -> SourceResult:
     """Stream a cold-start or per-request CSV (header already read) into staged Parquet parts."""
-    spec = TABLES[table]
+    spec = STAGED_COLD_STARTS if table == "cold_starts" else TABLES[table]
     schema = READ_SCHEMAS[table]
     columns = list(EXPECTED_COLUMNS[table])
     time_col = TIME_COLUMNS[table]

@@ -123,8 +123,9 @@ def load_manifest(root: Path, *, force: bool) -> Manifest:
         if force:
             return _stale(m.sources)
         why = (
-            " (since version 5 the cold starts, and since version 4 the per-minute tables, keep "
-            "their days in a few files per folder)"
+            " (since version 6 the cold starts carry their function's groups; since version 5 "
+            "they, and since version 4 the per-minute tables, keep their days in a few files "
+            "per folder)"
             if 0 < m.schema_version < SCHEMA_VERSION
             else ""
         )

@@ -14,12 +14,15 @@ import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import polars as pl
 
 from coldstart.ingest.sources import Source
 from coldstart.warehouse import parse_partition_path
+
+if TYPE_CHECKING:
+    from coldstart.ingest.attributes import FunctionAttributes
 
 
 class MemoryBudget:
@@ -65,6 +68,9 @@ class LoadContext:
     staging: Path  # mirrors the warehouse tree; published at commit
     scratch: Path  # intermediate files (per-minute pieces), never published
     skip_bad_rows: bool = False
+    # The function table the warehouse holds after this ingest: the cold starts' attributes
+    # at their publish, and (as funcID → cpu_request) what the per-request loaders join.
+    functions: FunctionAttributes | None = None
     function_requests: pl.DataFrame | None = None  # funcID, cpu_request (Int32)
     function_region: str = "R2"
     batch: str = "0"  # this ingest's id: names the per-minute partition files it writes

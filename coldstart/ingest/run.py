@@ -32,6 +32,7 @@ import pyarrow.parquet as pq
 from coldstart import provenance, release
 from coldstart.config import resolve_warehouse
 from coldstart.errors import BadRowError, ColdstartError, InputError, OutputError, UsageError
+from coldstart.ingest.attributes import FunctionAttributes, requests_note
 from coldstart.ingest.cold_starts import TABLE as COLD
 from coldstart.ingest.cold_starts import publish_cold_starts
 from coldstart.ingest.compact import Segment, compact_folder
@@ -255,7 +256,8 @@ def _execute(
         # load (and admit) the function table, the long tables, the per-minute files
         functions = run_parallel([p for p in todo if p.table == "functions"], _loader(ctx), 1, done)
         functions = _admit(guard, functions, by_key, ctx)
-        ctx.function_requests = _function_requests(root, functions, ctx)
+        before, ctx.functions = _function_tables(root, functions, ctx)
+        ctx.function_requests = ctx.functions.requests if ctx.functions else None
         by_size = sorted(todo, key=lambda p: -p.source.size)  # big first: threads busy to the end
         long = _load_long_tables(
             [p for p in by_size if p.table in ("cold_starts", "requests")],
@@ -268,7 +270,9 @@ def _execute(
         # A region's few cold-start files are staged now, before the per-minute merges: they
         # read a day at a time, but pyarrow's pool keeps what they read, and at the end of the
         # ingest that came on top of the merges' high-water mark (medium: 1.09 GB).
-        publish_cold_starts(root, ctx, txn, manifest, long)
+        # A changed function table: its region's cold starts are written again with its values.
+        refresh = {r.source.region or ctx.function_region for r in functions}
+        publish_cold_starts(root, ctx, txn, manifest, long, refresh=refresh)
         release_free_memory()  # the long tables' leftovers must not add to the merges' peak
         series, merges = _load_series(
             root,
@@ -292,6 +296,8 @@ def _execute(
                     f"{r.source.display}: no data rows (empty file); recorded with 0 rows, "
                     "a changed copy under this name is ingested on a later run"
                 )
+        if functions and ctx.functions is not None and not ctx.functions.same_requests(before):
+            _note_stale_requests(manifest, functions, by_key, ctx.function_region)
         _record_files(root, txn, manifest)
         provenance.stage_record(root, txn.new, manifest.sources)  # synthetic or release
         txn.commit(manifest.to_json())
@@ -357,22 +363,28 @@ def _discard(r: SourceResult, results: list[SourceResult], ctx: LoadContext) -> 
     r.outputs, r.part_rows, r.pieces = [], {}, []
 
 
-def _function_requests(
+def _note_stale_requests(
+    manifest: Manifest, functions: list[SourceResult], by_key: dict[str, Planned], region: str
+) -> None:
+    """Say which per-request sources keep the cpu_request of an earlier function table."""
+    kept = [
+        key
+        for key, entry in manifest.sources.items()
+        if entry.get("table") == "requests" and entry.get("region") == region and key not in by_key
+    ]
+    if kept:
+        plan = by_key[functions[0].key]
+        plan.note = "; ".join(filter(None, [plan.note, requests_note(region, len(kept))]))
+
+
+def _function_tables(
     root: Path, staged: list[SourceResult], ctx: LoadContext
-) -> pl.DataFrame | None:
-    """funcID → cpu_request from the function table staged now, else the published one."""
+) -> tuple[FunctionAttributes | None, FunctionAttributes | None]:
+    """The function table published before this ingest and the one the warehouse holds after
+    it (the one staged now, else the published one)."""
+    published = FunctionAttributes.read([] if ctx.rebuild else data_files(root, "functions"))
     files = [ctx.staging / o for r in staged for o in r.outputs]
-    if not files:
-        files = data_files(root, "functions")
-    if not files:
-        return None
-    # One row per funcID (the loader refuses a funcID listed twice with different values), so
-    # the loaders' join by funcID can never multiply rows.
-    return (
-        pl.concat([pl.read_parquet(f, columns=["funcID", "cpu_request"]) for f in files])
-        .drop_nulls()
-        .unique("funcID", keep="last", maintain_order=True)
-    )
+    return published, FunctionAttributes.read(files) if files else published
 
 
 def _load_long_tables(

@@ -14,6 +14,7 @@ import re
 import sys
 from pathlib import Path
 
+from coldstart import warehouse
 from coldstart.errors import ColdstartError
 from coldstart.query.docs import CREATED_OBJECT, PARAM_USE, SUMMARY_MAX, SqlFile, strip_comments
 from coldstart.query.library import QUERIES_DIR, load_library, parse_all
@@ -135,13 +136,15 @@ def check_columns(files: list[SqlFile], root: Path | None = None) -> list[str]:
 
 
 def check_needs(root: Path) -> list[str]:
-    """Each ``@needs`` table is really read by the query (through its views)."""
+    """Each ``@needs`` table is really read by the query (through its views), or carried by
+    a table it reads (the cold starts' function groups: ``Table.carries_from``)."""
     errors: list[str] = []
     library = load_library(root)
     for q in library.queries.values():
         used = library.tables_used(q.sql)
+        carried = {c for t in used for c in warehouse.TABLES[t].carries_from}
         for table in q.doc.needs:
-            if table not in used:
+            if table not in used | carried:
                 errors.append(
                     f"{q.path}: query {q.name}: @needs {table} but reads only {sorted(used)}; "
                     "fix the @needs line"

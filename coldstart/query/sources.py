@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from coldstart import warehouse
+from coldstart.errors import InputError
 from coldstart.query.library import SOURCE_PREFIX
 
 if TYPE_CHECKING:
@@ -89,6 +90,23 @@ def create_parquet_views(con: duckdb.DuckDBPyConnection, root: Path, tables: lis
         con.execute(
             f"CREATE VIEW {source_name(table)} AS SELECT * FROM read_parquet({literal}, "
             f"hive_partitioning = true, hive_types = {{{hive_types}}})"
+        )
+        _check_columns(con, root, table)
+
+
+def _check_columns(con: duckdb.DuckDBPyConnection, root: Path, table: str) -> None:
+    """Files of an older schema (version 5's cold starts have no function groups) fail here,
+    saying what to do, not at the first query that names a column they lack. Binding the view
+    reads one file's footer."""
+    described = con.execute(f"SELECT * FROM {source_name(table)} LIMIT 0").description or []
+    got = {d[0] for d in described}
+    missing = [c.name for c in full_columns(table) if c.name not in got]
+    if missing:
+        raise InputError(
+            f"{root}: its {table} files have no {', '.join(missing)} column"
+            f"{'s' if len(missing) > 1 else ''} (written by an older coldstart); this coldstart "
+            f"reads warehouse schema version {warehouse.SCHEMA_VERSION}: rebuild it with "
+            "`coldstart ingest --force <release folder or zips>`"
         )
 
 

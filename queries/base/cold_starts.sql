@@ -11,5 +11,6 @@ SELECT
     region, day,
     time, time_minute, hour, clusterName, funcName, userID, funcID, requestID,
     totalCost_cold_start, podAllocationCost, deployCodeCost, deployDependencyCost,
-    schedulingCost, podID, poolName, cpu_limit, mem_limit, pool_size, cpu_request
+    schedulingCost, podID, poolName, cpu_limit, mem_limit, pool_size, cpu_request,
+    runtime, runtime_group, trigger_group
 FROM _wh_cold_starts;

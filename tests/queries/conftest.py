@@ -78,11 +78,24 @@ def write_table(root: Path, table: str, rows: list[Row]) -> None:
 
 
 def write_warehouse(root: Path, **tables: list[Row]) -> Path:
-    """A warehouse folder with the given tables (table name -> rows)."""
+    """A warehouse folder with the given tables (table name -> rows). The cold starts get
+    their function's groups from the function rows given, as the ingest writes them (a test
+    may still set them itself)."""
     root.mkdir(parents=True, exist_ok=True)
+    if "cold_starts" in tables:
+        tables = {**tables, "cold_starts": _with_groups(tables)}
     for table, rows in tables.items():
         write_table(root, table, rows)
     return root
+
+
+def _with_groups(tables: dict[str, list[Row]]) -> list[Row]:
+    by_function = {(f.get("region"), f["funcID"]): f for f in tables.get("functions", [])}
+    out = []
+    for row in tables["cold_starts"]:
+        function = by_function.get((row.get("region"), row.get("funcID")), {})
+        out.append({**{c: function.get(c) for c in warehouse.FUNCTION_GROUP_COLUMNS}, **row})
+    return out
 
 
 # --- the hand-made warehouse used by tests/queries/test_named_queries.py -------------------

@@ -124,7 +124,7 @@ def test_sql_errors_carry_duckdb_message_and_position(hand: Session) -> None:
 
 
 def test_reading_statements_are_allowed(hand: Session) -> None:
-    assert hand.sql("DESCRIBE cold_starts").height == 21
+    assert hand.sql("DESCRIBE cold_starts").height == 24
     assert "cold_starts" in hand.sql("SHOW TABLES")["name"].to_list()
     assert hand.sql("EXPLAIN SELECT * FROM counts").height >= 1
     assert hand.sql("WITH x AS (SELECT 1 AS a) SELECT a FROM x").item() == 1
