@@ -354,3 +354,15 @@ def test_a_partial_re_run_names_the_run_of_every_row() -> None:
     assert both[2].startswith("* ingest_all: `python -m benchmarks` at commit aaa")
     assert both[3].startswith("* by_region, by_trigger: `python -m benchmarks --only queries`")
     assert "load average (1 min) min 0.1, median 1.0, max 2.0" in both[3]
+
+
+def test_session_overhead_times_each_step_on_both_sides(tiny_warehouse: Path) -> None:
+    """The attribution tool runs the session and the bare script over the same warehouse."""
+    from benchmarks.session_overhead import measure
+
+    steps = measure(tiny_warehouse, "by_runtime", repeats=1)
+    assert [s.name for s in steps] == ["open", "views", "query"]
+    for s in steps:
+        assert s.session_ms > 0 and s.bare_ms > 0
+    # Cumulative steps: each includes the one before.
+    assert steps[0].bare_ms < steps[2].bare_ms
