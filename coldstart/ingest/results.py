@@ -57,7 +57,9 @@ class MemoryBudget:
 # behind it and a big merge's ≈ 400 MB beside it, peak RSS stays under 1 GB. Measured on
 # `medium`'s Region 2 (`coldstart ingest --regions R2`, one run each, 2 cores): 160 MB
 # 185–190 s at 949–1,019 MB peak RSS, 96 MB 196 s at 837 MB, 64 MB 220 s at 815 MB; the whole
-# `medium` ingest peaked at 1,104 MB with 160 MB, hence 96.
+# `medium` ingest peaked at 1,104 MB with 160 MB, hence 96. Those are single runs: the same code
+# and input spread ±8 % between runs (Region 2 at 96 MB: 831–970 MB over four runs; the whole
+# `medium` ingest 1,009–1,010 MB, on another machine), so the margin under 1 GB is thin.
 MEMORY_BUDGET_BYTES = 96 * 2**20
 
 
