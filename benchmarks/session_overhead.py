@@ -10,7 +10,8 @@ cache), and the median is printed in milliseconds:
 * ``open``: ``coldstart.open(wh)`` + close, against ``duckdb.connect()`` + close;
 * ``views``: open and create the views and macros the query needs (session: ``_prepare``, with
   the schema check of each table's view), against the bare script's statements;
-* ``query``: open, views, the query into polars, close — the whole task of the runner's rows.
+* ``query``: open, views, the query into polars, close — the runner's own tasks
+  (``tasks.query_coldstart`` against ``tasks.query_duckdb``).
 
 The bare statements are the runner's (:func:`benchmarks.__main__.bare_script`), so both sides
 run the same SQL over the same files. An attribution tool, not a benchmark row: nothing is
@@ -49,13 +50,12 @@ def median_ms(fn: Callable[[], object], repeats: int) -> float:
 
 def measure(warehouse: Path, bench: str, repeats: int) -> list[Step]:
     import duckdb
-    import polars as pl
 
     import coldstart
+    from benchmarks import tasks
     from benchmarks.__main__ import bare_script
-    from benchmarks.tasks import QUERIES
 
-    name, params = QUERIES[bench]
+    name = tasks.QUERIES[bench][0]
     bare = bare_script(warehouse, bench)
 
     def session_open() -> None:
@@ -78,13 +78,10 @@ def measure(warehouse: Path, bench: str, repeats: int) -> list[Step]:
         bare_con().close()
 
     def session_query() -> None:
-        with coldstart.open(warehouse) as s:
-            s.query(name, **params)
+        tasks.query_coldstart(str(warehouse), bench)
 
     def bare_query() -> None:
-        con = bare_con()
-        pl.DataFrame(con.sql(bare["sql"], params=bare["params"] or None))
-        con.close()
+        tasks.query_duckdb(bench, **bare)
 
     return [
         Step("open", median_ms(session_open, repeats), median_ms(bare_open, repeats)),
